@@ -1,0 +1,42 @@
+# Two commands: `make run` (set up everything, serve) and `make test` (every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.houqin-installed
+export FLASK_APP := run.py
+
+.PHONY: run test test-pg i18n bench init clean-venv
+
+# Reinstall when the pins or the project metadata (entry points!) change.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+init: $(STAMP)
+	$(BIN)/flask houqin init
+
+run: init
+	@echo "Houqin on http://$${HOST:-127.0.0.1}:$${PORT:-8080}/"
+	FAB_UPDATE_PERMS=False $(BIN)/gunicorn --workers $${WORKERS:-3} --bind $${HOST:-127.0.0.1}:$${PORT:-8080} \
+		--access-logfile - run:app
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-pg: $(STAMP)
+	HOUQIN_TEST_DATABASE_URL=$${HOUQIN_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d translations --statistics
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,148 @@
+"""Houqin core: create_app() builds one app with its own AppBuilder.
+
+Order matters (DESIGN.md): config -> db -> CSRF (before AppBuilder, so its API
+blueprints are exempted and JWT login works) -> plugins discovered (their
+translations must be known before Babel starts) -> AppBuilder -> plugins register.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BASE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
+
+
+def ensure_secret_key(path: str) -> str:
+    """Generated once, kept in instance/ with mode 600; O_EXCL makes a race harmless."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path) as fh:
+            return fh.read().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    if type(dbapi_conn).__module__.startswith("sqlite3"):
+        cur = dbapi_conn.cursor()
+        # WAL lets the gate desk read while another worker writes; busy_timeout waits instead of failing.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    from . import audit, i18n
+    from .extensions import csrf, db, migrate
+    from .plugin import Registry, discover
+
+    app = Flask(__name__, instance_path=os.environ.get("HOUQIN_INSTANCE_DIR", os.path.join(BASE_DIR, "instance")))
+    app.config.from_pyfile(os.path.join(BASE_DIR, "config.py"))
+    if overrides:
+        app.config.update(overrides)
+
+    app.config["SECRET_KEY"] = (app.config.get("SECRET_KEY") or os.environ.get("HOUQIN_SECRET_KEY")
+                                or ensure_secret_key(app.config["SECRET_KEY_FILE"]))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]) or ".",
+                    exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    from .security import login_rate_key
+
+    app.config.setdefault("RATELIMIT_KEY_FUNC", login_rate_key)
+
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(BASE_DIR, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    _configure_version_locations(migrate)
+    csrf.init_app(app)
+
+    plugins = discover(app.config.get("PLUGINS"))
+    dirs = [app.config["BABEL_TRANSLATION_DIRECTORIES"]]
+    dirs += [p.translations for p in plugins if p.translations]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    for plugin in plugins:
+        plugin.import_models()
+    registry = Registry(plugins)
+    app.extensions["houqin"] = registry
+
+    from .settings import CORE_SETTINGS, Settings
+
+    registry.add_settings(CORE_SETTINGS)
+    app.extensions["houqin_settings"] = Settings(app, registry)
+    i18n.install(app)
+    audit.install()
+
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
+        appbuilder.init_app(app, db.session)
+        _register_core(appbuilder)
+        registry.ensure_loaded(appbuilder)
+        appbuilder.post_init()
+        # FAB limits only the form login; the JWT login needs the same throttle.
+        sec_bp = app.blueprints.get("SecurityApi")
+        if sec_bp is not None and app.config.get("AUTH_RATE_LIMITED"):
+            appbuilder.sm.limiter.limit(app.config["AUTH_RATE_LIMIT"], methods=["POST"])(sec_bp)
+
+    from .security import install_request_guards
+
+    install_request_guards(app)
+    from .cli import houqin_cli
+
+    app.cli.add_command(houqin_cli)
+    return app
+
+
+def _configure_version_locations(migrate) -> None:
+    """Third-party plugins bring their own Alembic branch (docs/plugins.md)."""
+    if getattr(migrate, "_houqin_configured", False):
+        return
+    migrate._houqin_configured = True
+
+    @migrate.configure
+    def _locations(config):
+        from .plugin import installed_migration_folders
+
+        folders = [os.path.join(BASE_DIR, "migrations", "versions")] + installed_migration_folders()
+        config.set_main_option("version_locations", " ".join(folders))
+        return config
+
+
+def _register_core(appbuilder) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .api import CORE_APIS
+    from .views.audit import AuditLogView
+    from .views.dashboard import CORE_WIDGETS
+    from .views.org import CampusView, DepartmentView, PositionView, StaffView
+    from .views.settings import SettingsView
+
+    org = dict(category="Organisation", category_label=_l("Organisation"), category_icon="fa-sitemap")
+    appbuilder.add_view(StaffView, "Staff", label=_l("Staff"), icon="fa-id-badge", **org)
+    appbuilder.add_view(DepartmentView, "Departments", label=_l("Departments"), icon="fa-users", **org)
+    appbuilder.add_view(CampusView, "Campuses", label=_l("Campuses"), icon="fa-school", **org)
+    appbuilder.add_view(PositionView, "Positions", label=_l("Positions"), icon="fa-briefcase", **org)
+    adm = dict(category="Administration", category_label=_l("Administration"), category_icon="fa-cog")
+    appbuilder.add_view(SettingsView, "Settings", label=_l("Settings"), icon="fa-sliders", **adm)
+    appbuilder.add_view(AuditLogView, "Audit log", label=_l("Audit log"), icon="fa-history", **adm)
+    for api in CORE_APIS:
+        appbuilder.add_api(api)
+    for widget in CORE_WIDGETS:
+        appbuilder.app.extensions["houqin"].add_widget(widget)

@@ -1,0 +1,167 @@
+"""REST API (/api/v1/...) for the organisation, with the house rules: campus
+scoping, masking, masked values never written back, and 4xx (never 500) with
+the same messages as the forms."""
+from __future__ import annotations
+
+from flask import g
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
+from sqlalchemy import inspect as sa_inspect, select
+
+from .extensions import db
+from .models import Campus, Department, Staff
+from .privacy import MASKERS, is_masked
+from .rules import RuleError, check_date_order, normalize_phone
+from .scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
+from .security import sees_personal_data
+from .views.base import WRONG_CAMPUS
+from .views.validators import rule_message
+
+
+class FieldErrors(Exception):
+    def __init__(self, messages: dict[str, list[str]]):
+        super().__init__(messages)
+        self.messages = messages
+
+
+class HouqinModelRestApi(ModelRestApi):
+    masked_columns: dict[str, str] = {}
+    campus_column: str | None = None
+    allow_browser_login = True
+
+    def __init__(self):
+        if self.campus_column:
+            self.base_filters = list(self.base_filters or []) + [[self.campus_column, FilterCampusScope, False]]
+            self.add_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
+            self.edit_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
+        super().__init__()
+
+    def _mask(self, record: dict) -> None:
+        if sees_personal_data(g.user):
+            return
+        for col, kind in self.masked_columns.items():
+            if record.get(col):
+                record[col] = MASKERS[kind](str(record[col]))
+
+    def pre_get(self, data):
+        self._mask(data.get("result", {}))
+
+    def pre_get_list(self, data):
+        for record in data.get("result", []):
+            self._mask(record)
+
+    def validate(self, item) -> dict[str, list[str]]:
+        """Return {field: [messages]}; subclasses add their rules."""
+        errors: dict[str, list[str]] = {}
+        if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
+            errors.setdefault("campus", []).append(str(WRONG_CAMPUS))
+        return errors
+
+    def pre_add(self, item):
+        errors = self.validate(item)
+        if errors:
+            raise FieldErrors(errors)
+
+    def pre_update(self, item):
+        state = sa_inspect(item)
+        for col in self.masked_columns:
+            if is_masked(getattr(item, col)):
+                hist = state.attrs[col].history
+                setattr(item, col, hist.deleted[0] if hist.deleted else None)
+        self.pre_add(item)
+
+    def _guarded(self, call):
+        try:
+            return call()
+        except FieldErrors as err:
+            db.session.rollback()
+            return self.response_422(message=err.messages)
+
+    def post_headless(self):
+        return self._guarded(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._guarded(lambda: super(HouqinModelRestApi, self).put_headless(pk))
+
+    def pre_delete(self, item):
+        if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
+            raise FieldErrors({"campus": [str(WRONG_CAMPUS)]})
+
+    def delete_headless(self, pk):
+        return self._guarded(lambda: super(HouqinModelRestApi, self).delete_headless(pk))
+
+
+class CampusApi(HouqinModelRestApi):
+    resource_name = "campus"
+    datamodel = SQLAInterface(Campus)
+    list_columns = show_columns = ["id", "name", "code", "address", "active"]
+    add_columns = edit_columns = ["name", "code", "address", "active"]
+    base_filters = [["id", FilterCampusScope, False]]
+
+    def validate(self, item):
+        errors = super().validate(item)
+        clash = db.session.execute(select(Campus.id).where(
+            (Campus.name == item.name) | (Campus.code == item.code), Campus.id != (item.id or 0))).first()
+        if clash:
+            errors.setdefault("name", []).append(gettext("Already exists."))
+        return errors
+
+
+class DepartmentApi(HouqinModelRestApi):
+    resource_name = "department"
+    datamodel = SQLAInterface(Department)
+    list_columns = show_columns = ["id", "name", "campus_id", "campus.name", "active"]
+    add_columns = edit_columns = ["name", "campus", "active"]
+    base_filters = [["campus_id", FilterCampusScope, True]]
+    add_query_rel_fields = edit_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
+
+
+STAFF_FIELDS = ["name", "staff_no", "gender", "work_phone", "personal_phone", "position", "employment_type",
+                "campus", "department", "hire_date", "health_cert_no", "health_cert_issued",
+                "health_cert_expiry", "qualification_cert", "qualification_level", "active"]
+
+
+class StaffApi(HouqinModelRestApi):
+    resource_name = "staff"
+    datamodel = SQLAInterface(Staff)
+    campus_column = "campus_id"
+    masked_columns = {"personal_phone": "phone"}
+    list_columns = ["id", "name", "staff_no", "gender", "work_phone", "personal_phone", "position.name_zh",
+                    "position.name_en", "employment_type", "campus_id", "campus.name", "department.name",
+                    "health_cert_expiry", "active"]
+    show_columns = ["id"] + [c for c in STAFF_FIELDS if c not in ("position", "campus", "department")] + [
+        "position.name_zh", "campus_id", "campus.name", "department.name"]
+    add_columns = edit_columns = STAFF_FIELDS
+    search_columns = ["name", "staff_no", "campus", "active"]
+    order_columns = ["staff_no", "name"]
+    # Staff have history: deactivate (PUT active=false) instead of deleting.
+    base_permissions = ["can_get", "can_info", "can_post", "can_put"]
+    base_order = ("staff_no", "asc")
+
+    def validate(self, item):
+        errors = super().validate(item)
+        for col in ("work_phone", "personal_phone"):
+            value = getattr(item, col)
+            if value:
+                try:
+                    setattr(item, col, normalize_phone(value))
+                except RuleError as err:
+                    errors.setdefault(col, []).append(rule_message(err))
+        try:
+            check_date_order(item.health_cert_issued, item.health_cert_expiry)
+        except RuleError as err:
+            errors.setdefault("health_cert_expiry", []).append(rule_message(err))
+        if item.gender not in (None, "", "M", "F"):
+            errors.setdefault("gender", []).append(gettext("Not a valid choice"))
+        if item.employment_type not in ("established", "contract", "agency"):
+            errors.setdefault("employment_type", []).append(gettext("Not a valid choice"))
+        if item.staff_no:
+            clash = db.session.execute(select(Staff.id).where(
+                Staff.staff_no == item.staff_no, Staff.id != (item.id or 0))).first()
+            if clash:
+                errors.setdefault("staff_no", []).append(gettext("Already exists."))
+        return errors
+
+
+CORE_APIS = [CampusApi, DepartmentApi, StaffApi]

@@ -1,0 +1,97 @@
+"""Locale choice and the house formats for dates, times and money.
+
+Babel's own `en` formats are "Nov 22, 2026" and "CN¥1,234.50"; the office wants
+`2026年11月22日` / `22 Nov 2026` and `¥1,234.50` in both languages.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+
+SUPPORTED = ("zh", "en")
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def current_language() -> str:
+    if not has_request_context():
+        return "zh"
+    loc = get_locale()
+    return "en" if loc is not None and loc.language == "en" else "zh"
+
+
+def choose_first_visit_locale() -> None:
+    """FAB keeps the locale in the session and never reads Accept-Language:
+    a first visit with an English browser starts in English."""
+    if "locale" in session or request.path.startswith("/static"):
+        return
+    best = request.accept_languages.best_match(SUPPORTED)
+    session["locale"] = best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def institution_tz() -> ZoneInfo:
+    settings = current_app.extensions.get("houqin_settings")
+    name = settings.get("timezone") if settings else "Asia/Shanghai"
+    return ZoneInfo(name)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(institution_tz())
+
+
+def local_now() -> datetime:
+    return datetime.now(institution_tz())
+
+
+def local_day_range_utc(day: date | None = None) -> tuple[datetime, datetime]:
+    """The institution's local day as a UTC range: never func.date() on stored UTC."""
+    tz = institution_tz()
+    day = day or local_now().date()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
+
+
+def format_date(value: date | datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    lang = lang or current_language()
+    if lang == "en":
+        return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    local = to_local(value)
+    return f"{format_date(local, lang)} {local:%H:%M}"
+
+
+def format_time(value: datetime | None) -> str:
+    return "" if value is None else f"{to_local(value):%H:%M}"
+
+
+def format_money(value) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+def install(app) -> None:
+    app.before_request(choose_first_visit_locale)
+    app.jinja_env.filters["hq_date"] = format_date
+    app.jinja_env.filters["hq_datetime"] = format_datetime
+    app.jinja_env.filters["hq_time"] = format_time
+    app.jinja_env.filters["hq_money"] = format_money
+    app.jinja_env.globals["hq_lang"] = current_language

@@ -1,0 +1,19 @@
+"""Settings stored in the database: one row per key (and campus, for per-campus values)."""
+from __future__ import annotations
+
+from flask_appbuilder import Model
+from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
+
+from .base import Audited
+
+
+class Setting(Audited, Model):
+    __tablename__ = "houqin_setting"
+    __table_args__ = (UniqueConstraint("key", "campus_id"),)
+    id = Column(Integer, primary_key=True)
+    key = Column(String(80), nullable=False, index=True)
+    campus_id = Column(Integer, ForeignKey("campus.id", ondelete="CASCADE"), nullable=True)
+    value = Column(Text, nullable=False)  # JSON
+
+    def __str__(self):
+        return self.key if self.campus_id is None else f"{self.key}@{self.campus_id}"

@@ -1,0 +1,257 @@
+"""Security: the user model with campuses, the role catalogue and its sync,
+login throttling, forced password change, idle timeout, and a per-request
+permission cache (FAB otherwise runs one query per menu item)."""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app, flash, g, redirect, request, session, url_for
+from flask_appbuilder.actions import action
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import PermissionView, Role, assoc_permissionview_role
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import logout_user
+from sqlalchemy import select
+
+from .models.user import HouqinUser
+
+log = logging.getLogger(__name__)
+
+# Roles that see every campus (DESIGN.md: campuses scope rows except for these).
+UNSCOPED_ROLES = frozenset({"Admin", "Director", "Auditor"})
+# Roles that see personal numbers unmasked.
+UNMASKED_ROLES = frozenset({"Admin", "Director"})
+
+CATALOGUE = {
+    "Admin": _l("System administrator"),
+    "Director": _l("Logistics director"),
+    "Gatekeeper": _l("Gatekeeper"),
+    "AssetKeeper": _l("Asset keeper"),
+    "Appraiser": _l("Appraisal committee member"),
+    "MealCommittee": _l("Meal committee member"),
+    "Staff": _l("Staff member"),
+    "Auditor": _l("Auditor (read only)"),
+}
+
+READ = ("can_list", "can_show", "can_export")
+WRITE = READ + ("can_add", "can_edit", "can_delete")
+API_READ = ("can_get", "can_info")
+API_WRITE = API_READ + ("can_post", "can_put", "can_delete")
+
+
+def perms(view: str, names) -> list[tuple[str, str]]:
+    return [(name, view) for name in names]
+
+
+def menus(*names: str) -> list[tuple[str, str]]:
+    return [("menu_access", name) for name in names]
+
+
+SELF_SERVICE = (
+    perms("HouqinUserView", ("can_userinfo", "resetmypassword", "userinfoedit"))
+    + perms("ResetMyPasswordView", ("can_this_form_get", "can_this_form_post"))
+    + perms("UserInfoEditView", ("can_this_form_get", "can_this_form_post"))
+    + perms("StaffView", ("can_list", "can_show"))
+    + menus("Organisation", "Staff")
+)
+ORG_MENUS = menus("Organisation", "Campuses", "Departments", "Positions", "Staff")
+ORG_VIEWS = ("CampusView", "DepartmentView", "PositionView", "StaffView")
+
+CORE_ROLES: dict[str, list[tuple[str, str]]] = {
+    "Director": (
+        [p for v in ORG_VIEWS for p in perms(v, WRITE)]
+        + perms("StaffView", ("can_import", "can_template"))
+        + [p for v in ("CampusApi", "DepartmentApi", "StaffApi") for p in perms(v, API_WRITE)]
+        + perms("SettingsView", ("can_index", "can_save"))
+        + ORG_MENUS + menus("Settings", "Administration")
+        + SELF_SERVICE
+    ),
+    "Auditor": (
+        [p for v in ORG_VIEWS for p in perms(v, READ)]
+        + [p for v in ("CampusApi", "DepartmentApi", "StaffApi") for p in perms(v, API_READ)]
+        + perms("AuditLogView", ("can_list", "can_show", "can_export"))
+        + ORG_MENUS + menus("Audit log", "Administration")
+        + SELF_SERVICE
+    ),
+    "Gatekeeper": list(SELF_SERVICE),
+    "AssetKeeper": list(SELF_SERVICE),
+    "Appraiser": list(SELF_SERVICE),
+    "MealCommittee": list(SELF_SERVICE),
+    "Staff": list(SELF_SERVICE),
+}
+
+
+def role_names(user) -> set[str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {r.name for r in user.roles}
+
+
+def is_unscoped(user) -> bool:
+    return bool(role_names(user) & UNSCOPED_ROLES)
+
+
+def sees_personal_data(user) -> bool:
+    return bool(role_names(user) & UNMASKED_ROLES)
+
+
+def login_rate_key() -> str:
+    """Throttle per username *and* address: a school behind one NAT must not lock
+    itself out because one person mistypes, and one address cannot spray users."""
+    username = request.form.get("username")
+    if username is None and request.is_json:
+        username = (request.get_json(silent=True) or {}).get("username")
+    return f"{(username or '').strip().lower()}|{get_remote_address()}"
+
+
+class HouqinUserView(UserDBModelView):
+    """FAB's user screen plus campuses; users an admin creates must change their password."""
+
+    add_columns = UserDBModelView.add_columns + ["campuses"]
+    edit_columns = UserDBModelView.edit_columns + ["campuses"]
+    show_columns = ["username", "first_name", "last_name", "email", "active", "roles", "campuses",
+                    "must_change_password", "last_login", "login_count"]
+    label_columns = {**UserDBModelView.label_columns, "campuses": _l("Campuses"),
+                     "must_change_password": _l("Must change password")}
+
+    def post_add(self, item):
+        item.must_change_password = True
+        self.datamodel.edit(item)
+
+
+class HouqinRoleView(RoleModelView):
+    """Catalogue roles are owned by code (`flask houqin sync-roles`): read-only here.
+    Admins copy one into a variant, which sync never touches."""
+
+    def _refuse(self, item) -> bool:
+        if item.name in CATALOGUE:
+            flash(str(_l("Catalogue roles are managed by the system; copy the role to make a variant.")), "warning")
+            return True
+        return False
+
+    def pre_update(self, item):
+        if self._refuse(item):
+            raise ValueError("catalogue role")
+
+    def pre_delete(self, item):
+        if self._refuse(item):
+            raise ValueError("catalogue role")
+        super().pre_delete(item)
+
+    @action("copyrole", _l("Copy Role"), _l("Copy the selected roles?"), icon="fa-copy", single=False)
+    def copy_role(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            name = f"{item.name} copy"
+            n = 2
+            while self.appbuilder.sm.find_role(name):
+                name = f"{item.name} copy {n}"
+                n += 1
+            new_role = Role(name=name, permissions=list(item.permissions))
+            self.datamodel.add(new_role)
+        return redirect(url_for(f"{self.__class__.__name__}.list"))
+
+
+class HouqinSecurityManager(SecurityManager):
+    user_model = HouqinUser
+    userdbmodelview = HouqinUserView
+    rolemodelview = HouqinRoleView
+
+    # -- permissions: one query per request instead of one per menu item --------
+    def _permission_set(self, user) -> set[tuple[str, str]]:
+        cache = g.get("_houqin_perms")
+        key = getattr(user, "id", None)
+        if cache is not None and cache[0] == key:
+            return cache[1]
+        role_ids = [r.id for r in self.get_user_roles(user)]
+        rows = self.session.execute(
+            select(self.permission_model.name, self.viewmenu_model.name)
+            .select_from(PermissionView)
+            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+            .join(self.permission_model, PermissionView.permission_id == self.permission_model.id)
+            .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
+            .where(assoc_permissionview_role.c.role_id.in_(role_ids))
+        ).all() if role_ids else []
+        result = {(p, v) for p, v in rows}
+        g._houqin_perms = (key, result)
+        return result
+
+    def _has_view_access(self, user, permission_name, view_name) -> bool:
+        return (permission_name, view_name) in self._permission_set(user)
+
+    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name=None):
+        if user is None:
+            return super()._get_user_permission_view_menus(user, permission_name, view_menus_name)
+        held = self._permission_set(user)
+        names = {v for p, v in held if p == permission_name}
+        if view_menus_name is not None:
+            names &= set(view_menus_name)
+        return names
+
+    def reset_password(self, userid, password):
+        super().reset_password(userid, password)
+        user = self.get_user_by_id(userid)
+        # Own change clears the flag; an admin's reset of someone else sets it.
+        user.must_change_password = not (g.get("user") is not None and g.user.id == user.id)
+        self.session.commit()
+
+    # -- catalogue -----------------------------------------------------------------
+    def sync_roles(self, plugin_roles: list[dict[str, list[tuple[str, str]]]]) -> dict[str, int]:
+        """Make every catalogue role hold exactly its permissions (core + enabled plugins).
+        Admin holds every permission. Roles outside the catalogue are left alone."""
+        wanted: dict[str, set[tuple[str, str]]] = {name: set() for name in CATALOGUE}
+        for source in [CORE_ROLES, *plugin_roles]:
+            for role, items in source.items():
+                wanted.setdefault(role, set()).update(items)
+        all_pvs = self.session.execute(select(PermissionView)).scalars().all()
+        by_key = {(pv.permission.name, pv.view_menu.name): pv for pv in all_pvs}
+        counts = {}
+        for name in CATALOGUE:
+            role = self.find_role(name) or self.add_role(name)
+            if name == "Admin":
+                target = list(all_pvs)
+            else:
+                # Only what some registered view or menu declares: a role never holds
+                # a permission that guards nothing (FAB_UPDATE_PERMS created the rest).
+                missing = sorted(k for k in wanted[name] if k not in by_key)
+                if missing:
+                    log.info("role %s: not registered, skipped: %s", name, missing)
+                target = [by_key[k] for k in sorted(wanted[name]) if k in by_key]
+            role.permissions = target
+            counts[name] = len(target)
+        self.session.commit()
+        return counts
+
+
+def install_request_guards(app) -> None:
+    """Forced password change and idle timeout, checked before every request."""
+
+    exempt_endpoints = {"static", "appbuilder.static", "LocaleView.index"}
+
+    @app.before_request
+    def _guards():
+        if request.endpoint in exempt_endpoints or request.path.startswith("/static"):
+            return None
+        user = getattr(g, "user", None)
+        if user is None or not getattr(user, "is_authenticated", False) or request.path.startswith("/api/"):
+            return None
+        now = time.time()
+        idle = current_app.extensions["houqin_settings"].get("idle_timeout_minutes") * 60
+        last = session.get("_last_seen")
+        if last is not None and now - last > idle:
+            logout_user()
+            session.clear()
+            flash(str(_l("You were signed out after a period of inactivity.")), "warning")
+            return redirect(url_for("AuthDBView.login"))
+        session["_last_seen"] = now
+        session.permanent = True
+        if getattr(user, "must_change_password", False):
+            allowed = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
+                       "AuthDBView.logout"}
+            if request.endpoint not in allowed:
+                flash(str(_l("Please choose a new password before you continue.")), "warning")
+                return redirect(url_for("ResetMyPasswordView.this_form_get"))
+        return None

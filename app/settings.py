@@ -1,0 +1,110 @@
+"""Settings stored in the database, declared by core and plugins (SettingSpec),
+validated on save, audited (Setting is an Audited model) and cached briefly."""
+from __future__ import annotations
+
+import json
+import time as _time
+from datetime import time
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .plugin import SettingSpec
+
+CORE_SETTINGS = [
+    SettingSpec("institution_name", _l("Institution name"), "示例幼儿园", "str",
+                description=_l("Shown on every page, print and export.")),
+    SettingSpec("timezone", _l("Time zone"), "Asia/Shanghai", "timezone"),
+    SettingSpec("idle_timeout_minutes", _l("Sign out after inactivity (minutes)"), 30, "int",
+                minimum=5, maximum=480, description=_l("The gate PC is shared: idle sessions end.")),
+    SettingSpec("health_cert_warning_days", _l("Warn of health certificates expiring within (days)"), 30,
+                "int", minimum=1, maximum=365),
+    SettingSpec("closing_time", _l("Closing time"), "18:00", "time", scope="campus",
+                description=_l("Visitors still on site after this time are highlighted.")),
+]
+
+# Short cache: every worker re-reads within this many seconds of a change.
+CACHE_SECONDS = 10
+
+
+class SettingError(ValueError):
+    pass
+
+
+def parse(spec: SettingSpec, raw):
+    """Turn a submitted value into the stored one, or raise SettingError with a translated message."""
+    text = "" if raw is None else str(raw).strip()
+    if spec.kind == "bool":
+        return text.lower() in ("1", "true", "on", "yes", "y")
+    if text == "":
+        raise SettingError(_l("This field is required."))
+    if spec.kind == "int":
+        try:
+            value = int(text)
+        except ValueError:
+            raise SettingError(_l("Enter a whole number."))
+        if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
+            raise SettingError(_l("Enter a number from %(min)s to %(max)s.", min=spec.minimum, max=spec.maximum))
+        return value
+    if spec.kind == "time":
+        try:
+            hh, mm = text.split(":")
+            time(int(hh), int(mm))
+        except (ValueError, TypeError):
+            raise SettingError(_l("Enter a time as HH:MM, e.g. 18:00."))
+        return f"{int(hh):02d}:{int(mm):02d}"
+    if spec.kind == "timezone":
+        if text not in available_timezones():
+            raise SettingError(_l("Unknown time zone (e.g. Asia/Shanghai)."))
+        return text
+    if spec.kind == "choice":
+        if text not in {c for c, _ in spec.choices or []}:
+            raise SettingError(_l("Choose one of the offered values."))
+        return text
+    if len(text) > 200:
+        raise SettingError(_l("At most 200 characters."))
+    return text
+
+
+class Settings:
+    def __init__(self, app, registry):
+        self.app = app
+        self.registry = registry
+        self._cache: dict | None = None
+        self._at = 0.0
+
+    def _load(self) -> dict:
+        if self._cache is not None and _time.monotonic() - self._at < CACHE_SECONDS:
+            return self._cache
+        from .extensions import db
+        from .models import Setting
+
+        rows = db.session.execute(select(Setting.key, Setting.campus_id, Setting.value)).all()
+        self._cache = {(k, c): json.loads(v) for k, c, v in rows}
+        self._at = _time.monotonic()
+        return self._cache
+
+    def invalidate(self) -> None:
+        self._cache = None
+
+    def get(self, key: str, campus_id: int | None = None):
+        spec = self.registry.setting_spec(key)
+        values = self._load()
+        if campus_id is not None and (key, campus_id) in values:
+            return values[(key, campus_id)]
+        return values.get((key, None), spec.default)
+
+    def set(self, session, key: str, value, campus_id: int | None = None) -> None:
+        from .models import Setting
+
+        row = session.execute(
+            select(Setting).where(Setting.key == key, Setting.campus_id.is_(campus_id) if campus_id is None
+                                  else Setting.campus_id == campus_id)
+        ).scalar_one_or_none()
+        encoded = json.dumps(value, ensure_ascii=False)
+        if row is None:
+            session.add(Setting(key=key, campus_id=campus_id, value=encoded))
+        elif row.value != encoded:
+            row.value = encoded
+        self.invalidate()

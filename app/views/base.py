@@ -1,0 +1,165 @@
+"""The house ModelView: campus scoping, masking of personal numbers, and
+"Export to Excel" of the current filter and search. Plugins subclass it."""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+from flask import abort, after_this_request, g, send_file
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import inspect as sa_inspect
+
+from ..export.xlsx import Column, Labels, export_to_tempfile
+from ..i18n import current_language, local_now, to_local
+from ..privacy import MASKERS, is_masked
+from ..scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
+from ..security import sees_personal_data
+
+WRONG_CAMPUS = _l("You can only use your own campuses.")
+
+
+def export_labels() -> Labels:
+    return Labels(exported_at=gettext("Exported"), exported_by=gettext("Exported by"),
+                  yes=gettext("Yes"), no=gettext("No"))
+
+
+def xlsx_download(rows, columns, *, title: str, filename: str):
+    """Stream an .xlsx built in a temporary file (constant memory) and delete it afterwards."""
+    from flask import current_app
+
+    user = getattr(g, "user", None)
+    path, _count = export_to_tempfile(
+        rows, columns,
+        institution=current_app.extensions["houqin_settings"].get("institution_name"),
+        title=title, exported_by=getattr(user, "username", ""), exported_at=local_now(),
+        locale=current_language(), labels=export_labels(),
+    )
+    response = send_file(path, as_attachment=True, download_name=filename,
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.call_on_close(lambda: os.path.exists(path) and os.unlink(path))
+    return response
+
+
+def masked(value, kind: str):
+    """Mask unless the current user may see personal numbers."""
+    if value in (None, "") or sees_personal_data(getattr(g, "user", None)):
+        return value
+    return MASKERS[kind](str(value))
+
+
+class HouqinModelView(ModelView):
+    list_template = "houqin/list.html"
+    page_size = 25
+    # column -> masking kind ("phone" | "id"), masked for all but Director/Admin
+    masked_columns: dict[str, str] = {}
+    # a campus_id column switches on campus scoping of rows and of the campus dropdown
+    campus_column: str | None = None
+    campus_nullable = False
+    export_columns: list[str] | None = None
+    money_columns: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        if self.campus_column:
+            self.base_filters = list(self.base_filters or []) + [
+                [self.campus_column, FilterCampusScope, self.campus_nullable]]
+            rel = {"campus": [["id", FilterOwnCampuses, None]]}
+            self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
+            self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
+            self.search_form_query_rel_fields = {**rel, **(self.search_form_query_rel_fields or {})}
+        formatters = dict(self.formatters_columns or {})
+        for col, kind in self.masked_columns.items():
+            formatters.setdefault(col, lambda v, kind=kind: masked(v, kind))
+        self.formatters_columns = formatters
+        super().__init__(**kwargs)
+
+    # -- masking: a masked value shown in a form is never written back ---------------
+    def prefill_form(self, form, pk):
+        if sees_personal_data(g.user):
+            return
+        for col, kind in self.masked_columns.items():
+            if col in form and form[col].data:
+                form[col].data = MASKERS[kind](str(form[col].data))
+
+    def _restore_masked(self, item):
+        state = sa_inspect(item)
+        for col in self.masked_columns:
+            if col in state.attrs and is_masked(getattr(item, col)):
+                hist = state.attrs[col].history
+                setattr(item, col, hist.deleted[0] if hist.deleted else None)
+
+    def _check_campus(self, item):
+        if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
+            raise ValueError(str(WRONG_CAMPUS))
+
+    def pre_add(self, item):
+        self._check_campus(item)
+
+    def pre_update(self, item):
+        self._restore_masked(item)
+        self._check_campus(item)
+
+    # -- export -------------------------------------------------------------------------
+    def export_spec(self) -> list[Column]:
+        cols = self.export_columns or self.list_columns
+        out = []
+        for name in cols:
+            kind = "text"
+            if name in self.money_columns:
+                kind = "money"
+            elif name in self.datamodel.list_columns:
+                if self.datamodel.is_boolean(name):
+                    kind = "bool"
+                elif self.datamodel.is_datetime(name):
+                    kind = "datetime"
+                elif self.datamodel.is_date(name):
+                    kind = "date"
+                elif self.datamodel.is_integer(name) and not self.datamodel.is_fk(name):
+                    kind = "int"
+                elif self.datamodel.is_numeric(name):
+                    kind = "decimal"
+            out.append(Column(header=str(self.label_columns.get(name, name)),
+                              value=self._export_getter(name, kind), kind=kind))
+        return out
+
+    def _export_getter(self, name, kind):
+        mask_kind = self.masked_columns.get(name)
+        formatter = self.formatters_columns.get(name) if name not in self.masked_columns else None
+        show_personal = sees_personal_data(g.user)
+
+        def get(row):
+            value = row
+            for part in name.split("."):
+                value = getattr(value, part, None) if value is not None else None
+                if callable(value) and not isinstance(value, (date, datetime)):
+                    value = value()
+            if mask_kind and value and not show_personal:
+                return MASKERS[mask_kind](str(value))
+            if kind == "datetime" and value is not None:
+                return to_local(value)
+            if formatter is not None and kind == "text":
+                return str(formatter(value))
+            if kind == "text" and value is not None and not isinstance(value, str):
+                return str(value)
+            return value
+        return get
+
+    def export_query(self):
+        filters = self.datamodel.get_filters(self.search_columns)
+        get_filter_args(filters)
+        order_column, order_direction = get_order_args().get(self.__class__.__name__, ("", ""))
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined = filters.get_joined_filters(self._base_filters)
+        query = self.datamodel.session.query(self.datamodel.obj)
+        return self.datamodel.apply_all(query, joined, order_column, order_direction).yield_per(2000)
+
+    @expose("/export/")
+    @has_access
+    def export(self):
+        title = str(self.list_title or self.datamodel.model_name)
+        stamp = local_now().strftime("%Y%m%d-%H%M")
+        return xlsx_download(self.export_query(), self.export_spec(), title=title,
+                             filename=f"{self.datamodel.obj.__tablename__}-{stamp}.xlsx")

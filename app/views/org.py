@@ -1,0 +1,160 @@
+"""Screens for the organisation: campuses, departments, positions, staff."""
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext, lazy_gettext as _l
+from wtforms import SelectField
+
+from ..extensions import db
+from ..models import EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
+from ..rules import check_date_order, normalize_phone
+from ..scoping import FilterCampusScope
+from .base import HouqinModelView
+from .validators import NotBefore, Rule
+
+STAFF_LABELS = {
+    "name": _l("Name"),
+    "staff_no": _l("Staff number"),
+    "gender": _l("Gender"),
+    "work_phone": _l("Work phone"),
+    "personal_phone": _l("Personal phone"),
+    "position": _l("Position"),
+    "employment_type": _l("Employment type"),
+    "campus": _l("Campus"),
+    "department": _l("Department"),
+    "hire_date": _l("Hire date"),
+    "health_cert_no": _l("Health certificate no."),
+    "health_cert_issued": _l("Health certificate issued"),
+    "health_cert_expiry": _l("Health certificate expires"),
+    "qualification_cert": _l("Qualification certificate"),
+    "qualification_level": _l("Qualification level"),
+    "active": _l("Active"),
+    "user": _l("Login user"),
+}
+
+
+def _choice_label(choices):
+    table = dict(choices)
+    return lambda v: str(table.get(v, v or ""))
+
+
+class CampusView(HouqinModelView):
+    datamodel = SQLAInterface(Campus)
+    list_title = _l("Campuses")
+    show_title = add_title = edit_title = _l("Campus")
+    list_columns = ["name", "code", "address", "active"]
+    add_columns = edit_columns = show_columns = ["name", "code", "address", "active"]
+    search_columns = ["name", "code", "active"]
+    base_order = ("name", "asc")
+    label_columns = {"name": _l("Name"), "code": _l("Code"), "address": _l("Address"), "active": _l("Active")}
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+    def __init__(self, **kw):
+        # Scoped users see only their own campuses in the list too.
+        self.base_filters = [["id", FilterCampusScope, False]]
+        super().__init__(**kw)
+
+
+class DepartmentView(HouqinModelView):
+    datamodel = SQLAInterface(Department)
+    list_title = _l("Departments")
+    show_title = add_title = edit_title = _l("Department")
+    list_columns = ["name", "campus", "active"]
+    add_columns = edit_columns = show_columns = ["name", "campus", "active"]
+    search_columns = ["name", "campus", "active"]
+    base_order = ("name", "asc")
+    label_columns = {"name": _l("Name"), "campus": _l("Campus"), "active": _l("Active")}
+    description_columns = {"campus": _l("Leave empty for a department shared by all campuses.")}
+    campus_column = "campus_id"
+    campus_nullable = True
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+
+class PositionView(HouqinModelView):
+    datamodel = SQLAInterface(Position)
+    list_title = _l("Positions")
+    show_title = add_title = edit_title = _l("Position")
+    list_columns = ["name_zh", "name_en", "active"]
+    add_columns = edit_columns = show_columns = ["name_zh", "name_en", "active"]
+    base_order = ("name_zh", "asc")
+    label_columns = {"name_zh": _l("Name (Chinese)"), "name_en": _l("Name (English)"), "active": _l("Active")}
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+
+
+class StaffView(HouqinModelView):
+    datamodel = SQLAInterface(Staff)
+    list_title = _l("Staff")
+    show_title = _l("Staff member")
+    add_title = _l("Add staff member")
+    edit_title = _l("Edit staff member")
+    list_template = "houqin/staff_list.html"
+    list_columns = ["staff_no", "name", "gender", "position", "campus", "department", "work_phone",
+                    "personal_phone", "health_cert_expiry", "active"]
+    show_columns = ["name", "staff_no", "gender", "work_phone", "personal_phone", "position",
+                    "employment_type", "campus", "department", "hire_date", "health_cert_no",
+                    "health_cert_issued", "health_cert_expiry", "qualification_cert",
+                    "qualification_level", "active", "user"]
+    add_columns = [c for c in show_columns if c not in ("active",)]
+    edit_columns = show_columns
+    export_columns = show_columns
+    search_columns = ["name", "staff_no", "position", "campus", "department", "employment_type", "active"]
+    order_columns = ["staff_no", "name", "health_cert_expiry"]
+    base_order = ("staff_no", "asc")
+    label_columns = STAFF_LABELS
+    masked_columns = {"personal_phone": "phone"}
+    campus_column = "campus_id"
+    formatters_columns = {
+        "gender": _choice_label(GENDERS),
+        "employment_type": _choice_label(EMPLOYMENT_TYPES),
+    }
+    validators_columns = {
+        "work_phone": [Rule(normalize_phone, skip_masked=False)],
+        "personal_phone": [Rule(normalize_phone)],
+        "health_cert_expiry": [NotBefore("health_cert_issued", check_date_order)],
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "gender": SelectField(_l("Gender"), choices=[("", "—")] + [(k, v) for k, v in GENDERS]),
+        "employment_type": SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPES),
+    }
+    # No hard delete: staff have history (visits hosted, scores, assets). Deactivate instead.
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
+                        "can_import", "can_template"]
+
+    def __init__(self, **kw):
+        rel = {"department": [["campus_id", FilterCampusScope, True]]}
+        self.add_form_query_rel_fields = {**rel}
+        self.edit_form_query_rel_fields = {**rel}
+        super().__init__(**kw)
+
+    def pre_add(self, item):
+        item.gender = item.gender or None
+        super().pre_add(item)
+
+    @action("deactivate", _l("Deactivate"), _l("Deactivate the selected staff?"), icon="fa-user-slash")
+    def deactivate(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            item.active = False
+        db.session.commit()
+        flash(gettext("%(count)d staff deactivated.", count=len(items)), "success")
+        return redirect(url_for("StaffView.list"))
+
+    @expose("/import/", methods=["GET", "POST"])
+    @has_access
+    @permission_name("import")
+    def import_(self):
+        from .staff_import import import_page
+
+        return import_page(self)
+
+    @expose("/import/template/")
+    @has_access
+    def template(self):
+        from .staff_import import template_download
+
+        return template_download()
+

@@ -1,0 +1,71 @@
+"""Settings screen (Admin and Director): global values and per-campus values,
+declared by core and plugins, validated, stored in the database and audited."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Campus
+from ..settings import SettingError, parse
+
+
+class SettingsView(BaseView):
+    route_base = "/settings"
+    default_view = "index"
+    base_permissions = ["can_index", "can_save"]
+
+    def _context(self, errors=None, submitted=None):
+        registry = current_app.extensions["houqin"]
+        settings = current_app.extensions["houqin_settings"]
+        campuses = db.session.execute(select(Campus).order_by(Campus.name)).scalars().all()
+        global_specs = [s for s in registry.settings if s.scope == "global"]
+        campus_specs = [s for s in registry.settings if s.scope == "campus"]
+        values = {}
+        for spec in global_specs:
+            values[spec.key] = settings.get(spec.key)
+        for spec in campus_specs:
+            values[spec.key] = settings.get(spec.key)
+            for campus in campuses:
+                values[f"{spec.key}@{campus.id}"] = settings.get(spec.key, campus.id)
+        if submitted:
+            values.update(submitted)
+        return dict(global_specs=global_specs, campus_specs=campus_specs, campuses=campuses,
+                    values=values, errors=errors or {}, title=gettext("Settings"))
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.render_template("houqin/settings.html", **self._context())
+
+    @expose("/", methods=["POST"])
+    @has_access
+    def save(self):
+        registry = current_app.extensions["houqin"]
+        settings = current_app.extensions["houqin_settings"]
+        campuses = db.session.execute(select(Campus)).scalars().all()
+        errors, parsed, submitted = {}, [], {}
+        for spec in registry.settings:
+            targets = [(spec.key, None)]
+            if spec.scope == "campus":
+                targets += [(f"{spec.key}@{c.id}", c.id) for c in campuses]
+            for field, campus_id in targets:
+                raw = request.form.get(field)
+                submitted[field] = raw
+                if campus_id is not None and (raw is None or raw.strip() == ""):
+                    continue  # empty per-campus value: inherit the global one
+                try:
+                    parsed.append((spec.key, parse(spec, raw), campus_id))
+                except SettingError as err:
+                    errors[field] = str(err.args[0])
+        if errors:
+            flash(gettext("Nothing was saved: correct the marked fields."), "danger")
+            return self.render_template("houqin/settings.html", **self._context(errors, submitted)), 400
+        for key, value, campus_id in parsed:
+            settings.set(db.session, key, value, campus_id)
+        db.session.commit()
+        settings.invalidate()
+        flash(gettext("Settings saved."), "success")
+        return redirect(url_for("SettingsView.index"))

@@ -1,0 +1,78 @@
+"""Houqin defaults. Every setting can be overridden by an environment variable
+HOUQIN_<NAME> (e.g. HOUQIN_DATABASE_URL, HOUQIN_PLUGINS); see docs/operations.md."""
+import os
+from datetime import timedelta
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.environ.get("HOUQIN_INSTANCE_DIR", os.path.join(BASE_DIR, "instance"))
+
+
+def env(name, default=None):
+    return os.environ.get("HOUQIN_" + name, default)
+
+
+def env_bool(name, default):
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+APP_NAME = "后勤 Houqin"
+APP_ICON = "/static/houqin/logo.svg"
+APP_THEME = ""
+
+SQLALCHEMY_DATABASE_URI = env("DATABASE_URL") or "sqlite:///" + os.path.join(INSTANCE_DIR, "houqin.db")
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+# FAB's create_all on start collides with migrations (DESIGN.md): Alembic owns the schema.
+FAB_CREATE_DB = False
+# Permission sync races between gunicorn workers; `flask houqin init` does it once.
+FAB_UPDATE_PERMS = env_bool("UPDATE_PERMS", False)
+FAB_API_SWAGGER_UI = True
+FAB_ADD_SECURITY_API = True
+FAB_SECURITY_MANAGER_CLASS = "app.security.HouqinSecurityManager"
+FAB_INDEX_VIEW = "app.views.dashboard.DashboardView"
+FAB_BASE_TEMPLATE = "houqin/base.html"
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+FAB_API_MAX_PAGE_SIZE = 100
+
+AUTH_TYPE = AUTH_DB
+AUTH_ROLE_ADMIN = "Admin"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+
+# Login throttling, keyed on username + client address (app.security.login_rate_key).
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+AUTH_RATE_LIMITED = True
+AUTH_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "5 per minute")
+# How many reverse proxies to trust for X-Forwarded-For (0 = none).
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+
+BABEL_DEFAULT_LOCALE = "zh"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+LANGUAGES = {
+    "zh": {"flag": "cn", "name": "中文"},
+    "en": {"flag": "gb", "name": "English"},
+}
+# Absolute: a relative path would resolve under app/ (DESIGN.md).
+BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = None  # the session's own idle limit ends stale forms
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# The gate PC is shared: idle sessions end (minutes, also a setting in the UI).
+IDLE_TIMEOUT_MINUTES = int(env("IDLE_TIMEOUT_MINUTES", "30"))
+PERMANENT_SESSION_LIFETIME = timedelta(minutes=IDLE_TIMEOUT_MINUTES)
+JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=1)
+
+# None = every installed plugin; else a comma-separated allowlist of names.
+PLUGINS = env("PLUGINS")
+
+UPLOAD_FOLDER = os.path.join(INSTANCE_DIR, "uploads")
+SECRET_KEY_FILE = os.path.join(INSTANCE_DIR, "secret_key")

@@ -1,0 +1,281 @@
+"""Tests for app.export.xlsx, read back with openpyxl."""
+from __future__ import annotations
+
+import os
+import tempfile
+import tracemalloc
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from io import BytesIO
+
+import openpyxl
+import pytest
+
+from app.export.xlsx import (
+    Column,
+    Labels,
+    column_width,
+    display_width,
+    export_to_tempfile,
+    format_timestamp,
+    write_xlsx,
+)
+
+ZH = Labels(exported_at="导出时间", exported_by="导出人", yes="是", no="否")
+EN = Labels(exported_at="Exported", exported_by="Exported by", yes="Yes", no="No")
+AT = datetime(2026, 11, 22, 8, 30)
+
+COLUMNS = [
+    Column("名称", lambda r: r["name"]),
+    Column("数量", lambda r: r["qty"], "int"),
+    Column("单价", lambda r: r["price"], "decimal"),
+    Column("金额", lambda r: r["amount"], "money"),
+    Column("日期", lambda r: r["day"], "date"),
+    Column("时间", lambda r: r["ts"], "datetime"),
+    Column("启用", lambda r: r["on"], "bool"),
+]
+ROWS = [
+    {"name": "扫帚", "qty": 3, "price": Decimal("12.50"), "amount": Decimal("37.50"),
+     "day": date(2026, 1, 2), "ts": datetime(2026, 1, 2, 9, 15), "on": True},
+    {"name": None, "qty": None, "price": None, "amount": None,
+     "day": None, "ts": None, "on": False},
+]
+
+
+def _kw(locale="zh", labels=ZH, **over):
+    kw = dict(institution="第一实验小学", title="物资清单", exported_by="张三",
+              exported_at=AT, locale=locale, labels=labels)
+    kw.update(over)
+    return kw
+
+
+def _write(rows, columns=COLUMNS, **kw):
+    buf = BytesIO()
+    n = write_xlsx(buf, rows, columns, **_kw(**kw))
+    buf.seek(0)
+    return n, openpyxl.load_workbook(buf).active
+
+
+@pytest.fixture
+def zh_sheet():
+    return _write(iter(ROWS))
+
+
+def test_returns_row_count_and_headers_in_row_5(zh_sheet):
+    n, ws = zh_sheet
+    assert n == 2
+    assert [c.value for c in ws[5]] == [c.header for c in COLUMNS]
+    assert all(c.font.bold for c in ws[5])
+    assert ws["A5"].fill.fgColor.rgb.endswith("D9D9D9")
+    assert ws["A5"].border.left.style == "thin"
+    assert ws.max_row == 7
+
+
+def test_title_block(zh_sheet):
+    _, ws = zh_sheet
+    assert ws["A1"].value == "第一实验小学"
+    assert ws["A1"].font.bold and ws["A1"].font.sz == 14
+    assert ws["A2"].value == "物资清单"
+    assert ws["A3"].value == "导出时间: 2026年11月22日 08:30  导出人: 张三"
+    assert all(c.value is None for c in ws[4])
+
+
+def test_title_block_english():
+    _, ws = _write([], locale="en", labels=EN, exported_by="Alice")
+    assert ws["A3"].value == "Exported: 22 Nov 2026 08:30  Exported by: Alice"
+
+
+@pytest.mark.parametrize("dt,locale,expected", [
+    (datetime(2026, 11, 22, 8, 30), "zh", "2026年11月22日 08:30"),
+    (datetime(2026, 11, 22, 8, 30), "zh_Hans_CN", "2026年11月22日 08:30"),
+    (datetime(2026, 11, 22, 8, 30), "en", "22 Nov 2026 08:30"),
+    (datetime(2026, 3, 5, 17, 4), "en_GB", "5 Mar 2026 17:04"),
+    (datetime(2026, 3, 5, 17, 4), "zh", "2026年3月5日 17:04"),
+])
+def test_format_timestamp(dt, locale, expected):
+    assert format_timestamp(dt, locale) == expected
+
+
+def test_freeze_panes_and_autofilter(zh_sheet):
+    _, ws = zh_sheet
+    assert ws.freeze_panes == "A6"
+    assert ws.auto_filter.ref == "A5:G7"
+
+
+def test_autofilter_with_no_rows():
+    n, ws = _write(iter([]))
+    assert n == 0
+    assert ws.auto_filter.ref == "A5:G5"
+    assert [c.value for c in ws[5]] == [c.header for c in COLUMNS]
+
+
+@pytest.mark.parametrize("locale,labels,date_fmt,dt_fmt", [
+    ("zh", ZH, 'yyyy"年"m"月"d"日"', 'yyyy"年"m"月"d"日" hh:mm'),
+    ("en", EN, "d mmm yyyy", "d mmm yyyy hh:mm"),
+])
+def test_number_formats_and_values_per_kind(locale, labels, date_fmt, dt_fmt):
+    _, ws = _write(iter(ROWS), locale=locale, labels=labels)
+    name, qty, price, amount, day, ts, on = ws[6]
+    assert (name.value, name.data_type) == ("扫帚", "s")
+    assert qty.value == 3 and qty.number_format == "0"
+    assert price.value == 12.5 and price.number_format == "#,##0.00"
+    assert amount.value == 37.5 and amount.number_format == '"¥"#,##0.00'
+    assert day.value == datetime(2026, 1, 2) and day.number_format == date_fmt
+    assert ts.value == datetime(2026, 1, 2, 9, 15) and ts.number_format == dt_fmt
+    assert on.value == labels.yes and on.data_type == "s"
+    assert ws["G7"].value == labels.no
+
+
+def test_none_is_blank_but_keeps_column_format(zh_sheet):
+    _, ws = zh_sheet
+    assert [c.value for c in ws[7]][:6] == [None] * 6
+    assert ws["E7"].number_format == 'yyyy"年"m"月"d"日"'
+    assert ws["D7"].number_format == '"¥"#,##0.00'
+
+
+def test_aware_datetime_written_as_local_wall_time():
+    tz = timezone(timedelta(hours=8))
+    cols = [Column("t", lambda r: r, "datetime")]
+    _, ws = _write([datetime(2026, 1, 2, 9, 15, tzinfo=tz)], cols)
+    assert ws["A6"].value == datetime(2026, 1, 2, 9, 15)
+
+
+INJECTIONS = ["=1+1", "+86 138", "-5", "@SUM(A1)", '=HYPERLINK("http://x","y")',
+              "=cmd|' /C calc'!A0", "http://example.com", "0012", "1e5"]
+
+
+@pytest.mark.parametrize("kind", ["text", "int", "money", "date"])
+def test_formula_injection_stays_string(kind):
+    cols = [Column("v", lambda r: r, kind)]
+    _, ws = _write(iter(INJECTIONS), cols)
+    for i, s in enumerate(INJECTIONS, start=6):
+        cell = ws.cell(i, 1)
+        assert cell.data_type == "s", s
+        assert cell.value == s
+
+
+def test_injection_in_headers_and_title_block_stays_string():
+    cols = [Column("=1+1", lambda r: r)]
+    _, ws = _write(["x"], cols, institution="@SUM(A1)", title="-5", exported_by="+1")
+    for ref in ("A1", "A2", "A3", "A5"):
+        assert ws[ref].data_type == "s"
+    assert (ws["A1"].value, ws["A2"].value, ws["A5"].value) == ("@SUM(A1)", "-5", "=1+1")
+
+
+def test_rich_string_xml_injection_is_neutralised():
+    # xlsxwriter's constant_memory mode writes "<r>...</r>" strings as raw XML.
+    evil = '<r><t>a</t></r></is></c><c r="Z9"><f>1+1</f></c><c r="Z8" t="inlineStr"><is><r><t>b</t></r>'
+    texts = [evil, "<r>x &amp; <y></r>", "<r></r>"]
+    _, ws = _write(iter(texts), [Column("v", lambda r: r)])
+    assert [ws.cell(i, 1).value for i in range(6, 9)] == texts
+    assert ws["Z9"].value is None and ws["Z8"].value is None
+
+
+def test_non_str_text_is_stringified():
+    cols = [Column("v", lambda r: r)]
+    _, ws = _write([123, Decimal("1.50"), date(2026, 1, 2)], cols)
+    assert [(ws.cell(i, 1).value, ws.cell(i, 1).data_type) for i in (6, 7, 8)] == [
+        ("123", "s"), ("1.50", "s"), ("2026-01-02", "s")]
+
+
+def test_unrepresentable_values_fall_back_to_text():
+    _, ws = _write([{"n": Decimal("NaN"), "d": date(1899, 1, 1)}],
+                   [Column("n", lambda r: r["n"], "decimal"), Column("d", lambda r: r["d"], "date")])
+    assert (ws["A6"].value, ws["B6"].value) == ("NaN", "1899-01-01")
+
+
+def test_unknown_kind_rejected():
+    with pytest.raises(ValueError):
+        write_xlsx(BytesIO(), [], [Column("x", lambda r: r, "percent")], **_kw())
+
+
+def test_large_generator_streams_without_materialising():
+    total = 100_000
+    state = {"produced": 0, "max_ahead": 0}
+
+    def gen():
+        for i in range(total):
+            state["produced"] += 1
+            yield i
+
+    def seen(i):
+        # How far the generator has run ahead of the row being written.
+        state["max_ahead"] = max(state["max_ahead"], state["produced"] - i)
+        return f"物品-{i}"
+
+    cols = [Column("名称", seen), Column("数量", lambda i: i, "int"),
+            Column("日期", lambda i: date(2026, 1, 1), "date")]
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        tracemalloc.start()
+        base, _ = tracemalloc.get_traced_memory()
+        n = write_xlsx(path, gen(), cols, **_kw())
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert n == total
+        assert state["max_ahead"] == 1
+        assert peak - base < 50 * 1024 * 1024, f"peak growth {(peak - base) / 2**20:.1f} MB"
+        ws = openpyxl.load_workbook(path, read_only=True).active
+        last = next(ws.iter_rows(min_row=5 + total, max_row=5 + total, values_only=True))
+        assert last[:2] == (f"物品-{total - 1}", total - 1)
+    finally:
+        if tracemalloc.is_tracing():
+            tracemalloc.stop()
+        os.unlink(path)
+
+
+def test_display_width_counts_cjk_double():
+    assert display_width("Name") == 4
+    assert display_width("姓名") == 4
+    assert display_width("身份证号ID") == 10
+    assert display_width("（全角）ＡＢ") == 12  # fullwidth forms are wide too
+
+
+def test_column_width_rules():
+    assert column_width(Column("ID", str)) == 8                  # min
+    assert column_width(Column("身份证号码", str)) == 12          # 5 CJK * 2 + 2
+    assert column_width(Column("Description", str)) == 13
+    assert column_width(Column("长" * 100, str)) == 60            # max
+    assert column_width(Column("日期", str, "date")) == 14        # fits a formatted date
+    assert column_width(Column("时间", str, "datetime")) == 20
+    assert column_width(Column("x", str, width=33.5)) == 33.5     # explicit wins
+
+
+def test_column_widths_written_to_sheet():
+    cols = [Column("身份证号码", str), Column("ID", str), Column("x", str, width=30)]
+    _, ws = _write([], cols)
+    widths = [ws.column_dimensions[c].width for c in "ABC"]
+    for got, want in zip(widths, (12, 8, 30)):
+        assert abs(got - want) < 1, widths
+
+
+def test_sheet_name_sanitised():
+    _, ws = _write([], title="食堂/采购:明细[2026]" + "长" * 40)
+    assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
+    _, ws = _write([], sheet_name="Stock")
+    assert ws.title == "Stock"
+
+
+def test_export_to_tempfile_returns_closed_file():
+    path, n = export_to_tempfile(iter(ROWS), COLUMNS, **_kw())
+    try:
+        assert path.endswith(".xlsx") and n == 2
+        assert openpyxl.load_workbook(path).active["A6"].value == "扫帚"
+    finally:
+        os.unlink(path)
+
+
+def test_failure_mid_stream_cleans_up(tmp_path, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def boom():
+        yield ROWS[0]
+        raise RuntimeError("db went away")
+
+    with pytest.raises(RuntimeError):
+        export_to_tempfile(boom(), COLUMNS, **_kw())
+    # Neither the .xlsx nor xlsxwriter's row-data scratch file is left behind.
+    assert list(scratch.iterdir()) == []
