@@ -9,10 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask
-from flask_appbuilder import AppBuilder
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+# Flask is imported inside create_app(): app.rules and app.privacy stay importable
+# as pure modules (plugins' rules.py use them without pulling in the web stack).
 
 BASE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
 
@@ -41,7 +39,12 @@ def _sqlite_pragmas(dbapi_conn, _record):
         cur.close()
 
 
-def create_app(overrides: dict | None = None) -> Flask:
+def create_app(overrides: dict | None = None):
+    from flask import Flask
+    from flask_appbuilder import AppBuilder
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
     from . import audit, i18n
     from .extensions import csrf, db, migrate
     from .plugin import Registry, discover

@@ -1,54 +1,86 @@
-"""Core pure rules: phone numbers and date order. Free of Flask and the database;
+"""Core pure rules: the message/error convention, text folding, phone numbers
+and date order. Free of Flask and the database, shared by core and plugins;
 messages are msgids marked with N_ and translated where they are shown."""
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any, Callable, Optional
 
 
 def N_(s: str) -> str:
+    """No-op marker: tells Babel to extract ``s``; translation happens later."""
     return s
 
 
 class RuleError(ValueError):
-    def __init__(self, message: str, **params):
+    """A broken domain rule. ``message`` is an untranslated msgid and
+    ``params`` the values for its ``%(name)s`` placeholders."""
+
+    def __init__(self, message: str, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
 
-    def __str__(self):
-        return self.message % self.params if self.params else self.message
+    def format(self, gettext: Optional[Callable[[str], str]] = None) -> str:
+        text = gettext(self.message) if gettext else self.message
+        return text % self.params if self.params else text
 
+    def __str__(self) -> str:
+        return self.format()
+
+
+# --- Small text helpers ------------------------------------------------------
+
+# Chinese input methods often type full-width forms ("１３８", "Ａ") and the
+# ideographic space; fold them to ASCII before checking numbers and codes.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def _text(raw: Any) -> str:
+    return "" if raw is None else str(raw).translate(_FULLWIDTH)
+
+
+def _squeeze(raw: Any, extra: str = "") -> str:
+    """Fold full-width forms and drop all whitespace (and ``extra`` chars)."""
+    return "".join(c for c in _text(raw) if not c.isspace() and c not in extra)
+
+
+def _ascii_upper(s: str) -> str:
+    # str.upper() would turn "ı" into "I" and "ß" into "SS"; only a-z may change.
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
+
+
+# --- Phone numbers -----------------------------------------------------------
 
 ERR_PHONE_CHARS = N_("A phone number may contain only digits")
 ERR_PHONE_SHAPE = N_("Enter an 11-digit mobile number or a landline with area code")
-ERR_EXPIRY_BEFORE_ISSUE = N_("The expiry date cannot be before the issue date")
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# 010 and 02X are the three-digit area codes; all others have four digits.
-_LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})$")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# +86 / 0086 / 86 is a country prefix only when a mainland mobile follows it.
+_COUNTRY_PREFIX = re.compile(r"(?:\+86|0086|86)(1[0-9]{10})")
+# Beijing (010) and 02X are the only 3-digit area codes; the rest are 4 digits.
+_LANDLINE = re.compile(r"(010|02[0-9]|0[3-9][0-9]{2})([0-9]{7,8})")
 
 
-def normalize_phone(raw: str) -> str:
-    """Mainland mobile `1[3-9]` + 9 digits (+86/0086 stripped) or a landline with
-    area code, stored as `010-12345678`."""
-    text = re.sub(r"[\s\-()]", "", raw or "")
-    if text.startswith("+"):
-        text = text[1:]
-        if not text.startswith("86"):
-            raise RuleError(ERR_PHONE_SHAPE)
-    if not text.isdigit():
+def normalize_phone(raw: Any) -> str:
+    """Return "13812345678" for mobiles and "010-12345678" for landlines."""
+    value = _squeeze(raw, extra="-")
+    if not re.fullmatch(r"\+?[0-9]*", value):
         raise RuleError(ERR_PHONE_CHARS)
-    for prefix in ("0086", "86"):
-        if text.startswith(prefix) and len(text) == len(prefix) + 11 and text[len(prefix)] == "1":
-            text = text[len(prefix):]
-            break
-    if _MOBILE.match(text):
-        return text
-    m = _LANDLINE.match(text)
-    if m:
-        return f"{m.group(1)}-{m.group(2)}"
+    prefixed = _COUNTRY_PREFIX.fullmatch(value)
+    if prefixed:
+        value = prefixed.group(1)
+    if _MOBILE.fullmatch(value):
+        return value
+    landline = _LANDLINE.fullmatch(value)
+    if landline:
+        return f"{landline.group(1)}-{landline.group(2)}"
     raise RuleError(ERR_PHONE_SHAPE)
+
+
+ERR_EXPIRY_BEFORE_ISSUE = N_("The expiry date cannot be before the issue date")
 
 
 def check_date_order(issued: date | None, expiry: date | None) -> None:

@@ -9,8 +9,6 @@ Babel (configured with ``-k N_``) extracts them; views translate them with
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 from collections.abc import Mapping
@@ -18,49 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Callable, Iterable, Optional
 
-
-def N_(s: str) -> str:
-    """No-op marker: tells Babel to extract ``s``; translation happens later."""
-    return s
-
-
-class RuleError(ValueError):
-    """A broken domain rule. ``message`` is an untranslated msgid and
-    ``params`` the values for its ``%(name)s`` placeholders."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params = params
-
-    def format(self, gettext: Optional[Callable[[str], str]] = None) -> str:
-        text = gettext(self.message) if gettext else self.message
-        return text % self.params if self.params else text
-
-    def __str__(self) -> str:
-        return self.format()
-
-
-# --- Small text helpers ------------------------------------------------------
-
-# Chinese input methods often type full-width forms ("１３８", "Ａ") and the
-# ideographic space; fold them to ASCII before checking numbers and codes.
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-
-
-def _text(raw: Any) -> str:
-    return "" if raw is None else str(raw).translate(_FULLWIDTH)
-
-
-def _squeeze(raw: Any, extra: str = "") -> str:
-    """Fold full-width forms and drop all whitespace (and ``extra`` chars)."""
-    return "".join(c for c in _text(raw) if not c.isspace() and c not in extra)
-
-
-def _ascii_upper(s: str) -> str:
-    # str.upper() would turn "ı" into "I" and "ß" into "SS"; only a-z may change.
-    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
+# Shared with core (phones, masking and lookup hashes are not the gate's alone).
+from app.privacy import LOOKUP_KINDS, lookup_hash, mask_id, mask_phone  # noqa: F401
+from app.rules import (  # noqa: F401
+    ERR_PHONE_CHARS, ERR_PHONE_SHAPE, N_, RuleError, _ascii_upper, _squeeze, _text, normalize_phone,
+)
 
 
 # --- Resident ID card (GB 11643-1999) ----------------------------------------
@@ -184,34 +144,6 @@ def normalize_document(doc_type: str, raw: Any, today: Optional[date] = None) ->
     raise RuleError(ERR_DOCUMENT_TYPE, doc_type=doc_type)
 
 
-# --- Phone numbers -----------------------------------------------------------
-
-ERR_PHONE_CHARS = N_("A phone number may contain only digits")
-ERR_PHONE_SHAPE = N_("Enter an 11-digit mobile number or a landline with area code")
-
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-# +86 / 0086 / 86 is a country prefix only when a mainland mobile follows it.
-_COUNTRY_PREFIX = re.compile(r"(?:\+86|0086|86)(1[0-9]{10})")
-# Beijing (010) and 02X are the only 3-digit area codes; the rest are 4 digits.
-_LANDLINE = re.compile(r"(010|02[0-9]|0[3-9][0-9]{2})([0-9]{7,8})")
-
-
-def normalize_phone(raw: Any) -> str:
-    """Return "13812345678" for mobiles and "010-12345678" for landlines."""
-    value = _squeeze(raw, extra="-")
-    if not re.fullmatch(r"\+?[0-9]*", value):
-        raise RuleError(ERR_PHONE_CHARS)
-    prefixed = _COUNTRY_PREFIX.fullmatch(value)
-    if prefixed:
-        value = prefixed.group(1)
-    if _MOBILE.fullmatch(value):
-        return value
-    landline = _LANDLINE.fullmatch(value)
-    if landline:
-        return f"{landline.group(1)}-{landline.group(2)}"
-    raise RuleError(ERR_PHONE_SHAPE)
-
-
 # --- Licence plates (GA 36) ----------------------------------------------------
 
 ERR_PLATE = N_("Not a valid licence plate (e.g. 京A12345 or 京AD12345)")
@@ -234,53 +166,6 @@ def normalize_plate(raw: Any) -> str:
     if not _PLATE.fullmatch(value):
         raise RuleError(ERR_PLATE)
     return value
-
-
-# --- Masking for display -----------------------------------------------------
-
-
-def _keep_last_two(text: str) -> str:
-    # 1-2 character values are fully starred: a mask never shows a whole number.
-    return "*" * len(text) if len(text) <= 2 else "*" * (len(text) - 2) + text[-2:]
-
-
-def mask_id(number: Optional[str]) -> str:
-    """Show the first 3 and last 4 characters, e.g. "110***********1234",
-    keeping the length; numbers under 8 characters show only their last 2."""
-    if not number:
-        return ""
-    if len(number) >= 8:
-        return number[:3] + "*" * (len(number) - 7) + number[-4:]
-    return _keep_last_two(number)
-
-
-def mask_phone(phone: Optional[str]) -> str:
-    """Mobiles become "138****5678"; landlines "010-******78"."""
-    if not phone:
-        return ""
-    area, _, number = phone.partition("-")
-    if area and number:  # normalised landline: keep the area code and last 2
-        return f"{area}-{_keep_last_two(number)}"
-    if len(phone) == 11 and phone.startswith("1"):
-        return phone[:3] + "****" + phone[-4:]
-    return _keep_last_two(phone)
-
-
-# --- Keyed lookup hash ---------------------------------------------------------
-
-LOOKUP_KINDS = ("id", "phone")
-
-
-def lookup_hash(secret: bytes | str, kind: str, normalized_value: str) -> str:
-    """Hex HMAC-SHA256 of "kind:value", so returning visitors and blocklist
-    entries can be found by index without storing searchable plain numbers."""
-    if kind not in LOOKUP_KINDS:
-        raise ValueError(f"lookup kind must be one of {LOOKUP_KINDS}, not {kind!r}")
-    key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
-    if not key:
-        raise ValueError("lookup_hash needs a non-empty secret")
-    message = f"{kind}:{normalized_value}".encode("utf-8")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 # --- Badges and party size ---------------------------------------------------
