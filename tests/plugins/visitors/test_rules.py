@@ -89,7 +89,7 @@ def test_rules_module_stays_free_of_flask_and_the_database():
     # Load rules.py on its own (not through the plugin package, which registers views).
     probe = ("import sys, importlib.util as u; "
              f"s = u.spec_from_file_location('visitor_rules', {str(rules.__file__)!r}); "
-             "s.loader.exec_module(u.module_from_spec(s)); "
+             "m = sys.modules['visitor_rules'] = u.module_from_spec(s); s.loader.exec_module(m); "
              "print(sorted(m for m in ('flask', 'sqlalchemy', 'flask_appbuilder') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          cwd=pathlib.Path(rules.__file__).parents[2], check=True).stdout.strip()
