@@ -31,9 +31,7 @@ test-pg: $(STAMP)
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel compile -d translations --statistics
+	$(BIN)/python translations/update.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

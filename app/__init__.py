@@ -107,10 +107,22 @@ def create_app(overrides: dict | None = None):
     from .security import install_request_guards
 
     install_request_guards(app)
+    app.cli.add_command(_cli_group(plugins))
+    return app
+
+
+def _cli_group(plugins):
+    """`flask houqin ...`: core commands plus those of the enabled plugins (a fresh
+    group per app, so a disabled plugin's commands never linger)."""
+    import click
+
     from .cli import houqin_cli
 
-    app.cli.add_command(houqin_cli)
-    return app
+    group = click.Group("houqin", help=houqin_cli.help, commands=dict(houqin_cli.commands))
+    for plugin in plugins:
+        for command in plugin.commands:
+            group.add_command(command)
+    return group
 
 
 def _configure_version_locations(migrate) -> None:

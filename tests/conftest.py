@@ -1,0 +1,206 @@
+"""Shared fixtures: one migrated database per test session (SQLite in a temp
+folder, or PostgreSQL when HOUQIN_TEST_DATABASE_URL is set), two campuses, and
+one login per catalogue role.
+
+Tests share the database: each test makes its own rows with unique names and
+counts only what it made (or filters by the fixture campuses)."""
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+
+import pytest
+
+PASSWORD = "Test-Pass-2026!!"
+ROLES = ["Admin", "Director", "Gatekeeper", "AssetKeeper", "Appraiser", "MealCommittee", "Staff", "Auditor"]
+_counter = itertools.count(1)
+
+
+def unique(prefix: str = "T") -> str:
+    return f"{prefix}{os.getpid() % 1000:03d}{next(_counter):05d}"
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def database_url(tmpdir: str) -> str:
+    url = os.environ.get("HOUQIN_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return "sqlite:///" + os.path.join(tmpdir, "test.db")
+
+
+def test_config(tmpdir: str, url: str, **extra) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        "SECRET_KEY_FILE": os.path.join(tmpdir, "secret_key"),
+        **extra,
+    }
+
+
+def migrate_and_seed(app) -> None:
+    from flask_migrate import upgrade
+
+    from app.audit import acting_as
+    from app.cli import seed_positions, sync_permissions_and_roles
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        upgrade(revision="heads")
+        sync_permissions_and_roles()
+        seed_positions()
+
+
+@pytest.fixture(scope="session")
+def tmp_instance():
+    with tempfile.TemporaryDirectory(prefix="houqin-test-") as tmp:
+        os.environ["HOUQIN_INSTANCE_DIR"] = tmp
+        yield tmp
+
+
+@pytest.fixture(scope="session")
+def app(tmp_instance):
+    from app import create_app
+
+    url = database_url(tmp_instance)
+    application = create_app(test_config(tmp_instance, url))
+    migrate_and_seed(application)
+    with application.app_context():
+        _seed_org(application)
+    yield application
+
+
+def _seed_org(application) -> None:
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus, Department
+
+    with acting_as(None, "tests", "cli"):
+        a = Campus(name="测试A园", code="TA", active=True)
+        b = Campus(name="测试B园", code="TB", active=True)
+        db.session.add_all([a, b])
+        db.session.flush()
+        db.session.add_all([Department(name="后勤处", campus=a), Department(name="后勤处", campus=b),
+                            Department(name="全园共用", campus=None)])
+        sm = application.appbuilder.sm
+        for role in ROLES:
+            user = sm.add_user(role.lower() + "_a", role, "A", f"{role.lower()}_a@test", sm.find_role(role),
+                               password=PASSWORD)
+            user.campuses = [a]
+        user = sm.add_user("staff_none", "Staff", "None", "staff_none@test", sm.find_role("Staff"), password=PASSWORD)
+        user = sm.add_user("gatekeeper_b", "Gate", "B", "gatekeeper_b@test", sm.find_role("Gatekeeper"),
+                           password=PASSWORD)
+        user.campuses = [b]
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def campuses(app):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Campus
+
+    with app.app_context():
+        rows = {c.code: c.id for c in db.session.execute(select(Campus)).scalars()}
+    return rows
+
+
+@pytest.fixture()
+def ctx(app):
+    with app.app_context():
+        from app.extensions import db
+
+        yield db
+        db.session.rollback()
+
+
+def login(app, username: str, password: str = PASSWORD, lang: str = "zh"):
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["locale"] = lang
+    resp = client.post("/login/", data={"username": username, "password": password})
+    assert resp.status_code == 302, f"login failed for {username}"
+    return client
+
+
+@pytest.fixture()
+def client_as(app):
+    """client_as("director_a") or client_as("staff_a", lang="en") -> logged-in test client."""
+    return lambda username, lang="zh": login(app, username, lang=lang)
+
+
+@pytest.fixture()
+def anon(app):
+    return app.test_client()
+
+
+def api_token(app, username: str, password: str = PASSWORD) -> str:
+    client = app.test_client()
+    resp = client.post("/api/v1/security/login",
+                       json={"username": username, "password": password, "provider": "db"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["access_token"]
+
+
+@pytest.fixture()
+def api_as(app):
+    """api_as("director_a") -> (client, headers) with a JWT bearer token."""
+    def make(username):
+        return app.test_client(), {"Authorization": f"Bearer {api_token(app, username)}"}
+    return make
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def _count(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture()
+def count_statements(app):
+    """with count_statements() as c: client.get(...); assert c.count <= N"""
+    from app.extensions import db
+
+    def make():
+        with app.app_context():
+            engine = db.engine
+        return StatementCounter(engine)
+    return make
+
+
+@pytest.fixture()
+def uid():
+    """uid("S") -> a unique string for names and numbers made by one test."""
+    return unique
