@@ -101,10 +101,12 @@ def _columns(obj: Audited):
 
 def _entry(obj, action: str, changes: dict) -> dict:
     user_id, actor, source = current_actor()
-    pk = inspect(obj).identity
+    # identity is not set yet for new rows inside after_flush; the key columns are.
+    state = inspect(obj)
+    pk = state.mapper.primary_key_from_instance(obj)
     return dict(
         at=utcnow(), user_id=user_id, actor=actor, action=action,
-        table_name=obj.__tablename__, record_id=",".join(str(v) for v in pk) if pk else None,
+        table_name=obj.__tablename__, record_id=",".join(str(v) for v in pk) if pk and None not in pk else None,
         changes=changes, source=source,
     )
 

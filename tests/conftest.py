@@ -42,7 +42,7 @@ def database_url(tmpdir: str) -> str:
 def test_config(tmpdir: str, url: str, **extra) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
