@@ -4,9 +4,10 @@ permission cache (FAB otherwise runs one query per menu item)."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 
-from flask import current_app, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import PermissionView, Role, assoc_permissionview_role
@@ -159,6 +160,8 @@ class HouqinSecurityManager(SecurityManager):
     user_model = HouqinUser
     userdbmodelview = HouqinUserView
     rolemodelview = HouqinRoleView
+    # FAB's user statistics chart loads Google Charts from the internet: blank offline.
+    userstatschartview = None
 
     # -- permissions: one query per request instead of one per menu item --------
     def _permission_set(self, user) -> set[tuple[str, str]]:
@@ -227,7 +230,28 @@ class HouqinSecurityManager(SecurityManager):
 
 
 def install_request_guards(app) -> None:
-    """Forced password change and idle timeout, checked before every request."""
+    """Forced password change and idle timeout, checked before every request;
+    unknown action names answer 404 (FAB raises a 500 on them)."""
+    views = {type(v).__name__: v for v in app.appbuilder.baseviews}
+
+    @app.before_request
+    def _unknown_action():
+        endpoint = request.endpoint or ""
+        if not endpoint.endswith((".action", ".download")):
+            return None
+        user = getattr(g, "user", None)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return redirect(url_for("AuthDBView.login"))
+        if endpoint.endswith(".action") and request.view_args:
+            view = views.get(request.endpoint.rsplit(".", 1)[0])
+            if view is not None and request.view_args.get("name") not in getattr(view, "actions", {}):
+                abort(404)
+        if request.endpoint and request.endpoint.endswith(".download") and request.view_args:
+            # FAB's file download raises on a missing or malformed name; none of ours uploads files.
+            name = request.view_args.get("filename", "")
+            folder = current_app.config.get("UPLOAD_FOLDER", "")
+            if "_sep_" not in name or not os.path.isfile(os.path.join(folder, name)):
+                abort(404)
 
     exempt_endpoints = {"static", "appbuilder.static", "LocaleView.index"}
 

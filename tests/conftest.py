@@ -204,3 +204,13 @@ def count_statements(app):
 def uid():
     """uid("S") -> a unique string for names and numbers made by one test."""
     return unique
+
+
+@pytest.fixture()
+def login_fn():
+    return login
+
+
+@pytest.fixture()
+def token_fn():
+    return api_token
