@@ -1,0 +1,404 @@
+"""The gate's state changes, each a named verb with its guards.
+
+Views and the API gather input and call these; none of them assigns a status.
+Changes that must happen once (sign-out, conversion, decisions) are conditional
+UPDATEs checked by rowcount (DESIGN.md: pysqlite starts transactions late, so
+read-then-write is not atomic). The caller commits, or rolls back on an error:
+nothing is half-saved.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Optional
+
+from flask import current_app
+from sqlalchemy import and_, literal_column, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.util import identity_key
+
+from app.i18n import local_day_range_utc, local_now
+from app.models import Staff, utcnow
+from app.privacy import mask_id, mask_phone
+
+from . import rules
+from .intake import Intake, hashes, phone_last4
+from .models import (ANONYMISED, APPROVED, BY_PHONE, CANCELLED, CONFIRMED, CONVERTED, DECLINED, EXPECTED,
+                     IN_APP, IN_PERSON, LEFT, ON_SITE, PENDING, REFUSED, TURNED_AWAY, USED, WAITING, Appointment,
+                     BlocklistEntry, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit, Visitor)
+from .rules import N_, RuleError
+
+ERR_FULL_NUMBER = N_("Type the full document number")
+ERR_UNKNOWN_PURPOSE = N_("Choose a purpose from the list")
+ERR_UNKNOWN_HOST = N_("Choose a host from this campus's staff")
+ERR_BADGE_IN_USE = N_("Badge %(badge)s is already given to a visitor on site")
+ERR_NO_APPOINTMENT = N_("No expected appointment with this reference at this campus")
+ERR_APPOINTMENT_USED = N_("This appointment has already been converted to a visit")
+ERR_APPOINTMENT_CLOSED = N_("This appointment is no longer expected")
+ERR_NAME_MATCH = N_("This name is on the blocklist: check the visitor's ID document, then tick the box to continue")
+ERR_ALREADY_LEFT = N_("This visit has already been signed out")
+ERR_NO_BADGE_ON_SITE = N_("No visitor on site has badge %(badge)s")
+ERR_ANSWERED = N_("This visit has already been answered")
+ERR_OVERRIDE_REASON = N_("Give a reason")
+ERR_OVERRIDE_DECIDED = N_("This override request has already been decided")
+ERR_OVERRIDE_NOT_APPROVED = N_("This override is not approved, or was already used")
+ERR_OVERRIDE_WAITING = N_("An override request for this visitor is already waiting")
+ERR_NOT_REFUSED = N_("Only a visit refused by the blocklist can be overridden")
+ERR_NO_PATROL_NOTE = N_("Write what you found (or \"normal\")")
+ERR_CHOOSE_TIME = N_("Enter a time as HH:MM, e.g. 18:00.")
+ERR_TIME_FUTURE = N_("The time out cannot be in the future")
+
+
+class SignInRefused(Exception):
+    """Field errors that stop a sign-in; nothing is written. `name_match` asks for the ID check box."""
+
+    def __init__(self, errors: dict[str, RuleError], name_match: Optional[BlocklistEntry] = None):
+        super().__init__(errors)
+        self.errors = errors
+        self.name_match = name_match
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _by_id(pk) -> object:
+    # A literal, not a bound parameter: the audit log's text of a bulk UPDATE then names the row.
+    return literal_column(str(int(pk)))
+
+
+# --- sign-in ------------------------------------------------------------------------------
+
+def find_visitor(session, campus_id: int, id_number: Optional[str] = None, phone: Optional[str] = None,
+                 doc_type: Optional[str] = None) -> Optional[Visitor]:
+    """Returning visitor at this campus, by keyed hash of the full number (ID first, then phone)."""
+    id_hash, phone_hash = hashes(_secret(), id_number, phone)
+    for column, value in ((Visitor.id_hash, id_hash), (Visitor.phone_hash, phone_hash)):
+        if value:
+            found = session.execute(
+                select(Visitor).where(Visitor.campus_id == campus_id, column == value)
+                .order_by(Visitor.last_visit_at.desc().nulls_last(), Visitor.id.desc()).limit(1)
+            ).scalar_one_or_none()
+            if found is not None:
+                return found
+    return None
+
+
+def last_visit(session, visitor: Visitor) -> Optional[Visit]:
+    return session.execute(select(Visit).where(Visit.visitor_id == visitor.id)
+                           .order_by(Visit.time_in.desc()).limit(1)).scalar_one_or_none()
+
+
+def blocklist_verdict(session, campus_id: int, id_hash, phone_hash, name: str, today=None) -> rules.Verdict:
+    matches = [BlocklistEntry.name == name]
+    if id_hash:
+        matches.append(BlocklistEntry.id_hash == id_hash)
+    if phone_hash:
+        matches.append(BlocklistEntry.phone_hash == phone_hash)
+    entries = session.execute(select(BlocklistEntry).where(
+        or_(BlocklistEntry.campus_id.is_(None), BlocklistEntry.campus_id == campus_id), or_(*matches))
+    ).scalars().all()
+    return rules.blocklist_verdict(entries, id_hash, phone_hash, name, today or local_now().date())
+
+
+def _resolve_visitor(session, data: Intake) -> Visitor:
+    visitor = None
+    if data.id_number:
+        visitor = find_visitor(session, data.campus_id, id_number=data.id_number)
+    elif data.phone:
+        visitor = find_visitor(session, data.campus_id, phone=data.phone)
+        if visitor is not None and mask_id(visitor.id_number) != data.id_masked:
+            visitor = None
+    if visitor is None and not data.id_number:
+        raise SignInRefused({"id_number": RuleError(ERR_FULL_NUMBER)})
+    if visitor is None:
+        visitor = Visitor(campus_id=data.campus_id)
+        session.add(visitor)
+    if data.id_number:
+        visitor.doc_type, visitor.id_number = data.doc_type, data.id_number
+    if data.phone:
+        visitor.phone, visitor.phone_last4 = data.phone, phone_last4(data.phone)
+    visitor.name = data.name
+    visitor.organisation = data.organisation or visitor.organisation
+    visitor.id_hash, visitor.phone_hash = hashes(_secret(), visitor.id_number, visitor.phone)
+    return visitor
+
+
+def _check_references(session, data: Intake) -> Optional[Appointment]:
+    errors: dict[str, RuleError] = {}
+    if session.get(Purpose, data.purpose_id) is None:
+        errors["purpose_id"] = RuleError(ERR_UNKNOWN_PURPOSE)
+    if data.host_id is not None:
+        host = session.get(Staff, data.host_id)
+        if host is None or host.campus_id != data.campus_id or not host.active:
+            errors["host_id"] = RuleError(ERR_UNKNOWN_HOST)
+    if data.badge and session.execute(select(Visit.id).where(
+            Visit.campus_id == data.campus_id, Visit.badge == data.badge, Visit.status == ON_SITE)).first():
+        errors["badge"] = RuleError(ERR_BADGE_IN_USE, badge=data.badge)
+    appointment = None
+    if data.appointment_id or data.appointment_code:
+        where = (Appointment.id == data.appointment_id) if data.appointment_id else \
+            (Appointment.reference_code == data.appointment_code)
+        appointment = session.execute(select(Appointment).where(
+            where, Appointment.campus_id == data.campus_id)).scalar_one_or_none()
+        if appointment is None:
+            errors["appointment"] = RuleError(ERR_NO_APPOINTMENT)
+    if errors:
+        raise SignInRefused(errors)
+    return appointment
+
+
+def sign_in(session, data: Intake, user, *, can_override: bool = False, now: Optional[datetime] = None) -> Visit:
+    """Register a visitor at the gate. Returns the visit: on site, or turned away by the
+    blocklist (recorded, audited). Raises SignInRefused on anything to correct."""
+    now = now or utcnow()
+    appointment = _check_references(session, data)
+    if appointment is not None and data.phone_masked and appointment.visitor_phone \
+            and mask_phone(appointment.visitor_phone) == data.phone_masked:
+        data.phone = appointment.visitor_phone  # the desk showed the host's entry masked
+    visitor = _resolve_visitor(session, data)
+    verdict = blocklist_verdict(session, data.campus_id, visitor.id_hash, visitor.phone_hash, data.name)
+    override = None
+    if verdict.blocked:
+        if not (can_override and data.override_reason):
+            return turn_away(session, visitor, data, user, verdict.entry, now)
+        # A Director at the desk admits directly; the decision is recorded like a request.
+        override = OverrideRequest(campus_id=data.campus_id, blocklist_entry=verdict.entry, requested_by=user,
+                                   requested_at=now, status=USED, decided_by=user, decided_at=now,
+                                   decision_reason=data.override_reason)
+        session.add(override)
+    elif verdict.level == rules.WARN and not data.confirm_name_match:
+        raise SignInRefused({"name": RuleError(ERR_NAME_MATCH)}, name_match=verdict.entry)
+    if appointment is not None:
+        convert_appointment(session, appointment.id, now)
+    visit = _new_visit(session, visitor, data, user, now, status=ON_SITE, entry=verdict.entry,
+                       appointment=appointment)
+    visit.name_match_checked = verdict.level == rules.WARN
+    if override is not None:
+        override.admitted_visit = visit
+    try:
+        session.flush()
+    except IntegrityError:  # two desks gave out the same badge at the same moment
+        raise SignInRefused({"badge": RuleError(ERR_BADGE_IN_USE, badge=data.badge)}) from None
+    return visit
+
+
+def _new_visit(session, visitor, data: Intake, user, now, *, status, entry=None, appointment=None) -> Visit:
+    visit = Visit(visitor=visitor, visitor_name=visitor.name, campus_id=data.campus_id, purpose_id=data.purpose_id,
+                  host_id=data.host_id, reason=data.reason, party_size=data.party_size, plate=data.plate,
+                  badge=data.badge if status == ON_SITE else None, time_in=now, status=status,
+                  gatekeeper_id=getattr(user, "id", None), blocklist_entry=entry, note=data.note,
+                  appointment_id=appointment.id if appointment is not None else None)
+    if appointment is not None:
+        # The host pre-registered the visitor in the app: that is the confirmation.
+        visit.host_id = appointment.host_id
+        visit.host_response, visit.host_confirmation = CONFIRMED, IN_APP
+        visit.host_confirmed_by_id, visit.host_confirmed_at = appointment.created_by_id, appointment.created_at
+    elif data.host_id is not None and data.host_confirmation in (BY_PHONE, IN_PERSON):
+        visit.host_response, visit.host_confirmation = CONFIRMED, data.host_confirmation
+        visit.host_confirmed_by_id, visit.host_confirmed_at = getattr(user, "id", None), now
+    elif data.host_id is not None:
+        visit.host_response = PENDING
+    visitor.last_visit_at = now
+    session.add(visit)
+    return visit
+
+
+def turn_away(session, visitor, data: Intake, user, entry, now) -> Visit:
+    """Refused at the gate (blocklist): recorded as a visit that never entered."""
+    visit = _new_visit(session, visitor, data, user, now, status=TURNED_AWAY, entry=entry)
+    visit.time_out = now
+    session.flush()
+    return visit
+
+
+# --- sign-out and the host's answer -----------------------------------------------------
+
+def sign_out(session, visit_id: int, *, at: Optional[datetime] = None) -> None:
+    """Once only, whichever desk is first: UPDATE ... WHERE status = 'on_site'."""
+    now = utcnow()
+    at = at or now
+    if at > now:
+        raise RuleError(ERR_TIME_FUTURE)
+    time_in = session.execute(select(Visit.time_in).where(Visit.id == visit_id)).scalar_one()
+    rules.check_time_out(time_in, at)
+    result = session.execute(
+        update(Visit).where(Visit.id == _by_id(visit_id), Visit.status == ON_SITE)
+        .values(status=LEFT, time_out=at).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RuleError(ERR_ALREADY_LEFT)
+    _refresh(session, Visit, visit_id)
+
+
+def sign_out_by_badge(session, campus_id: int, badge: str, *, at: Optional[datetime] = None) -> Visit:
+    badge = rules.normalize_badge(badge)
+    visit = session.execute(select(Visit).where(Visit.campus_id == campus_id, Visit.badge == badge,
+                                                Visit.status == ON_SITE)).scalar_one_or_none()
+    if visit is None:
+        raise RuleError(ERR_NO_BADGE_ON_SITE, badge=badge)
+    sign_out(session, visit.id, at=at)
+    return visit
+
+
+def host_respond(session, visit_id: int, user, confirm: bool) -> None:
+    """The host confirms or declines a visitor waiting at the gate; declined = turned away."""
+    now = utcnow()
+    values = dict(host_response=CONFIRMED, host_confirmation=IN_APP, host_confirmed_by_id=user.id,
+                  host_confirmed_at=now) if confirm else \
+        dict(host_response=DECLINED, host_confirmed_by_id=user.id, host_confirmed_at=now,
+             status=TURNED_AWAY, time_out=now)
+    result = session.execute(
+        update(Visit).where(Visit.id == _by_id(visit_id), Visit.host_response == PENDING, Visit.status == ON_SITE)
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RuleError(ERR_ANSWERED)
+    _refresh(session, Visit, visit_id)
+
+
+def _refresh(session, model, pk) -> None:
+    obj = session.identity_map.get(identity_key(model, pk))
+    if obj is not None:
+        session.expire(obj)
+
+
+# --- appointments ---------------------------------------------------------------------------
+
+def new_reference_code(session, rng=None) -> str:
+    for _ in range(20):
+        code = rules.make_reference_code(rng)
+        if not session.execute(select(Appointment.id).where(Appointment.reference_code == code)).first():
+            return code
+    raise RuntimeError("no free reference code after 20 tries")
+
+
+def convert_appointment(session, appointment_id: int, now: Optional[datetime] = None) -> None:
+    """Expected -> converted, once (the visit is created by sign_in in the same transaction)."""
+    result = session.execute(
+        update(Appointment).where(Appointment.id == _by_id(appointment_id), Appointment.status == EXPECTED)
+        .values(status=CONVERTED, converted_at=now or utcnow()).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        status = session.execute(select(Appointment.status).where(Appointment.id == appointment_id)).scalar()
+        raise SignInRefused({"appointment": RuleError(
+            ERR_APPOINTMENT_USED if status == CONVERTED else ERR_APPOINTMENT_CLOSED)})
+    _refresh(session, Appointment, appointment_id)
+
+
+def cancel_appointment(session, appointment_id: int) -> None:
+    result = session.execute(
+        update(Appointment).where(Appointment.id == _by_id(appointment_id), Appointment.status == EXPECTED)
+        .values(status=CANCELLED).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RuleError(ERR_APPOINTMENT_CLOSED)
+    _refresh(session, Appointment, appointment_id)
+
+
+# --- blocklist overrides ------------------------------------------------------------------------
+
+def request_override(session, visit: Visit, user, note: Optional[str]) -> OverrideRequest:
+    """The gate asks a Director to admit a visitor the blocklist refused."""
+    if visit.status != TURNED_AWAY or visit.blocklist_entry_id is None:
+        raise RuleError(ERR_NOT_REFUSED)
+    if session.execute(select(OverrideRequest.id).where(OverrideRequest.refused_visit_id == visit.id,
+                                                        OverrideRequest.status.in_((WAITING, APPROVED)))).first():
+        raise RuleError(ERR_OVERRIDE_WAITING)
+    req = OverrideRequest(campus_id=visit.campus_id, refused_visit=visit, blocklist_entry_id=visit.blocklist_entry_id,
+                          requested_by_id=user.id, requested_at=utcnow(), request_note=note, status=WAITING)
+    session.add(req)
+    session.flush()
+    return req
+
+
+def decide_override(session, request_id: int, director, approve: bool, reason: Optional[str]) -> None:
+    if not (reason or "").strip():
+        raise RuleError(ERR_OVERRIDE_REASON)
+    result = session.execute(
+        update(OverrideRequest).where(OverrideRequest.id == _by_id(request_id), OverrideRequest.status == WAITING)
+        .values(status=APPROVED if approve else REFUSED, decided_by_id=director.id, decided_at=utcnow(),
+                decision_reason=reason.strip()).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RuleError(ERR_OVERRIDE_DECIDED)
+    _refresh(session, OverrideRequest, request_id)
+
+
+def admit_override(session, request_id: int, user) -> Visit:
+    """An approved override admits the refused visitor once, as a new visit."""
+    now = utcnow()
+    result = session.execute(
+        update(OverrideRequest).where(OverrideRequest.id == _by_id(request_id), OverrideRequest.status == APPROVED)
+        .values(status=USED).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise RuleError(ERR_OVERRIDE_NOT_APPROVED)
+    req = session.get(OverrideRequest, request_id)
+    session.refresh(req)
+    old = req.refused_visit
+    visit = Visit(visitor_id=old.visitor_id, visitor_name=old.visitor_name, campus_id=old.campus_id,
+                  purpose_id=old.purpose_id, host_id=old.host_id, reason=old.reason, party_size=old.party_size,
+                  plate=old.plate, time_in=now, status=ON_SITE, gatekeeper_id=user.id,
+                  blocklist_entry_id=old.blocklist_entry_id, note=old.note,
+                  host_response=PENDING if old.host_id else None)
+    session.add(visit)
+    session.flush()
+    req.admitted_visit = visit
+    session.execute(update(Visitor).where(Visitor.id == _by_id(old.visitor_id)).values(last_visit_at=now)
+                    .execution_options(synchronize_session=False))
+    return visit
+
+
+# --- patrols -----------------------------------------------------------------------------------
+
+def record_patrol(session, campus_id: int, user, findings: Optional[str], at: Optional[datetime] = None) -> PatrolRound:
+    """A round goes into the gatekeeper's duty log for today (opened if needed)."""
+    findings = (findings or "").strip()
+    if not findings:
+        raise RuleError(ERR_NO_PATROL_NOTE)
+    at = at or utcnow()
+    day = local_now().date()
+    log = session.execute(select(DutyLog).where(DutyLog.campus_id == campus_id, DutyLog.day == day,
+                                                DutyLog.gatekeeper_id == user.id)
+                          .order_by(DutyLog.id.desc()).limit(1)).scalar_one_or_none()
+    if log is None:
+        hour = local_now().hour
+        log = DutyLog(campus_id=campus_id, day=day, shift="day" if 7 <= hour < 19 else "night",
+                      gatekeeper_id=user.id)
+        session.add(log)
+    patrol = PatrolRound(duty_log=log, at=at, findings=findings[:500])
+    session.add(patrol)
+    session.flush()
+    return patrol
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+def _purge_where(days: int):
+    cutoff = utcnow() - timedelta(days=days)
+    on_site = select(Visit.visitor_id).where(Visit.status == ON_SITE)
+    return and_(Visitor.last_visit_at < cutoff, Visitor.anonymised_at.is_(None), Visitor.id.not_in(on_site)), cutoff
+
+
+def purge_candidates(session, days: int) -> int:
+    from sqlalchemy import func
+
+    where, _cutoff = _purge_where(days)
+    return session.execute(select(func.count(Visitor.id)).where(where)).scalar_one()
+
+
+def purge_visitors(session, days: int) -> int:
+    """Anonymise name, ID number, phone (and address) of visitors not seen for `days`;
+    their visits keep purpose, times, host and campus for statistics. One audit entry."""
+    from app.audit import audit_job
+
+    where, cutoff = _purge_where(days)
+    now = utcnow()
+    with audit_job(session, "purge_visitors", retention_days=days, cutoff=cutoff) as job:
+        ids = session.execute(select(Visitor.id).where(where)).scalars().all()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            session.execute(update(Visitor).where(Visitor.id.in_(chunk)).values(
+                name=ANONYMISED, id_number=None, id_hash=None, phone=None, phone_hash=None, phone_last4=None,
+                organisation=None, anonymised_at=now).execution_options(synchronize_session=False))
+            session.execute(update(Visit).where(Visit.visitor_id.in_(chunk)).values(
+                visitor_name=ANONYMISED, plate=None, note=None).execution_options(synchronize_session=False))
+        session.execute(update(Appointment).where(
+            Appointment.expected_date < cutoff.date(), Appointment.visitor_name != ANONYMISED).values(
+            visitor_name=ANONYMISED, visitor_phone=None, plate=None).execution_options(synchronize_session=False))
+        job.params["visitors"] = len(ids)
+    return len(ids)

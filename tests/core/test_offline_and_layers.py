@@ -1,0 +1,88 @@
+"""Offline schools and clean boundaries: no page loads anything from another host;
+core never imports a plugin and no plugin imports another."""
+import ast
+import os
+import re
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""", re.I)
+CSS_EXTERNAL = re.compile(r"""url\(\s*["']?(?:https?:)?//""", re.I)
+IMPORT_EXTERNAL = re.compile(r"""@import\s+(?:url\()?["']?(?:https?:)?//""", re.I)
+
+
+def menu_urls(app):
+    urls = set()
+    with app.test_request_context():
+        for item in app.appbuilder.menu.get_list():
+            for child in (item.childs or [item]):
+                if child.name and child.name != "-" and child.get_url():
+                    urls.add(child.get_url())
+    return sorted(u for u in urls if u.startswith("/"))
+
+
+def _external_refs(text):
+    return EXTERNAL.findall(text) + CSS_EXTERNAL.findall(text) + IMPORT_EXTERNAL.findall(text)
+
+
+def test_every_menu_page_loads_nothing_from_another_host(app, client_as):
+    c = client_as("admin_a")
+    urls = menu_urls(app) + ["/", "/users/userinfo/", "/staffview/add", "/staffview/import/"]
+    assert len(urls) > 10
+    offenders = {}
+    login_page = app.test_client().get("/login/").get_data(as_text=True)
+    if _external_refs(login_page):
+        offenders["/login/"] = _external_refs(login_page)
+    for url in urls:
+        resp = c.get(url)
+        assert resp.status_code == 200, url
+        refs = _external_refs(resp.get_data(as_text=True))
+        if refs:
+            offenders[url] = refs
+    assert offenders == {}
+
+
+def test_stylesheets_and_scripts_we_serve_load_nothing_from_another_host(app, client_as):
+    c = client_as("admin_a")
+    page = c.get("/").get_data(as_text=True)
+    assets = re.findall(r"""(?:src|href)=["'](/static/[^"']+\.(?:css|js))""", page)
+    assert assets
+    for asset in assets:
+        body = c.get(asset).get_data(as_text=True)
+        assert CSS_EXTERNAL.findall(body) == [] and IMPORT_EXTERNAL.findall(body) == [], asset
+
+
+def _imports(path):
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+def _py_files(folder):
+    for root, _dirs, files in os.walk(os.path.join(ROOT, folder)):
+        for name in files:
+            if name.endswith(".py"):
+                yield os.path.join(root, name)
+
+
+def test_core_never_imports_a_plugin():
+    bad = [(p, m) for p in _py_files("app") for m in _imports(p) if m.split(".")[0] == "plugins"]
+    assert bad == []
+
+
+def test_no_plugin_imports_another():
+    plugins_dir = os.path.join(ROOT, "plugins")
+    names = [n for n in os.listdir(plugins_dir) if os.path.isdir(os.path.join(plugins_dir, n)) and not n.startswith("_")]
+    bad = []
+    for name in names:
+        for path in _py_files(os.path.join("plugins", name)):
+            for module in _imports(path):
+                parts = module.split(".")
+                if parts[0] == "plugins" and len(parts) > 1 and parts[1] != name:
+                    bad.append((path, module))
+    assert bad == []

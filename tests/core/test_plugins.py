@@ -1,0 +1,169 @@
+"""The plugin contract, seen from a third party: a small plugin defined here is
+installed (a real dist-info with an entry point), and its view, menu, API, role
+permissions, migration branch and translation appear; disabled, they disappear
+and its table stays. Start-up stops with a clear message for broken setups."""
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import inspect, select
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PASSWORD = "Test-Pass-2026!!"
+
+
+def _install(site, name, module, target="plugin", code=None):
+    """Write a minimal installed distribution: METADATA + entry_points.txt."""
+    dist = os.path.join(site, f"{module}-0.1.dist-info")
+    os.makedirs(dist, exist_ok=True)
+    with open(os.path.join(dist, "METADATA"), "w") as fh:
+        fh.write(f"Metadata-Version: 2.1\nName: {module}\nVersion: 0.1\n")
+    with open(os.path.join(dist, "entry_points.txt"), "w") as fh:
+        fh.write(f"[houqin.plugins]\n{name} = {module}:{target}\n")
+    if code is not None:
+        with open(os.path.join(site, f"{module}.py"), "w") as fh:
+            fh.write(code)
+
+
+@pytest.fixture()
+def site(tmp_path):
+    """A site folder on sys.path for the duration of one test."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    sys.path.insert(0, str(folder))
+    importlib.invalidate_caches()
+    yield str(folder)
+    sys.path.remove(str(folder))
+    from app.extensions import db
+
+    table = db.Model.metadata.tables.get("sample_note")
+    if table is not None:  # uninstalled: its table leaves the shared metadata again
+        db.Model.metadata.remove(table)
+    for mod in [m for m in sys.modules if m.startswith(("houqin_sample", "houqin_broken", "houqin_needy"))]:
+        del sys.modules[mod]
+    importlib.invalidate_caches()
+
+
+@pytest.fixture()
+def sample_installed(site):
+    target = os.path.join(site, "houqin_sample")
+    shutil.copytree(os.path.join(HERE, "sample_plugin", "houqin_sample"), target)
+    po = os.path.join(target, "translations", "zh", "LC_MESSAGES", "messages.po")
+    with open(po, "rb") as fh:
+        catalog = read_po(fh, locale="zh")
+    with open(po[:-3] + ".mo", "wb") as fh:
+        write_mo(fh, catalog)
+    _install(site, "sample", "houqin_sample")
+    return site
+
+
+def _make_app(tmp_path, name, plugins=None):
+    from app import create_app
+
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{name}.db",
+        "SECRET_KEY": "plugin-test-secret-0123456789abcdef012345", "TESTING": True,
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "PLUGINS": plugins,
+    }
+    return create_app(config)
+
+
+def _init(app):
+    from flask_migrate import upgrade
+
+    from app.audit import acting_as
+    from app.cli import sync_permissions_and_roles
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        upgrade(revision="heads")
+        sync_permissions_and_roles()
+        sm = app.appbuilder.sm
+        if not sm.find_user("plugin_staff"):
+            sm.add_user("plugin_staff", "P", "S", "ps@t", sm.find_role("Staff"), password=PASSWORD)
+
+
+def _login(app):
+    c = app.test_client()
+    with c.session_transaction() as s:
+        s["locale"] = "zh"
+    assert c.post("/login/", data={"username": "plugin_staff", "password": PASSWORD}).status_code == 302
+    return c
+
+
+def _staff_permissions(app):
+    with app.app_context():
+        role = app.appbuilder.sm.find_role("Staff")
+        return {(p.permission.name, p.view_menu.name) for p in role.permissions}
+
+
+def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sample_installed, tmp_path):
+    app = _make_app(tmp_path, "p1", plugins="sample")
+    _init(app)
+    from app.extensions import db
+
+    with app.app_context():
+        assert "sample_note" in inspect(db.engine).get_table_names()  # its migration branch ran
+    assert ("can_list", "SampleNoteView") in _staff_permissions(app)
+    c = _login(app)
+    page = c.get("/samplenoteview/list/").get_data(as_text=True)
+    assert "示例便签" in page and "示例插件" in page  # view, menu, its own translation
+    assert 'id="sample-widget"' in c.get("/").get_data(as_text=True)  # its dashboard widget
+    token = app.test_client().post("/api/v1/security/login", json={
+        "username": "plugin_staff", "password": PASSWORD, "provider": "db"}).get_json()["access_token"]
+    assert app.test_client().get("/api/v1/samplenote/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    off = _make_app(tmp_path, "p1", plugins="")
+    _init(off)
+    c = _login(off)
+    assert c.get("/samplenoteview/list/").status_code == 404
+    assert "示例插件" not in c.get("/").get_data(as_text=True)
+    assert 'id="sample-widget"' not in c.get("/").get_data(as_text=True)
+    assert off.test_client().get("/api/v1/samplenote/").status_code == 404
+    assert not {p for p in _staff_permissions(off) if p[1].startswith("SampleNote")}
+    with off.app_context():
+        assert "sample_note" in inspect(db.engine).get_table_names()  # disabling hides, never drops
+
+
+def test_a_plugin_named_but_not_installed_stops_start_up(tmp_path):
+    from app.plugin import PluginError
+
+    with pytest.raises(PluginError, match="'ghost'.*not installed"):
+        _make_app(tmp_path, "p2", plugins="ghost")
+
+
+def test_a_plugin_that_fails_to_import_stops_start_up_naming_it(site, tmp_path):
+    from app.plugin import PluginError
+
+    _install(site, "broken", "houqin_broken", code="raise ImportError('missing dependency foo')\n")
+    importlib.invalidate_caches()
+    with pytest.raises(PluginError, match="'broken' failed to import.*foo"):
+        _make_app(tmp_path, "p3", plugins="broken")
+
+
+def test_a_plugin_requiring_a_disabled_plugin_stops_start_up(site, tmp_path):
+    from app.plugin import PluginError
+
+    _install(site, "needy", "houqin_needy", code=(
+        "from app.plugin import Plugin\nplugin = Plugin(name='needy', title='Needy', requires=('absent',))\n"))
+    importlib.invalidate_caches()
+    with pytest.raises(PluginError, match="'needy' requires plugin 'absent'"):
+        _make_app(tmp_path, "p4", plugins="needy")
+
+
+def test_loading_twice_pushes_nothing_twice():
+    from app.plugin import Plugin, Registry, Widget
+
+    calls = []
+    plugin = Plugin(name="x", title="X", register=lambda ab: calls.append(ab))
+    registry = Registry([plugin])
+    registry.add_widget(Widget("w", lambda ab: None))
+    registry.add_widget(Widget("w", lambda ab: None))
+    registry.ensure_loaded("ab")
+    registry.ensure_loaded("ab")
+    assert calls == ["ab"] and len(registry.widgets) == 1
