@@ -119,13 +119,26 @@ def campuses(app):
     return rows
 
 
+class _Db:
+    """ctx.session: a plain session on the test database. It holds no app context,
+    so requests made by the test each get their own (and their own `g`)."""
+
+    def __init__(self, engine):
+        from sqlalchemy.orm import Session
+
+        self.session = Session(engine)
+
+
 @pytest.fixture()
 def ctx(app):
-    with app.app_context():
-        from app.extensions import db
+    from app.extensions import db
 
-        yield db
-        db.session.rollback()
+    with app.app_context():
+        engine = db.engine
+    handle = _Db(engine)
+    yield handle
+    handle.session.rollback()
+    handle.session.close()
 
 
 def login(app, username: str, password: str = PASSWORD, lang: str = "zh"):
