@@ -8,6 +8,7 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy.exc import DataError, StatementError
 
 from .extensions import db
 from .models import Campus, Department, Staff
@@ -77,6 +78,10 @@ class HouqinModelRestApi(ModelRestApi):
         except FieldErrors as err:
             db.session.rollback()
             return self.response_422(message=err.messages)
+        except (DataError, StatementError):
+            # e.g. a related id that is not a number: PostgreSQL refuses the cast (SQLite does not)
+            db.session.rollback()
+            return self.response_400(message=gettext("Not a valid choice"))
 
     def post_headless(self):
         return self._guarded(super().post_headless)
