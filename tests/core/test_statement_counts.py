@@ -1,0 +1,35 @@
+"""Statements per page are deterministic: a regression (an N+1, a lost cache)
+fails here. Flask-AppBuilder's stock list runs ~19 for the same page."""
+import pytest
+
+
+def _count(client, count_statements, url):
+    client.get(url)  # warm: first request of a client may set up its session
+    with count_statements() as counter:
+        resp = client.get(url)
+    assert resp.status_code == 200
+    return counter.count
+
+
+@pytest.mark.parametrize("user", ["director_a", "staff_a"])
+@pytest.mark.parametrize("url,ceiling", [
+    ("/staffview/list/", 6),                          # user+roles+campuses, permissions, count, page, campus choices (2)
+    ("/staffview/list/?_flt_0_name=%E7%8E%8B", 6),    # search by name
+    ("/staffview/show/1", 3),
+])
+def test_staff_pages_run_few_statements(app, client_as, count_statements, user, url, ceiling):
+    assert _count(client_as(user), count_statements, url) <= ceiling
+
+
+def test_the_signed_in_user_is_loaded_in_one_statement(app, client_as, count_statements):
+    c = client_as("auditor_a")
+    with count_statements() as counter:
+        c.get("/users/userinfo/")
+    user_loads = [s for s in counter.statements if "FROM ab_user" in s and "ab_role" in s]
+    assert len(user_loads) == 1
+
+
+def test_dashboard_core_part_is_two_statements_plus_one_per_widget(app, client_as, count_statements):
+    widgets = len(app.extensions["houqin"].widgets)
+    # user, permissions, then at most a few per widget (plugins assert their own widgets' counts)
+    assert _count(client_as("director_a"), count_statements, "/") <= 2 + 3 * widgets
