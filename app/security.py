@@ -65,7 +65,7 @@ ORG_VIEWS = ("CampusView", "DepartmentView", "PositionView", "StaffView")
 CORE_ROLES: dict[str, list[tuple[str, str]]] = {
     "Director": (
         [p for v in ORG_VIEWS for p in perms(v, WRITE)]
-        + perms("StaffView", ("can_import", "can_template"))
+        + perms("StaffView", ("can_import", "can_template", "can_deactivate"))
         + [p for v in ("CampusApi", "DepartmentApi", "StaffApi") for p in perms(v, API_WRITE)]
         + perms("SettingsView", ("can_index", "can_save"))
         + ORG_MENUS + menus("Settings", "Administration")
@@ -128,19 +128,22 @@ class HouqinRoleView(RoleModelView):
     """Catalogue roles are owned by code (`flask houqin sync-roles`): read-only here.
     Admins copy one into a variant, which sync never touches."""
 
-    def _refuse(self, item) -> bool:
-        if item.name in CATALOGUE:
-            flash(str(_l("Catalogue roles are managed by the system; copy the role to make a variant.")), "warning")
-            return True
-        return False
+    CATALOGUE_READ_ONLY = _l("Catalogue roles are managed by the system; copy the role to make a variant.")
+
+    def process_form(self, form, is_created):
+        # FAB flushes while filling the item from the form, which loses the old name:
+        # note whether the role being edited is a catalogue role before that happens.
+        if not is_created:
+            role = self.datamodel.get(getattr(form, "_id", None))
+            g._houqin_catalogue_edit = role is not None and role.name in CATALOGUE
 
     def pre_update(self, item):
-        if self._refuse(item):
-            raise ValueError("catalogue role")
+        if g.get("_houqin_catalogue_edit"):
+            raise ValueError(str(self.CATALOGUE_READ_ONLY))  # FAB flashes it and saves nothing
 
     def pre_delete(self, item):
-        if self._refuse(item):
-            raise ValueError("catalogue role")
+        if item.name in CATALOGUE:
+            raise ValueError(str(self.CATALOGUE_READ_ONLY))
         super().pre_delete(item)
 
     @action("copyrole", _l("Copy Role"), _l("Copy the selected roles?"), icon="fa-copy", single=False)

@@ -122,9 +122,11 @@ class StaffView(HouqinModelView):
         "gender": SelectField(_l("Gender"), choices=[("", "—")] + [(k, v) for k, v in GENDERS]),
         "employment_type": SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPES),
     }
+    # FAB names an action's permission after the action unless mapped; keep the can_ prefix.
+    method_permission_name = {"deactivate": "deactivate"}
     # No hard delete: staff have history (visits hosted, scores, assets). Deactivate instead.
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
-                        "can_import", "can_template"]
+                        "can_import", "can_template", "can_deactivate"]
 
     def __init__(self, **kw):
         rel = {"department": [["campus_id", FilterCampusScope, True]]}

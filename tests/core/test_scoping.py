@@ -72,7 +72,7 @@ def test_edit_of_another_campus_is_refused(app, client_as, two_staff, scoped_man
     assert c.get(f"/staffview/edit/{two_staff['B']}").status_code in (302, 404)
     c.post(f"/staffview/edit/{two_staff['B']}", data={"name": "改名", "staff_no": "SCOPE-B",
                                                      "employment_type": "established", "campus": "1"})
-    ctx.session.expire_all()
+    ctx.session.rollback()  # end the read snapshot, see what requests wrote
     assert ctx.session.get(Staff, two_staff["B"]).name == "乙园员工"
 
 
@@ -81,7 +81,7 @@ def test_a_record_cannot_be_moved_into_a_campus_not_ones_own(app, client_as, two
     resp = c.post(f"/staffview/edit/{two_staff['A']}", data={
         "name": "甲园员工", "staff_no": "SCOPE-A", "employment_type": "established", "campus": str(campuses["TB"])})
     assert resp.status_code == 200  # form shown again with the field error
-    ctx.session.expire_all()
+    ctx.session.rollback()  # end the read snapshot, see what requests wrote
     assert ctx.session.get(Staff, two_staff["A"]).campus_id == campuses["TA"]
 
 
