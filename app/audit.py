@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from .models.audit import AuditLog
 from .models.base import Audited, utcnow
@@ -183,7 +183,31 @@ def _bulk_statement(state) -> Any:
     return result
 
 
+def _noop(target, value, oldvalue, initiator):
+    return value
+
+
+def _keep_old_values(mapper, cls) -> None:
+    """Overwriting an expired attribute does not load its old value by default, and
+    the log would show None -> new: ask SQLAlchemy for the old value on every set."""
+    if not issubclass(cls, Audited):
+        return
+    for prop in mapper.column_attrs:
+        attr = getattr(cls, prop.key)
+        if not event.contains(attr, "set", _noop):
+            event.listen(attr, "set", _noop, active_history=True, retval=True)
+
+
 def install() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _bulk_statement)
+        event.listen(Mapper, "mapper_configured", _keep_old_values)
+    for mapper in list(_mappers()):
+        _keep_old_values(mapper, mapper.class_)
+
+
+def _mappers():
+    from flask_appbuilder import Model
+
+    return Model.registry.mappers

@@ -99,17 +99,6 @@ def test_a_bulk_update_statement_is_one_entry_with_its_row_count(app, client_as,
     assert entry.changes["rowcount"] == 1 and entry.changes["values"] == {"active": False}
 
 
-def test_hidden_fields_are_not_shown_until_revealed(app, ctx):
-    from app.audit import HIDDEN, _shown
-    from app.models import Staff as S
-
-    class Secretive(S):
-        __audit_hidden__ = frozenset({"qualification_level"})
-
-    obj = Secretive.__new__(Secretive)
-    assert _shown(obj, "qualification_level", "A") == HIDDEN
-
-
 def test_nobody_can_change_or_delete_the_log(app, client_as, ctx):
     c = client_as("admin_a")
     entry = ctx.session.execute(select(AuditLog).limit(1)).scalar_one()

@@ -130,6 +130,30 @@ def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sam
         assert "sample_note" in inspect(db.engine).get_table_names()  # disabling hides, never drops
 
 
+def test_a_record_type_can_hide_field_values_from_the_log_until_revealed(sample_installed, tmp_path):
+    app = _make_app(tmp_path, "p5", plugins="sample")
+    _init(app)
+    from app.audit import HIDDEN, acting_as
+    from app.extensions import db
+    from app.models import AuditLog
+    from houqin_sample.models import SampleNote
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        note = SampleNote(text="月考", score=87, final=False)
+        db.session.add(note)
+        db.session.commit()
+        note.score = 91
+        db.session.commit()
+        note.final = True
+        note.score = 92
+        db.session.commit()
+        log = db.session.execute(select(AuditLog).where(AuditLog.table_name == "sample_note")
+                                 .order_by(AuditLog.id)).scalars().all()
+    assert log[0].changes["score"] == [None, HIDDEN]
+    assert log[1].changes["score"] == [HIDDEN, HIDDEN]
+    assert log[2].changes["score"] == [91, 92]  # finalised: the values may now be shown
+
+
 def test_a_plugin_named_but_not_installed_stops_start_up(tmp_path):
     from app.plugin import PluginError
 

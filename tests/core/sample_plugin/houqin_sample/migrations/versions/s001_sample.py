@@ -10,7 +10,8 @@ depends_on = "0001_core"
 
 def upgrade():
     op.create_table("sample_note", sa.Column("id", sa.Integer(), primary_key=True),
-                    sa.Column("text", sa.String(200), nullable=False))
+                    sa.Column("text", sa.String(200), nullable=False), sa.Column("score", sa.Integer()),
+                    sa.Column("final", sa.Boolean(), nullable=False))
 
 
 def downgrade():
