@@ -20,7 +20,7 @@ init: $(STAMP)
 
 run: init
 	@echo "Houqin on http://$${HOST:-127.0.0.1}:$${PORT:-8080}/"
-	FAB_UPDATE_PERMS=False $(BIN)/gunicorn --workers $${WORKERS:-3} --bind $${HOST:-127.0.0.1}:$${PORT:-8080} \
+	FAB_UPDATE_PERMS=False $(BIN)/gunicorn --config gunicorn.conf.py --workers $${WORKERS:-3} --bind $${HOST:-127.0.0.1}:$${PORT:-8080} \
 		--access-logfile - run:app
 
 test: $(STAMP)

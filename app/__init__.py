@@ -6,6 +6,7 @@ translations must be known before Babel starts) -> AppBuilder -> plugins registe
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 
@@ -49,6 +50,8 @@ def create_app(overrides: dict | None = None):
     from .extensions import csrf, db, migrate
     from .plugin import Registry, discover
 
+    # FAB warns at every start about filters its own security API does not offer.
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     app = Flask(__name__, instance_path=os.environ.get("HOUQIN_INSTANCE_DIR", os.path.join(BASE_DIR, "instance")))
     app.config.from_pyfile(os.path.join(BASE_DIR, "config.py"))
     if overrides:
@@ -141,6 +144,7 @@ def _configure_version_locations(migrate) -> None:
 
 
 def _register_core(appbuilder) -> None:
+    from flask import current_app
     from flask_babel import lazy_gettext as _l
 
     from .api import CORE_APIS
@@ -160,4 +164,4 @@ def _register_core(appbuilder) -> None:
     for api in CORE_APIS:
         appbuilder.add_api(api)
     for widget in CORE_WIDGETS:
-        appbuilder.app.extensions["houqin"].add_widget(widget)
+        current_app.extensions["houqin"].add_widget(widget)

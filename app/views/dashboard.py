@@ -29,7 +29,7 @@ def health_certificates_widget(appbuilder):
     if clause is not None:
         query = query.where(clause)
     rows = db.session.execute(query).all()
-    return Markup(appbuilder.app.jinja_env.get_template("houqin/widgets/health_certs.html").render(
+    return Markup(current_app.jinja_env.get_template("houqin/widgets/health_certs.html").render(
         rows=rows, today=today, days=days))
 
 
