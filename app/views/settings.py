@@ -53,6 +53,8 @@ class SettingsView(BaseView):
                 targets += [(f"{spec.key}@{c.id}", c.id) for c in campuses]
             for field, campus_id in targets:
                 raw = request.form.get(field)
+                if raw is None and spec.kind != "bool":
+                    continue  # not on the submitted form: leave the stored value alone
                 submitted[field] = raw
                 if campus_id is not None and (raw is None or raw.strip() == ""):
                     continue  # empty per-campus value: inherit the global one
