@@ -96,12 +96,18 @@ class Settings:
         return values.get((key, None), spec.default)
 
     def set(self, session, key: str, value, campus_id: int | None = None) -> None:
+        """Store a value; None removes a per-campus override (the campus inherits again)."""
         from .models import Setting
 
         row = session.execute(
             select(Setting).where(Setting.key == key, Setting.campus_id.is_(campus_id) if campus_id is None
                                   else Setting.campus_id == campus_id)
         ).scalar_one_or_none()
+        if value is None:
+            if row is not None:
+                session.delete(row)
+            self.invalidate()
+            return
         encoded = json.dumps(value, ensure_ascii=False)
         if row is None:
             session.add(Setting(key=key, campus_id=campus_id, value=encoded))

@@ -56,8 +56,9 @@ class SettingsView(BaseView):
                 if raw is None and spec.kind != "bool":
                     continue  # not on the submitted form: leave the stored value alone
                 submitted[field] = raw
-                if campus_id is not None and (raw is None or raw.strip() == ""):
-                    continue  # empty per-campus value: inherit the global one
+                if campus_id is not None and raw.strip() == "":
+                    parsed.append((spec.key, None, campus_id))  # emptied: inherit the global value
+                    continue
                 try:
                     parsed.append((spec.key, parse(spec, raw), campus_id))
                 except SettingError as err:

@@ -29,6 +29,10 @@ def test_settings_are_saved_validated_and_audited(app, client_as, campuses, ctx)
         assert settings.get("institution_name") == "阳光幼儿园"
         assert settings.get("closing_time", campuses["TA"]) == "17:30"
         assert settings.get("closing_time", campuses["TB"]) == "18:00"  # inherits the global value
+    c.post("/settings/", data={f"closing_time@{campuses['TA']}": ""})  # emptied: inherit again
+    with app.app_context():
+        settings.invalidate()
+        assert settings.get("closing_time", campuses["TA"]) == "18:00"
     entry = ctx.session.execute(select(AuditLog).where(AuditLog.table_name == "houqin_setting")
                                 .order_by(AuditLog.id.desc())).scalars().first()
     assert entry.actor == "director_a"
