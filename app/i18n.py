@@ -88,6 +88,18 @@ def format_money(value) -> str:
     return f"{sign}¥{abs(amount):,.2f}"
 
 
+COMMON_ZONES = ("Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei",
+                "Asia/Singapore", "Asia/Tokyo", "Europe/London", "UTC")
+
+
+def timezone_choices(current: str | None) -> list[str]:
+    """The zones a Chinese institution plausibly uses, plus whatever is stored (or was typed)."""
+    zones = list(COMMON_ZONES)
+    if current and current not in zones:
+        zones.insert(0, current)
+    return zones
+
+
 def install(app) -> None:
     app.before_request(choose_first_visit_locale)
     app.jinja_env.filters["hq_date"] = format_date
@@ -95,3 +107,5 @@ def install(app) -> None:
     app.jinja_env.filters["hq_time"] = format_time
     app.jinja_env.filters["hq_money"] = format_money
     app.jinja_env.globals["hq_lang"] = current_language
+    app.jinja_env.globals["hq_timezones"] = timezone_choices
+    app.jinja_env.globals["hq_institution"] = lambda: app.extensions["houqin_settings"].get("institution_name")

@@ -23,3 +23,10 @@ class HouqinUser(User):
     __table_args__ = {"extend_existing": True}
     must_change_password = Column(Boolean, nullable=False, default=False, server_default="0")
     campuses = relationship("Campus", secondary=user_campus, lazy="selectin")
+
+    def get_full_name(self):
+        """Chinese names read surname first with no space (张主任); others "First Last"."""
+        first, last = self.first_name or "", self.last_name or ""
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()

@@ -7,13 +7,12 @@ from datetime import date, datetime
 
 from flask import abort, after_this_request, g, send_file
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import inspect as sa_inspect
 
 from ..export.xlsx import Column, Labels, export_to_tempfile
-from ..i18n import current_language, local_now, to_local
+from ..i18n import current_language, format_date, format_datetime, local_now, to_local
 from ..privacy import MASKERS, is_masked
 from ..scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
 from ..security import sees_personal_data
@@ -72,8 +71,22 @@ class HouqinModelView(ModelView):
         formatters = dict(self.formatters_columns or {})
         for col, kind in self.masked_columns.items():
             formatters.setdefault(col, lambda v, kind=kind: masked(v, kind))
+        for col in set(self.list_columns or []) | set(self.show_columns or []):
+            formatters.setdefault(col, self._display_formatter(col))
         self.formatters_columns = formatters
         super().__init__(**kwargs)
+
+    def _display_formatter(self, col):
+        """House display of a value: dates as 2026年11月22日 / 22 Nov 2026, booleans as
+        是/否, nothing for an empty value (FAB would print "None" and "True")."""
+        dm = self.datamodel
+        if col in dm.list_columns and dm.is_datetime(col):
+            return format_datetime
+        if col in dm.list_columns and dm.is_date(col):
+            return format_date
+        if col in dm.list_columns and dm.is_boolean(col):
+            return lambda v: "" if v is None else (gettext("Yes") if v else gettext("No"))
+        return lambda v: "" if v is None else v
 
     # -- masking: a masked value shown in a form is never written back ---------------
     def prefill_form(self, form, pk):

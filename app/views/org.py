@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
@@ -119,8 +120,9 @@ class StaffView(HouqinModelView):
         "health_cert_expiry": [NotBefore("health_cert_issued", check_date_order)],
     }
     add_form_extra_fields = edit_form_extra_fields = {
-        "gender": SelectField(_l("Gender"), choices=[("", "—")] + [(k, v) for k, v in GENDERS]),
-        "employment_type": SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPES),
+        "gender": SelectField(_l("Gender"), choices=[("", "—")] + [(k, v) for k, v in GENDERS],
+                              widget=Select2Widget()),
+        "employment_type": SelectField(_l("Employment type"), choices=EMPLOYMENT_TYPES, widget=Select2Widget()),
     }
     # FAB names an action's permission after the action unless mapped; keep the can_ prefix.
     method_permission_name = {"deactivate": "deactivate"}
