@@ -1,0 +1,410 @@
+"""Browser tests: a real Chromium (Debian's, driven by Playwright) against a
+live Houqin server started inside the test session.
+
+Browser
+    Debian's Chromium at /usr/bin/chromium (or the path in HOUQIN_CHROMIUM).
+    Never run `playwright install`. When the browser is missing every test in
+    this folder is skipped with the reason shown; with CI=true a missing
+    browser is an error instead (CI must not pass by skipping).
+
+The live server (session scoped, shared by every browser test file)
+    ``live_app``     the Flask app: its own temporary SQLite file, always —
+                     HOUQIN_TEST_DATABASE_URL is NOT used here, and nothing is
+                     shared with the root conftest's ``app`` fixture. Migrated
+                     to heads, roles synced, positions seeded. CSRF is enabled
+                     as in production; RATELIMIT_ENABLED is False.
+    ``live_server``  its base URL, e.g. "http://127.0.0.1:41234" (werkzeug,
+                     threaded, on a free loopback port, in a background thread).
+    ``live_seed``    what was seeded: {"campuses": {"TA": id, "TB": id}, ...}.
+
+    Every installed plugin is enabled, as in production (config PLUGINS).
+    Seeded rows: campuses 浏览器A园 (code TA, "campus 1") and 浏览器B园 (TB);
+    departments 后勤处/食堂 (TA), 后勤处 (TB), 全园共用 (shared); staff B0001-B0004
+    on TA and B0005 on TB (some health certificates about to expire or expired,
+    so the dashboard has a tile). Logins, all with password PASSWORD
+    ("Test-Pass-2026!!"): one per catalogue role bound to campus TA, named
+    "<role lower-case>_a" (admin_a, director_a, gatekeeper_a, assetkeeper_a,
+    appraiser_a, mealcommittee_a, staff_a, auditor_a), plus "director"
+    (Director, no campus binding). USERS maps username -> role.
+
+    Tests share this database: make your own rows with unique names
+    (``browser_uid`` below) and count only what you made.
+
+Pages and contexts
+    ``page`` / ``context`` / ``new_context`` are pytest-playwright's, wrapped:
+    - every new context gets locale zh-CN (so Accept-Language says Chinese and a
+      first visit is in Chinese) unless the test asks for another one:
+          ctx = new_context(locale="en-GB"); page = ctx.new_page()
+      or mark the test  @pytest.mark.browser_context_args(locale="en-GB")
+      (then ``page`` is English-first);
+    - every request of every page of every context is watched: at teardown the
+      test ERRORS, listing each request that went to a host other than
+      127.0.0.1 / localhost (data: and blob: URLs are fine). Houqin must work
+      in a school with no internet;
+    - when the test failed (or the guard above fired), each open page's
+      full-page screenshot and HTML are kept in
+      tests/browser/artifacts/<module>__<test name>[-<n>].png / .html (git-ignored;
+      a later passing run of the same test removes them).
+
+Helpers, as fixtures (the suite runs in importlib import mode, so test files
+do not import from conftest; names chosen not to clash with the root conftest's
+``login_fn`` / ``client_as``):
+    browser_login(page, base_url, username, password=PASSWORD)  -> the function
+        ``login``: fills the FAB login form (#username, #password, submit) and
+        waits until the login page is left (AssertionError if it is not).
+    browser_logout(page)  -> ``logout``: opens the user menu (#user-menu),
+        clicks #logout-link and waits for the login page.
+    login_as("director")  logs the ``page`` fixture in on ``live_server``,
+        returns the page.
+    save_screen(page, "name")  full-page PNG tests/browser/artifacts/screens/
+        name.png, for a person to look at (not an assertion); returns the path.
+    browser_password  PASSWORD;  browser_uid("S")  a unique string for rows a
+        test makes.
+
+Example:
+    def test_x(page, live_server, browser_login):
+        browser_login(page, live_server, "gatekeeper_a")
+        page.goto(live_server + "/staffview/list/")
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+PASSWORD = "Test-Pass-2026!!"
+HERE = os.path.dirname(os.path.abspath(__file__))
+ARTIFACTS = os.path.join(HERE, "artifacts")
+SCREENS = os.path.join(ARTIFACTS, "screens")
+DEFAULT_LOCALE = "zh-CN"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+# Filled by live_app: username -> role.
+USERS: dict[str, str] = {}
+
+_counter = itertools.count(1)
+
+
+def chromium_path() -> str:
+    return os.environ.get("HOUQIN_CHROMIUM") or "/usr/bin/chromium"
+
+
+def _chromium_missing_reason() -> str | None:
+    path = chromium_path()
+    if os.path.isfile(path) and os.access(path, os.X_OK):
+        return None
+    return (f"Chromium not found at {path} (set HOUQIN_CHROMIUM, or apt-get install -y chromium "
+            "fonts-wqy-zenhei; never `playwright install`)")
+
+
+# -- browser availability ------------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_chromium():
+    """Session-scoped and autouse, so it runs before the browser is launched."""
+    reason = _chromium_missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"CI=true and the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "args": ["--disable-gpu", "--no-sandbox", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        "headless": True,
+    }
+
+
+# -- the live server ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_app():
+    """A Houqin app on its own temporary SQLite database (see the module docstring)."""
+    from app import create_app
+
+    tmp = tempfile.mkdtemp(prefix="houqin-browser-")
+    previous = os.environ.get("HOUQIN_INSTANCE_DIR")
+    # config.py reads the instance folder when create_app() loads it: keep uploads
+    # and the secret key file of this app in the temporary folder too.
+    os.environ["HOUQIN_INSTANCE_DIR"] = tmp
+    try:
+        application = create_app({
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(tmp, "browser.db"),
+            "SECRET_KEY": "browser-test-secret-key-0123456789abcdef0123456789",
+            "SECRET_KEY_FILE": os.path.join(tmp, "secret_key"),
+            "UPLOAD_FOLDER": os.path.join(tmp, "uploads"),
+            "TESTING": False,
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+        })
+    finally:
+        if previous is None:
+            os.environ.pop("HOUQIN_INSTANCE_DIR", None)
+        else:
+            os.environ["HOUQIN_INSTANCE_DIR"] = previous
+    application.extensions["houqin_browser_seed"] = _migrate_and_seed(application)
+    yield application
+    from app.extensions import db
+
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _migrate_and_seed(application) -> dict:
+    from flask_migrate import upgrade
+
+    from app.audit import acting_as
+    from app.cli import seed_positions, sync_permissions_and_roles
+    from app.extensions import db
+    from app.i18n import local_now
+    from app.models import Campus, Department, Position, Staff
+    from app.security import CATALOGUE
+
+    with application.app_context(), acting_as(None, "browser-tests", "cli"):
+        upgrade(revision="heads")
+        sync_permissions_and_roles()
+        seed_positions()
+
+        a = Campus(name="浏览器A园", code="TA", address="测试路1号", active=True)
+        b = Campus(name="浏览器B园", code="TB", address="测试路2号", active=True)
+        db.session.add_all([a, b])
+        db.session.flush()
+        logistics = Department(name="后勤处", campus=a)
+        canteen = Department(name="食堂", campus=a)
+        db.session.add_all([logistics, canteen, Department(name="后勤处", campus=b),
+                            Department(name="全园共用", campus=None)])
+        db.session.flush()
+
+        sm = application.appbuilder.sm
+        for role in CATALOGUE:
+            username = role.lower() + "_a"
+            user = sm.add_user(username, role, "A", f"{username}@browser.test", sm.find_role(role),
+                               password=PASSWORD)
+            assert user, f"could not create {username}"
+            user.campuses = [a]
+            USERS[username] = role
+        director = sm.add_user("director", "张", "主任", "director@browser.test", sm.find_role("Director"),
+                               password=PASSWORD)
+        assert director, "could not create director"
+        USERS["director"] = "Director"
+
+        positions = {p.name_zh: p for p in db.session.query(Position).all()}
+        today = local_now().date()
+        rows = [
+            ("B0001", "王芳", "F", "保育员", a, logistics, today + timedelta(days=10)),
+            ("B0002", "李伟", "M", "营养员/厨师", a, canteen, today - timedelta(days=3)),
+            ("B0003", "陈秀英", "F", "保健教师", a, logistics, today + timedelta(days=300)),
+            ("B0004", "赵强", "M", "门卫/保安", a, logistics, None),
+            ("B0005", "刘洋", "M", "司机", b, None, today + timedelta(days=20)),
+        ]
+        for no, name, gender, position, campus, dept, expiry in rows:
+            db.session.add(Staff(staff_no=no, name=name, gender=gender, position=positions.get(position),
+                                 campus_id=campus.id, department=dept, work_phone="021-12345678",
+                                 personal_phone="13812345678", employment_type="established",
+                                 health_cert_expiry=expiry, active=True))
+        db.session.commit()
+        return {"campuses": {"TA": a.id, "TB": b.id}, "users": dict(USERS)}
+
+
+@pytest.fixture(scope="session")
+def live_seed(live_app) -> dict:
+    return live_app.extensions["houqin_browser_seed"]
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL of the live app, e.g. http://127.0.0.1:41234 (no trailing slash)."""
+    from werkzeug.serving import make_server
+
+    # One INFO line per static file drowns a failure's report; errors still show.
+    access_log = logging.getLogger("werkzeug")
+    level = access_log.level
+    access_log.setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)  # port 0: the OS picks a free one
+    thread = threading.Thread(target=server.serve_forever, name="houqin-live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+    access_log.setLevel(level)
+
+
+# -- contexts: locale, network guard, failure artifacts ------------------------------
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    reports = getattr(item, "_houqin_reports", None)
+    if reports is None or report.when == "setup":
+        reports = item._houqin_reports = {}
+    reports[report.when] = report
+
+
+def _failed(item) -> bool:
+    reports = getattr(item, "_houqin_reports", {})
+    return any(r.failed for r in reports.values())
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return (parts.hostname or "") in LOOPBACK_HOSTS
+
+
+def artifact_name(item) -> str:
+    module = os.path.splitext(os.path.basename(str(item.path)))[0]
+    return re.sub(r"[^\w.\-]+", "_", f"{module}__{item.name}").strip("_")[:150]
+
+
+def _clear_failure_artifacts(item) -> None:
+    """A passing run must not leave an older run's failure pictures behind."""
+    if not os.path.isdir(ARTIFACTS):
+        return
+    base = artifact_name(item)
+    pattern = re.compile(re.escape(base) + r"(-\d+)?\.(png|html)$")
+    for name in os.listdir(ARTIFACTS):
+        if pattern.match(name):
+            os.remove(os.path.join(ARTIFACTS, name))
+
+
+def _save_failure_artifacts(item, contexts) -> None:
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    base = artifact_name(item)
+    pages = []
+    for ctx in contexts:
+        try:
+            pages.extend(p for p in ctx.pages if not p.is_closed())
+        except Exception:  # the context may already be closed
+            continue
+    for n, page in enumerate(pages):
+        stem = os.path.join(ARTIFACTS, base + (f"-{n}" if n else ""))
+        try:
+            page.screenshot(path=stem + ".png", full_page=True)
+        except Exception as exc:  # keep going: the HTML may still be useful
+            print(f"screenshot failed for {page.url}: {exc}")
+        try:
+            with open(stem + ".html", "w", encoding="utf-8") as fh:
+                fh.write(f"<!-- {page.url} -->\n" + page.content())
+        except Exception as exc:
+            print(f"HTML capture failed for {page.url}: {exc}")
+
+
+@pytest.fixture
+def new_context(new_context, browser_context_args, request):
+    """pytest-playwright's new_context, plus: default locale zh-CN, the off-loopback
+    request guard and failure artifacts (see the module docstring)."""
+    marker = next(request.node.iter_markers("browser_context_args"), None)
+    preset = {**browser_context_args, **(marker.kwargs if marker else {})}
+    contexts = []
+    outside: list[str] = []
+    _clear_failure_artifacts(request.node)
+
+    def watch(req):
+        if not _is_local(req.url) and req.url not in outside:
+            outside.append(req.url)
+
+    def make(**kwargs):
+        if "locale" not in preset:
+            kwargs.setdefault("locale", DEFAULT_LOCALE)
+        ctx = new_context(**kwargs)
+        ctx.on("request", watch)
+        contexts.append(ctx)
+        return ctx
+
+    yield make
+    if outside or _failed(request.node):
+        _save_failure_artifacts(request.node, contexts)
+    if outside:
+        pytest.fail("pages made requests that leave the loopback address:\n  " + "\n  ".join(outside),
+                    pytrace=False)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Fill the FAB login form and wait until the browser has left the login page."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url.rstrip("/") + "/login/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.locator("form[name=login] [type=submit]").click()
+    try:
+        expect(page).not_to_have_url(re.compile(r"/login/?(\?.*)?$"))
+    except AssertionError as exc:
+        raise AssertionError(f"login as {username!r} failed; still on {page.url}") from exc
+
+
+def logout(page) -> None:
+    """User menu, then the logout link; waits for the login page."""
+    from playwright.sync_api import expect
+
+    page.click("#user-menu")
+    page.click("#logout-link")
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def save_screen(page, name: str) -> str:
+    """Full-page screenshot tests/browser/artifacts/screens/<name>.png, for a person to look at."""
+    os.makedirs(SCREENS, exist_ok=True)
+    path = os.path.join(SCREENS, name if name.endswith(".png") else name + ".png")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def unique(prefix: str = "B") -> str:
+    return f"{prefix}{os.getpid() % 1000:03d}{next(_counter):05d}"
+
+
+@pytest.fixture
+def browser_login():
+    return login
+
+
+@pytest.fixture
+def browser_logout():
+    return logout
+
+
+@pytest.fixture(name="save_screen")
+def save_screen_fixture():
+    return save_screen
+
+
+@pytest.fixture
+def browser_password():
+    return PASSWORD
+
+
+@pytest.fixture
+def browser_uid():
+    return unique
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    """login_as("director") logs the ``page`` fixture in; returns the page."""
+    def do(username: str, password: str = PASSWORD):
+        login(page, live_server, username, password)
+        return page
+    return do
