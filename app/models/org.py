@@ -71,6 +71,7 @@ class Position(Audited, Model):
 
 class Staff(Audited, CampusScoped, Model):
     __tablename__ = "staff"
+    campus = relationship("Campus", lazy="joined")
     __audit_masked__ = {"personal_phone": "phone"}
     id = Column(Integer, primary_key=True)
     name = Column(String(50), nullable=False, index=True)
@@ -79,10 +80,11 @@ class Staff(Audited, CampusScoped, Model):
     work_phone = Column(String(20))
     personal_phone = Column(String(20))
     position_id = Column(Integer, ForeignKey("position.id"), index=True)
-    position = relationship("Position")
+    # Small lookup tables shown in every staff list and export: join them, never one query per row.
+    position = relationship("Position", lazy="joined")
     employment_type = Column(String(20), nullable=False, default="established")
     department_id = Column(Integer, ForeignKey("department.id"), index=True)
-    department = relationship("Department")
+    department = relationship("Department", lazy="joined")
     hire_date = Column(Date)
     health_cert_no = Column(String(40))
     health_cert_issued = Column(Date)

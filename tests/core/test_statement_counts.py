@@ -21,9 +21,20 @@ def test_staff_pages_run_few_statements(app, client_as, count_statements, campus
     from app.audit import acting_as
     from app.models import Staff
 
+    from sqlalchemy import select
+
+    from app.models import Department, Position
+
+    positions = ctx.session.execute(select(Position)).scalars().all()
+    depts = ctx.session.execute(select(Department).where(Department.campus_id == campuses["TA"])).scalars().all()
     with acting_as(None, "tests", "cli"):
+        # a page of staff with different positions and departments: an N+1 would show
+        for i in range(12):
+            ctx.session.add(Staff(name="计数", staff_no=f"CNT-{user}-{ceiling}-{len(url)}-{i}", employment_type="contract",
+                                  campus_id=campuses["TA"], position=positions[i % len(positions)],
+                                  department=depts[i % len(depts)], active=True))
         staff = Staff(name="计数", staff_no=f"CNT-{user}-{ceiling}-{len(url)}", employment_type="contract",
-                      campus_id=campuses["TA"], active=True)
+                      campus_id=campuses["TA"], position=positions[0], department=depts[0], active=True)
         ctx.session.add(staff)
         ctx.session.commit()
     assert _count(client_as(user), count_statements, url.format(pk=staff.id)) <= ceiling
