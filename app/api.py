@@ -16,7 +16,7 @@ from .privacy import MASKERS, is_masked
 from .rules import RuleError, check_date_order, normalize_phone
 from .scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
 from .security import sees_personal_data
-from .views.base import WRONG_CAMPUS
+from .views.base import WRONG_CAMPUS, campus_of
 from .views.validators import rule_message
 
 
@@ -55,7 +55,7 @@ class HouqinModelRestApi(ModelRestApi):
     def validate(self, item) -> dict[str, list[str]]:
         """Return {field: [messages]}; subclasses add their rules."""
         errors: dict[str, list[str]] = {}
-        if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
+        if self.campus_column and not can_use_campus(campus_of(item, self.campus_column)):
             errors.setdefault("campus", []).append(str(WRONG_CAMPUS))
         return errors
 

@@ -151,6 +151,17 @@ def _after_flush(session: Session, flush_context) -> None:
         session.connection().execute(AuditLog.__table__.insert(), rows)
 
 
+def _literal_where(state) -> str:
+    """The WHERE clause with its values, so the entry says which rows (id = 42, not id = ?)."""
+    clause = state.statement.whereclause
+    if clause is None:
+        return ""
+    try:
+        return str(clause.compile(dialect=state.session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    except Exception:  # a value type without a literal form: keep the placeholders
+        return str(clause)
+
+
 def _bulk_statement(state) -> Any:
     """UPDATE/DELETE statements bypass the unit of work: log them as one entry
     with the statement's WHERE clause and the row count."""
@@ -167,7 +178,7 @@ def _bulk_statement(state) -> Any:
         job.rows.append(f"bulk-{action}:{table}:{result.rowcount}")
         return result
     user_id, actor, source = current_actor()
-    where = str(state.statement.whereclause) if state.statement.whereclause is not None else ""
+    where = _literal_where(state)
     values = {}
     if state.is_update:
         for col, val in getattr(state.statement, "_values", {}).items():

@@ -33,6 +33,10 @@ def choose_first_visit_locale() -> None:
 
 
 def institution_tz() -> ZoneInfo:
+    from flask import has_app_context
+
+    if not has_app_context():
+        return ZoneInfo("Asia/Shanghai")
     settings = current_app.extensions.get("houqin_settings")
     name = settings.get("timezone") if settings else "Asia/Shanghai"
     return ZoneInfo(name)

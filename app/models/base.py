@@ -22,7 +22,10 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
+            # A time a person typed (a list filter, a form): it is the institution's local time.
+            from app.i18n import institution_tz
+
+            value = value.replace(tzinfo=institution_tz())
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):

@@ -42,6 +42,13 @@ def xlsx_download(rows, columns, *, title: str, filename: str):
     return response
 
 
+def campus_of(item, column: str = "campus_id"):
+    """The campus id of a row about to be saved: a form sets the relationship,
+    and campus_id stays empty until the flush."""
+    related = getattr(item, "campus", None)
+    return related.id if related is not None else getattr(item, column)
+
+
 def masked(value, kind: str):
     """Mask unless the current user may see personal numbers."""
     if value in (None, "") or sees_personal_data(getattr(g, "user", None)):
@@ -104,7 +111,7 @@ class HouqinModelView(ModelView):
                 setattr(item, col, hist.deleted[0] if hist.deleted else None)
 
     def _check_campus(self, item):
-        if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
+        if self.campus_column and not can_use_campus(campus_of(item, self.campus_column)):
             raise ValueError(str(WRONG_CAMPUS))
 
     def pre_add(self, item):

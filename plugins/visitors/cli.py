@@ -19,7 +19,7 @@ def purge_visitors_command(days, dry_run):
     from app.audit import acting_as
     from app.extensions import db
 
-    from .services import purge_candidates, purge_visitors
+    from .retention import purge_candidates, purge_visitors
 
     days = days if days is not None else current_app.extensions["houqin_settings"].get("visitor_retention_days")
     if days < 1:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import local_now, to_local
-from app.models import Campus, Staff, utcnow
+from app.models import Campus, Staff
 from app.privacy import mask_id, mask_phone
 from app.rules import RuleError
 from app.scoping import can_use_campus, user_campus_ids
@@ -25,8 +25,7 @@ from app.views.validators import rule_message
 
 from . import queries, rules, services
 from .intake import clean_sign_in
-from .models import (BY_PHONE, IN_PERSON, ON_SITE, TURNED_AWAY, WAITING, Appointment, OverrideRequest, Purpose,
-                     Visit)
+from .models import BY_PHONE, IN_PERSON, TURNED_AWAY, Appointment, OverrideRequest, Purpose, Visit
 
 CONFIRMATION_CHOICES = [("", _l("Ask the host in the app")), (BY_PHONE, _l("Confirmed by phone")),
                         (IN_PERSON, _l("Confirmed in person"))]
@@ -59,7 +58,8 @@ def _errors_text(errors: dict) -> dict[str, str]:
 
 def _safe_next(default: str) -> str:
     target = request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    # A local path only: "//host" and "/\\host" would leave the site.
+    return target if target.startswith("/") and target[1:2] not in ("/", "\\") else default
 
 
 class GateDeskView(BaseView):
@@ -75,6 +75,14 @@ class GateDeskView(BaseView):
         if wanted is not None:
             abort(403)
         return campuses[0] if campuses else None
+
+    @staticmethod
+    def _require_campus(campus_id):
+        if campus_id is None:
+            abort(400)  # a form that lost its campus: nothing to refuse, just a bad request
+        if not can_use_campus(campus_id):
+            abort(403)
+        return campus_id
 
     def _can_decide(self) -> bool:
         return self.appbuilder.sm.has_access("can_decide", "GateDeskView")
@@ -94,11 +102,14 @@ class GateDeskView(BaseView):
                 visits=visits, head_count=sum(v.party_size for v in visits), closing=closing,
                 overstay=overstays(visits, {campus.id: closing}),
                 appointments=queries.expected_appointments(session, campus.id),
-                purposes=session.execute(select(Purpose).where(Purpose.active.is_(True))
-                                         .order_by(Purpose.sort_order, Purpose.id)).scalars().all(),
-                hosts=session.execute(select(Staff).options(joinedload(Staff.department))
-                                      .where(Staff.campus_id == campus.id, Staff.active.is_(True))
-                                      .order_by(Staff.name)).scalars().all(),
+                purpose_choices=[(p.id, str(p)) for p in session.execute(
+                    select(Purpose).where(Purpose.active.is_(True)).order_by(Purpose.sort_order, Purpose.id)
+                ).scalars()],
+                host_choices=[(s.id, f"{s.name} · {s.department.name}" if s.department else s.name)
+                              for s in session.execute(
+                    select(Staff).options(joinedload(Staff.department))
+                    .where(Staff.campus_id == campus.id, Staff.active.is_(True)).order_by(Staff.name)
+                ).scalars()],
                 patrol=rules.patrol_status(queries.patrol_rounds_today(session, campus.id)),
                 pending_override=self._pending_override(campus.id),
             )
@@ -140,21 +151,21 @@ class GateDeskView(BaseView):
     def sign_in(self):
         form = request.form.to_dict()
         data, errors = clean_sign_in(form, today=local_now().date())
-        if data.campus_id is None or not can_use_campus(data.campus_id):
-            abort(403)
+        self._require_campus(data.campus_id)
         if errors:
             return self._page(values=form, errors=_errors_text(errors), status=422)
         try:
             visit = services.sign_in(db.session, data, g.user, can_override=self._can_decide())
+            name, badge, turned_away = visit.visitor_name, visit.badge, visit.status == TURNED_AWAY
             db.session.commit()
         except services.SignInRefused as refused:
             db.session.rollback()
             return self._page(values=form, errors=_errors_text(refused.errors), name_match=refused.name_match,
                               status=422)
-        if visit.status == TURNED_AWAY:
+        if turned_away:
             return self._page(values=form, refused=visit)
-        flash(gettext("%(name)s signed in.", name=visit.visitor_name) +
-              (" " + gettext("Badge %(badge)s.", badge=visit.badge) if visit.badge else ""), "success")
+        flash(gettext("%(name)s signed in.", name=name) +
+              (" " + gettext("Badge %(badge)s.", badge=badge) if badge else ""), "success")
         return redirect(url_for(".index", campus_id=data.campus_id))
 
     @expose("/lookup", methods=["POST"])
@@ -227,9 +238,7 @@ class GateDeskView(BaseView):
     @has_access
     @permission_name("desk")
     def sign_out_badge(self):
-        campus_id = request.form.get("campus_id", type=int)
-        if campus_id is None or not can_use_campus(campus_id):
-            abort(403)
+        campus_id = self._require_campus(request.form.get("campus_id", type=int))
         try:
             visit = services.sign_out_by_badge(db.session, campus_id, request.form.get("badge", ""),
                                                at=self._left_at())
@@ -315,9 +324,7 @@ class GateDeskView(BaseView):
     @has_access
     @permission_name("desk")
     def patrol(self):
-        campus_id = request.form.get("campus_id", type=int)
-        if campus_id is None or not can_use_campus(campus_id):
-            abort(403)
+        campus_id = self._require_campus(request.form.get("campus_id", type=int))
         try:
             services.record_patrol(db.session, campus_id, g.user, request.form.get("findings"))
             db.session.commit()

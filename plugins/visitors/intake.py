@@ -50,7 +50,7 @@ class Intake:
 
 def _str(raw: Mapping, key: str) -> str:
     value = raw.get(key)
-    return "" if value is None else str(value).strip()
+    return "" if value is None or isinstance(value, (dict, list)) else str(value).strip()
 
 
 def _int(value: Any) -> Optional[int]:
@@ -67,7 +67,7 @@ def _truthy(value: Any) -> bool:
 
 def clean_sign_in(raw: Mapping, today: Optional[date] = None) -> tuple[Intake, dict[str, RuleError]]:
     """Check every field (all errors at once, so the gatekeeper fixes them in one go)."""
-    errors: dict[str, RuleError] = {}
+    errors: dict[str, RuleError] = {k: RuleError(ERR_CHOOSE) for k, v in raw.items() if isinstance(v, (dict, list))}
     out = Intake()
 
     def attempt(field: str, func):

@@ -53,13 +53,11 @@ class Visitor(Audited, CampusScoped, Model):
     __tablename__ = "visitor"
     __audit_masked__ = {"id_number": "id", "phone": "phone"}
     __audit_exclude__ = frozenset({"id_hash", "phone_hash"})
-    __table_args__ = (
-        # Prefix search (LIKE 'x%') on PostgreSQL under a non-C collation needs pattern ops.
-        Index("ix_visitor_name_pattern", "name", postgresql_ops={"name": "varchar_pattern_ops"}).ddl_if(
-            dialect="postgresql"),
-    )
+    # Name prefix search (views.FilterPrefix): pattern ops let PostgreSQL use the index under
+    # any collation; SQLite uses it as a plain index (GLOB prefix).
+    __table_args__ = (Index("ix_visitor_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),)
     id = Column(Integer, primary_key=True)
-    name = Column(String(50), nullable=False, index=True)
+    name = Column(String(50), nullable=False)
     doc_type = Column(String(20), nullable=False, default="resident_id")
     id_number = Column(String(30))
     id_hash = Column(String(64), index=True)
@@ -80,6 +78,7 @@ class Visit(Audited, CampusScoped, Model):
     __tablename__ = "visit"
     __table_args__ = (
         Index("ix_visit_status_campus", "status", "campus_id"),
+        Index("ix_visit_visitor_name", "visitor_name", postgresql_ops={"visitor_name": "varchar_pattern_ops"}),
         # A badge is handed to one visitor at a time per campus; freed at sign-out.
         Index("uq_visit_badge_on_site", "campus_id", "badge", unique=True,
               sqlite_where=text("status = 'on_site' AND badge IS NOT NULL"),
@@ -89,7 +88,7 @@ class Visit(Audited, CampusScoped, Model):
     visitor_id = Column(Integer, ForeignKey("visitor.id"), nullable=False, index=True)
     visitor = relationship("Visitor")
     # The name as written in the register at the time; searched by prefix in the lists.
-    visitor_name = Column(String(50), nullable=False, index=True)
+    visitor_name = Column(String(50), nullable=False)
     purpose_id = Column(Integer, ForeignKey("visit_purpose.id"), nullable=False, index=True)
     purpose = relationship("Purpose")
     host_id = Column(Integer, ForeignKey("staff.id"), index=True)
@@ -113,6 +112,11 @@ class Visit(Audited, CampusScoped, Model):
     name_match_checked = Column(Boolean, nullable=False, default=False)
     appointment_id = Column(Integer, ForeignKey("visit_appointment.id"), index=True)
     note = Column(String(500))
+
+    @property
+    def answer(self):
+        """For the host's list: this visit while it waits at the gate for their answer."""
+        return self if self.host_response == PENDING and self.status == ON_SITE else None
 
     def __str__(self):
         return f"{self.visitor_name} #{self.id}"
@@ -203,15 +207,16 @@ class DutyLog(Audited, CampusScoped, Model):
     """值班日志: one shift at the gatehouse, its patrol rounds and the handover note."""
 
     __tablename__ = "gate_duty_log"
-    __table_args__ = (Index("ix_gate_duty_log_day", "campus_id", "day"),)
+    __table_args__ = (Index("ix_gate_duty_log_campus_day", "campus_id", "day"),)
     id = Column(Integer, primary_key=True)
     day = Column(Date, nullable=False, index=True)
     shift = Column(String(10), nullable=False, default="day")
     gatekeeper_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     gatekeeper = relationship("HouqinUser", foreign_keys=[gatekeeper_id])
     handover_note = Column(Text)
+    # selectin: the duty-log list shows every log's rounds in one extra query, not one per row.
     rounds = relationship("PatrolRound", back_populates="duty_log", order_by="PatrolRound.at",
-                          cascade="all, delete-orphan")
+                          cascade="all, delete-orphan", lazy="selectin")
 
     def __str__(self):
         return f"{self.day} {self.shift}"

@@ -21,7 +21,8 @@ def _combine(*clauses):
 
 
 def own_staff_ids(user):
-    return select(Staff.id).where(Staff.user_id == user.id).scalar_subquery()
+    # correlate(None): a list that also joins staff (e.g. by host department) must not capture this subquery.
+    return select(Staff.id).where(Staff.user_id == user.id).correlate(None).scalar_subquery()
 
 
 def visit_access_clause(user=None):
@@ -56,7 +57,7 @@ def appointment_access_clause(user=None):
 def on_site_visits(session, campus_ids):
     """The on-site list: one query, visitor/purpose/host/department eager-loaded."""
     query = (select(Visit)
-             .options(joinedload(Visit.visitor), joinedload(Visit.purpose),
+             .options(joinedload(Visit.visitor), joinedload(Visit.purpose), joinedload(Visit.campus),
                       joinedload(Visit.host).joinedload(Staff.department))
              .where(Visit.status == ON_SITE)
              .order_by(Visit.time_in))

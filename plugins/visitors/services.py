@@ -8,21 +8,21 @@ nothing is half-saved.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, literal_column, or_, select, update
+from sqlalchemy import literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
-from app.i18n import local_day_range_utc, local_now
+from app.i18n import local_now
 from app.models import Staff, utcnow
 from app.privacy import mask_id, mask_phone
 
 from . import rules
 from .intake import Intake, hashes, phone_last4
-from .models import (ANONYMISED, APPROVED, BY_PHONE, CANCELLED, CONFIRMED, CONVERTED, DECLINED, EXPECTED,
+from .models import (APPROVED, BY_PHONE, CANCELLED, CONFIRMED, CONVERTED, DECLINED, EXPECTED,
                      IN_APP, IN_PERSON, LEFT, ON_SITE, PENDING, REFUSED, TURNED_AWAY, USED, WAITING, Appointment,
                      BlocklistEntry, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit, Visitor)
 from .rules import N_, RuleError
@@ -44,6 +44,8 @@ ERR_OVERRIDE_NOT_APPROVED = N_("This override is not approved, or was already us
 ERR_OVERRIDE_WAITING = N_("An override request for this visitor is already waiting")
 ERR_NOT_REFUSED = N_("Only a visit refused by the blocklist can be overridden")
 ERR_NO_PATROL_NOTE = N_("Write what you found (or \"normal\")")
+ERR_CHOOSE_CAMPUS = N_("Choose the campus")
+ERR_BLOCKED = N_("Entry refused: this visitor is on the blocklist.")
 ERR_CHOOSE_TIME = N_("Enter a time as HH:MM, e.g. 18:00.")
 ERR_TIME_FUTURE = N_("The time out cannot be in the future")
 
@@ -100,7 +102,7 @@ def blocklist_verdict(session, campus_id: int, id_hash, phone_hash, name: str, t
     return rules.blocklist_verdict(entries, id_hash, phone_hash, name, today or local_now().date())
 
 
-def _resolve_visitor(session, data: Intake) -> Visitor:
+def _resolve_visitor(session, data: Intake, now: datetime) -> Visitor:
     visitor = None
     if data.id_number:
         visitor = find_visitor(session, data.campus_id, id_number=data.id_number)
@@ -119,6 +121,7 @@ def _resolve_visitor(session, data: Intake) -> Visitor:
         visitor.phone, visitor.phone_last4 = data.phone, phone_last4(data.phone)
     visitor.name = data.name
     visitor.organisation = data.organisation or visitor.organisation
+    visitor.last_visit_at = now  # set before the blocklist query autoflushes: one INSERT, no UPDATE
     visitor.id_hash, visitor.phone_hash = hashes(_secret(), visitor.id_number, visitor.phone)
     return visitor
 
@@ -155,7 +158,7 @@ def sign_in(session, data: Intake, user, *, can_override: bool = False, now: Opt
     if appointment is not None and data.phone_masked and appointment.visitor_phone \
             and mask_phone(appointment.visitor_phone) == data.phone_masked:
         data.phone = appointment.visitor_phone  # the desk showed the host's entry masked
-    visitor = _resolve_visitor(session, data)
+    visitor = _resolve_visitor(session, data, now)
     verdict = blocklist_verdict(session, data.campus_id, visitor.id_hash, visitor.phone_hash, data.name)
     override = None
     if verdict.blocked:
@@ -270,6 +273,16 @@ def new_reference_code(session, rng=None) -> str:
     raise RuntimeError("no free reference code after 20 tries")
 
 
+def open_appointment(session, appointment: Appointment, user) -> Appointment:
+    """A host pre-registers a visitor: expected, at the host's campus, with a reference code."""
+    appointment.campus_id = appointment.host.campus_id
+    appointment.created_by_id = user.id
+    appointment.created_at = utcnow()
+    appointment.reference_code = new_reference_code(session)
+    appointment.status = EXPECTED
+    return appointment
+
+
 def convert_appointment(session, appointment_id: int, now: Optional[datetime] = None) -> None:
     """Expected -> converted, once (the visit is created by sign_in in the same transaction)."""
     result = session.execute(
@@ -364,41 +377,3 @@ def record_patrol(session, campus_id: int, user, findings: Optional[str], at: Op
     session.add(patrol)
     session.flush()
     return patrol
-
-
-# --- retention ---------------------------------------------------------------------------------
-
-def _purge_where(days: int):
-    cutoff = utcnow() - timedelta(days=days)
-    on_site = select(Visit.visitor_id).where(Visit.status == ON_SITE)
-    return and_(Visitor.last_visit_at < cutoff, Visitor.anonymised_at.is_(None), Visitor.id.not_in(on_site)), cutoff
-
-
-def purge_candidates(session, days: int) -> int:
-    from sqlalchemy import func
-
-    where, _cutoff = _purge_where(days)
-    return session.execute(select(func.count(Visitor.id)).where(where)).scalar_one()
-
-
-def purge_visitors(session, days: int) -> int:
-    """Anonymise name, ID number, phone (and address) of visitors not seen for `days`;
-    their visits keep purpose, times, host and campus for statistics. One audit entry."""
-    from app.audit import audit_job
-
-    where, cutoff = _purge_where(days)
-    now = utcnow()
-    with audit_job(session, "purge_visitors", retention_days=days, cutoff=cutoff) as job:
-        ids = session.execute(select(Visitor.id).where(where)).scalars().all()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            session.execute(update(Visitor).where(Visitor.id.in_(chunk)).values(
-                name=ANONYMISED, id_number=None, id_hash=None, phone=None, phone_hash=None, phone_last4=None,
-                organisation=None, anonymised_at=now).execution_options(synchronize_session=False))
-            session.execute(update(Visit).where(Visit.visitor_id.in_(chunk)).values(
-                visitor_name=ANONYMISED, plate=None, note=None).execution_options(synchronize_session=False))
-        session.execute(update(Appointment).where(
-            Appointment.expected_date < cutoff.date(), Appointment.visitor_name != ANONYMISED).values(
-            visitor_name=ANONYMISED, visitor_phone=None, plate=None).execution_options(synchronize_session=False))
-        job.params["visitors"] = len(ids)
-    return len(ids)

@@ -112,3 +112,18 @@ def test_admin_and_auditor_read_the_log_and_others_do_not(app, client_as):
     assert client_as("auditor_a").get("/auditlogview/list/").status_code == 200
     for user in ("director_a", "staff_a", "gatekeeper_a"):
         assert client_as(user).get("/auditlogview/list/").status_code == 403
+
+
+def test_a_bulk_update_names_the_rows_by_their_values(app, client_as, campuses, uid, ctx):
+    c = client_as("director_a")
+    no = uid("W")
+    _add_staff(c, campuses["TA"], no)
+    ctx.session.execute(update(Staff).where(Staff.staff_no == no).values(gender="M"))
+    ctx.session.commit()
+    entry = _entries(ctx, "staff", action="bulk-update")[-1]
+    assert no in entry.changes["where"]
+
+
+def test_the_audit_log_can_be_searched_by_time(app, client_as):
+    resp = client_as("auditor_a").get("/auditlogview/list/?_flt_1_at=2026-01-01+00:00:00")
+    assert resp.status_code == 200

@@ -1,0 +1,220 @@
+"""The visitor register (来客登记簿: print and Excel), statistics with charts drawn
+as inline SVG on the server (no chart library, no network), and the evacuation
+list of everyone on site now."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from flask import g, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.export.xlsx import Column
+from app.extensions import db
+from app.i18n import format_date, local_day_range_utc, local_now, to_local
+from app.models import Department, Staff
+from app.privacy import MASKERS
+from app.security import is_unscoped, sees_personal_data
+from app.views.base import xlsx_download
+
+from . import queries, rules
+from .desk import closing_time, desk_campuses, overstays
+from .models import TURNED_AWAY, Purpose, Visit
+from .views import STATUS_LABELS
+
+MAX_DAYS = 366
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+def _bar_colour(i: int) -> str:
+    return ("#337ab7", "#5cb85c", "#f0ad4e", "#5bc0de", "#d9534f", "#777")[i % 6]
+
+
+def hbar_svg(title: str, items: list[tuple[str, int]], width: int = 560) -> Markup:
+    """Horizontal bars, one per label: for categories (purpose, department)."""
+    row, label_w, top = 22, 150, 28
+    height = top + row * max(len(items), 1) + 8
+    peak = max([v for _, v in items] or [0]) or 1
+    parts = [f'<svg class="hq-chart" role="img" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+             f'height="{height}" viewBox="0 0 {width} {height}"><title>{escape(title)}</title>',
+             f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
+    for i, (label, value) in enumerate(items):
+        y = top + i * row
+        bar = int((width - label_w - 50) * value / peak)
+        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" font-size="12" text-anchor="end">{escape(label)}</text>'
+                     f'<rect x="{label_w}" y="{y + 3}" width="{bar}" height="{row - 6}" fill="{_bar_colour(i)}"/>'
+                     f'<text x="{label_w + bar + 4}" y="{y + 15}" font-size="12">{value}</text>')
+    if not items:
+        parts.append(f'<text x="{label_w}" y="{top + 15}" font-size="12" fill="#777">{escape(gettext("No data"))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def vbar_svg(title: str, items: list[tuple[str, int]], width: int = 760, height: int = 220) -> Markup:
+    """Vertical bars along a time axis (days, hours); labels thinned to stay readable."""
+    top, bottom, left = 28, 34, 30
+    plot_h, plot_w = height - top - bottom, width - left - 10
+    peak = max([v for _, v in items] or [0]) or 1
+    step = plot_w / max(len(items), 1)
+    every = max(1, int(len(items) / 16) + (1 if len(items) % 16 else 0)) if len(items) > 16 else 1
+    parts = [f'<svg class="hq-chart" role="img" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+             f'height="{height}" viewBox="0 0 {width} {height}"><title>{escape(title)}</title>',
+             f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',
+             f'<text x="{left - 4}" y="{top + 10}" font-size="10" text-anchor="end">{peak}</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#999"/>']
+    for i, (label, value) in enumerate(items):
+        bar_h = int(plot_h * value / peak)
+        x = left + i * step
+        parts.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - bar_h}" width="{max(step - 2, 1):.1f}" '
+                     f'height="{bar_h}" fill="#337ab7"><title>{escape(label)}: {value}</title></rect>')
+        if i % every == 0:
+            parts.append(f'<text x="{x + step / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
+                         f'text-anchor="middle">{escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- shared helpers ----------------------------------------------------------------------------------
+
+def _date_arg(name: str, default: date) -> date:
+    try:
+        return date.fromisoformat(request.args.get(name) or "")
+    except ValueError:
+        return default
+
+
+def date_range(default_days: int = 0) -> tuple[date, date, bool]:
+    """(first, last, clamped): the gate sees today only; the office any range up to a year."""
+    today = local_now().date()
+    if not is_unscoped(g.user):
+        return today, today, bool(request.args.get("from") or request.args.get("to"))
+    first = _date_arg("from", today - timedelta(days=default_days))
+    last = _date_arg("to", today)
+    if last < first:
+        first, last = last, first
+    if (last - first).days >= MAX_DAYS:
+        first = last - timedelta(days=MAX_DAYS - 1)
+    return first, last, False
+
+
+def visits_between(first: date, last: date, campus_id: int | None, *columns):
+    start, _ = local_day_range_utc(first)
+    _, end = local_day_range_utc(last)
+    query = select(*columns) if columns else select(Visit).options(
+        joinedload(Visit.visitor), joinedload(Visit.purpose), joinedload(Visit.gatekeeper),
+        joinedload(Visit.host))
+    query = query.where(Visit.time_in >= start, Visit.time_in < end)
+    clause = queries.visit_access_clause()
+    if clause is not None:
+        query = query.where(clause)
+    if campus_id:
+        query = query.where(Visit.campus_id == campus_id)
+    return query.order_by(Visit.time_in)
+
+
+def _personal(value, kind: str):
+    if not value or sees_personal_data(g.user):
+        return value or ""
+    return MASKERS[kind](str(value))
+
+
+def register_columns() -> list[Column]:
+    doc_types = dict(rules.DOCUMENT_TYPES)
+    return [
+        Column(gettext("Time in"), lambda v: to_local(v.time_in).replace(tzinfo=None), "datetime"),
+        Column(gettext("Time out"), lambda v: to_local(v.time_out).replace(tzinfo=None) if v.time_out else None,
+               "datetime"),
+        Column(gettext("Name"), lambda v: v.visitor_name),
+        Column(gettext("ID document"), lambda v: gettext(doc_types.get(v.visitor.doc_type, v.visitor.doc_type))),
+        Column(gettext("Document number"), lambda v: _personal(v.visitor.id_number, "id")),
+        Column(gettext("Phone"), lambda v: _personal(v.visitor.phone, "phone")),
+        Column(gettext("Organisation / address"), lambda v: v.visitor.organisation or ""),
+        Column(gettext("Purpose"), lambda v: str(v.purpose)),
+        Column(gettext("Details"), lambda v: v.reason or ""),
+        Column(gettext("Host"), lambda v: v.host.name if v.host else ""),
+        Column(gettext("Party size"), lambda v: v.party_size, "int"),
+        Column(gettext("Vehicle plate"), lambda v: v.plate or ""),
+        Column(gettext("Badge no."), lambda v: v.badge or ""),
+        Column(gettext("Gatekeeper on duty"), lambda v: v.gatekeeper.username if v.gatekeeper else ""),
+        Column(gettext("Status"), lambda v: str(STATUS_LABELS.get(v.status, v.status))),
+        Column(gettext("Note"), lambda v: v.note or ""),
+    ]
+
+
+class GateReportsView(BaseView):
+    route_base = "/gate/reports"
+    default_view = "register"
+
+    def _campus_id(self, campuses):
+        wanted = request.args.get("campus_id", type=int)
+        return wanted if wanted in {c.id for c in campuses} else None
+
+    @expose("/register")
+    @has_access
+    @permission_name("register")
+    def register(self):
+        first, last, clamped = date_range()
+        campuses = desk_campuses()
+        campus_id = self._campus_id(campuses)
+        columns = register_columns()
+        rows = db.session.execute(visits_between(first, last, campus_id)).scalars()
+        title = gettext("Visitor register %(first)s – %(last)s", first=format_date(first), last=format_date(last))
+        if request.args.get("format") == "xlsx":
+            return xlsx_download(rows, columns, title=title, filename=f"visitor-register-{first}-{last}.xlsx")
+        rows = rows.all()
+        return self.render_template(
+            "visitors/register.html", rows=rows, columns=columns, first=first, last=last, campuses=campuses,
+            campus_id=campus_id, clamped=clamped, title=title, office=is_unscoped(g.user),
+            head_count=sum(v.party_size for v in rows if v.status != TURNED_AWAY))
+
+    @expose("/statistics")
+    @has_access
+    @permission_name("statistics")
+    def statistics(self):
+        first, last, _ = date_range(default_days=29)
+        campuses = desk_campuses()
+        campus_id = self._campus_id(campuses)
+        query = visits_between(first, last, campus_id, Visit.time_in, Visit.status, Visit.purpose_id,
+                               Department.name).outerjoin(Staff, Visit.host_id == Staff.id) \
+            .outerjoin(Department, Staff.department_id == Department.id)
+        per_day, per_hour, purposes, departments, turned_away = Counter(), Counter(), Counter(), Counter(), 0
+        for time_in, status, purpose_id, department in db.session.execute(query):
+            if status == TURNED_AWAY:
+                turned_away += 1
+                continue
+            local = to_local(time_in)
+            per_day[local.date()] += 1
+            per_hour[local.hour] += 1
+            purposes[purpose_id] += 1
+            departments[department or gettext("No host")] += 1
+        names = {p.id: str(p) for p in db.session.execute(select(Purpose)).scalars()}
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        charts = [
+            vbar_svg(gettext("Visits per day"), [(f"{d.month}/{d.day}", per_day[d]) for d in days]),
+            hbar_svg(gettext("Visits by purpose"), [(names.get(k, "?"), v) for k, v in purposes.most_common()]),
+            hbar_svg(gettext("Visits by host department"), departments.most_common(15)),
+            vbar_svg(gettext("Visits by hour of day"), [(f"{h}", per_hour[h]) for h in range(24)]),
+        ]
+        return self.render_template(
+            "visitors/statistics.html", charts=charts, total=sum(per_day.values()), turned_away=turned_away,
+            first=first, last=last, campuses=campuses, campus_id=campus_id, title=gettext("Visitor statistics"))
+
+    @expose("/evacuation")
+    @has_access
+    @permission_name("evacuation")
+    def evacuation(self):
+        campuses = desk_campuses()
+        campus_id = self._campus_id(campuses)
+        ids = [campus_id] if campus_id else [c.id for c in campuses]
+        visits = queries.on_site_visits(db.session, ids)
+        closing = {cid: closing_time(cid) for cid in {v.campus_id for v in visits}}
+        return self.render_template(
+            "visitors/evacuation.html", visits=visits, campuses=campuses, campus_id=campus_id,
+            overstay=overstays(visits, closing), head_count=sum(v.party_size for v in visits),
+            now=local_now(), title=gettext("Evacuation list"))

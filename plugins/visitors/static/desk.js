@@ -1,0 +1,132 @@
+/* Gate desk: returning-visitor lookup and polling. Vanilla JS, no external hosts.
+   Every visible string comes translated from the page (#hq-desk-i18n). */
+(function () {
+  "use strict";
+  var desk = document.getElementById("hq-desk");
+  if (!desk) { return; }
+  var text = JSON.parse(document.getElementById("hq-desk-i18n").textContent);
+  var form = document.getElementById("hq-sign-in");
+
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key] == null ? "" : values[key]; });
+  }
+
+  function send(url, body) {
+    var options = {credentials: "same-origin", headers: {"Accept": "application/json"}};
+    if (body) {
+      options.method = "POST";
+      options.headers["Content-Type"] = "application/json";
+      options.headers["X-CSRFToken"] = desk.getAttribute("data-csrf");
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (r) { return r.json(); });
+  }
+
+  function field(name) { return form ? form.elements.namedItem(name) : null; }
+
+  function setIfEmpty(name, value) {
+    var el = field(name);
+    if (el && !el.value && value != null && value !== "") { el.value = value; }
+  }
+
+  function showFieldError(name, message) {
+    var el = field(name);
+    if (!el) { return; }
+    var group = el.closest(".form-group");
+    var help = group.querySelector(".help-block");
+    if (!help) {
+      help = document.createElement("span");
+      help.className = "help-block";
+      help.id = "e-" + name;
+      group.appendChild(help);
+    }
+    help.textContent = message || "";
+    group.classList.toggle("has-error", !!message);
+  }
+
+  var lastLookup = "";
+  function lookup(source) {
+    var number = field("id_number").value.trim();
+    var phone = field("phone").value.trim();
+    var key = source === "phone" ? "p:" + phone : "i:" + number;
+    if ((source === "phone" ? !phone : !number) || phone.indexOf("*") >= 0 && source === "phone" ||
+        number.indexOf("*") >= 0 && source !== "phone" || key === lastLookup) {
+      return Promise.resolve(false);
+    }
+    lastLookup = key;
+    var body = {campus_id: field("campus_id").value, doc_type: field("doc_type").value};
+    if (source === "phone") { body.phone = phone; } else { body.number = number; }
+    var note = document.getElementById("hq-lookup-note");
+    return send(desk.getAttribute("data-lookup-url"), body).then(function (data) {
+      showFieldError(source === "phone" ? "phone" : "id_number", data.error || "");
+      if (data.error) { note.textContent = ""; return false; }
+      if (!data.found) { note.textContent = text.not_found; return false; }
+      setIfEmpty("name", data.name);
+      setIfEmpty("id_number", data.id_number);
+      setIfEmpty("phone", data.phone);
+      setIfEmpty("organisation", data.organisation);
+      setIfEmpty("purpose_id", data.purpose_id);
+      setIfEmpty("host_id", data.host_id);
+      setIfEmpty("plate", data.plate);
+      if (data.doc_type && source === "phone") { field("doc_type").value = data.doc_type; }
+      note.textContent = fmt(text.found, {date: data.last_visit || ""});
+      var next = ["purpose_id", "host_id", "badge"].map(field).filter(function (el) { return el && !el.value; })[0];
+      (next || field("badge")).focus();
+      return true;
+    }).catch(function () { return false; });
+  }
+
+  if (form) {
+    ["id_number", "phone"].forEach(function (name) {
+      var el = field(name);
+      var source = name === "phone" ? "phone" : "id";
+      el.addEventListener("keydown", function (event) {
+        // Enter in a number field with the name still empty means "look this visitor up".
+        if (event.key === "Enter" && !field("name").value.trim()) {
+          event.preventDefault();
+          lookup(source).then(function (found) { if (!found && name === "id_number") { field("name").focus(); } });
+        }
+      });
+      el.addEventListener("change", function () {
+        if (!field("name").value.trim()) { lookup(source); }
+      });
+    });
+  }
+
+  // The Director's answer to an override request, without reloading the page.
+  var pending = document.getElementById("hq-pending-override");
+  if (pending && pending.getAttribute("data-status") === "waiting") {
+    var url = desk.getAttribute("data-override-url").replace(/\/0\/status$/, "/" + pending.getAttribute("data-override") + "/status");
+    var timer = setInterval(function () {
+      send(url).then(function (data) {
+        if (data.status === "waiting") { return; }
+        clearInterval(timer);
+        var label = data.status === "approved" ? text.approved : text.declined;
+        pending.querySelector(".hq-override-status").textContent = fmt(label, {name: data.decided_by, reason: data.reason});
+        pending.className = "alert " + (data.status === "approved" ? "alert-success" : "alert-danger");
+        if (data.status === "approved") { pending.querySelector(".hq-admit").hidden = false; }
+      }).catch(function () {});
+    }, 4000);
+  }
+
+  // Hosts answering in the app: the waiting labels turn into their answer.
+  var waiting = Array.prototype.slice.call(document.querySelectorAll(".hq-host-pending"));
+  if (waiting.length) {
+    var ids = waiting.map(function (el) { return el.getAttribute("data-visit"); }).join(",");
+    var hostTimer = setInterval(function () {
+      send(desk.getAttribute("data-poll-url") + "?ids=" + ids).then(function (data) {
+        var open = 0;
+        data.visits.forEach(function (v) {
+          var el = document.querySelector(".hq-host-pending[data-visit='" + v.id + "']");
+          if (!el) { return; }
+          if (v.host_response === "confirmed") {
+            el.className = "label label-success"; el.textContent = text.host_confirmed;
+          } else if (v.host_response === "declined") {
+            el.className = "label label-danger"; el.textContent = text.host_declined;
+          } else { open += 1; }
+        });
+        if (!open) { clearInterval(hostTimer); }
+      }).catch(function () {});
+    }, 5000);
+  }
+}());

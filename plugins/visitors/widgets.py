@@ -1,0 +1,84 @@
+"""Dashboard tiles: on site now, today's total, expected appointments, overstays,
+override requests waiting for the Director. Each checks its own permission."""
+from __future__ import annotations
+
+from flask import g, render_template, url_for
+from flask_babel import gettext
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.i18n import local_now
+from app.plugin import Widget
+from app.scoping import user_campus_ids
+
+from . import queries
+from .models import EXPECTED, ON_SITE, Appointment, Visit
+
+
+def _render(template: str, **ctx) -> Markup:
+    return Markup(render_template(template, **ctx))
+
+
+def _counts() -> dict:
+    # Two tiles read the same numbers: one query per dashboard, kept for the request.
+    if "_hq_gate_counts" not in g:
+        g._hq_gate_counts = queries.today_counts(db.session, queries.visit_access_clause())
+    return g._hq_gate_counts
+
+
+def on_site_widget(appbuilder):
+    counts = _counts()
+    return _render("visitors/widget.html", key="on-site", icon="fa-users", title=gettext("On site now"),
+                   number=counts["people_on_site"],
+                   detail=gettext("%(visits)d visits", visits=counts["visits_on_site"]),
+                   link=url_for("VisitView.list", _flt_0_status=ON_SITE))
+
+
+def today_widget(appbuilder):
+    return _render("visitors/widget.html", key="today", icon="fa-door-open", title=gettext("Visitors today"),
+                   number=_counts()["today"], link=url_for("VisitView.list"))
+
+
+def expected_widget(appbuilder):
+    query = select(func.count(Appointment.id)).where(Appointment.expected_date == local_now().date(),
+                                                     Appointment.status == EXPECTED)
+    clause = queries.appointment_access_clause()
+    if clause is not None:
+        query = query.where(clause)
+    return _render("visitors/widget.html", key="expected", icon="fa-calendar-check",
+                   title=gettext("Appointments expected today"), number=db.session.execute(query).scalar_one(),
+                   link=url_for("AppointmentView.list"))
+
+
+def overstays_widget(appbuilder):
+    from .desk import closing_time, overstays
+
+    query = select(Visit).where(Visit.status == ON_SITE).order_by(Visit.time_in)
+    clause = queries.visit_access_clause()
+    if clause is not None:
+        query = query.where(clause)
+    visits = db.session.execute(query).scalars().all()
+    closing = {cid: closing_time(cid) for cid in {v.campus_id for v in visits}}
+    late = [v for v in visits if v.id in overstays(visits, closing)]
+    if not late:
+        return None
+    return _render("visitors/widget.html", key="overstays", icon="fa-clock", title=gettext("Still on site after closing"),
+                   number=len(late), rows=[(v.visitor_name, v.time_in) for v in late[:10]], danger=True,
+                   link=url_for("GateReportsView.evacuation"))
+
+
+def overrides_widget(appbuilder):
+    overrides = queries.waiting_overrides(db.session, user_campus_ids())
+    if not overrides:
+        return None
+    return _render("visitors/widget_overrides.html", overrides=overrides)
+
+
+WIDGETS = [
+    Widget("gate_on_site", on_site_widget, ("can_list", "VisitView"), order=10),
+    Widget("gate_today", today_widget, ("can_list", "VisitView"), order=11),
+    Widget("gate_expected", expected_widget, ("can_list", "AppointmentView"), order=12),
+    Widget("gate_overstays", overstays_widget, ("can_list", "VisitView"), order=13),
+    Widget("gate_overrides", overrides_widget, ("can_decide", "GateDeskView"), order=5),
+]
