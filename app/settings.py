@@ -75,7 +75,8 @@ class Settings:
         self._at = 0.0
 
     def _load(self) -> dict:
-        if self._cache is not None and _time.monotonic() - self._at < CACHE_SECONDS:
+        ttl = self.app.config.get("HOUQIN_SETTINGS_CACHE_SECONDS", CACHE_SECONDS)
+        if self._cache is not None and _time.monotonic() - self._at < ttl:
             return self._cache
         from .extensions import db
         from .models import Setting

@@ -48,6 +48,8 @@ def test_config(tmpdir: str, url: str, **extra) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "SECRET_KEY_FILE": os.path.join(tmpdir, "secret_key"),
+        # statement counts must not depend on when the settings cache expires
+        "HOUQIN_SETTINGS_CACHE_SECONDS": 3600,
         **extra,
     }
 

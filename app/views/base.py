@@ -36,10 +36,13 @@ def xlsx_download(rows, columns, *, title: str, filename: str):
         title=title, exported_by=getattr(user, "username", ""), exported_at=local_now(),
         locale=current_language(), labels=export_labels(),
     )
-    response = send_file(path, as_attachment=True, download_name=filename,
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.call_on_close(lambda: os.path.exists(path) and os.unlink(path))
-    return response
+    # Unlink now: the open handle keeps the bytes until the response is sent, and nothing
+    # is left in the temp folder even if the client goes away (call_on_close does not
+    # run for a file path response).
+    handle = open(path, "rb")
+    os.unlink(path)
+    return send_file(handle, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def campus_of(item, column: str = "campus_id"):
