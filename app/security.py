@@ -87,9 +87,19 @@ CORE_ROLES: dict[str, list[tuple[str, str]]] = {
 
 
 def role_names(user) -> set[str]:
+    """The user's role names, computed once per request (lists ask for every masked cell)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return {r.name for r in user.roles}
+    from flask import has_request_context
+
+    if has_request_context():
+        cached = g.get("_houqin_role_names")
+        if cached is not None and cached[0] == user.id:
+            return cached[1]
+    names = {r.name for r in user.roles}
+    if has_request_context():
+        g._houqin_role_names = (user.id, names)
+    return names
 
 
 def is_unscoped(user) -> bool:

@@ -1,7 +1,7 @@
 """Screens for the organisation: campuses, departments, positions, staff."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -39,8 +39,17 @@ STAFF_LABELS = {
 
 
 def _choice_label(choices):
+    """Label of a stored code in the current language, translated once per request."""
     table = dict(choices)
-    return lambda v: str(table.get(v, v or ""))
+
+    def label(value):
+        key = ("_hq_labels", id(table))
+        cached = g.get(key[0]) or {}
+        if id(table) not in cached:
+            cached[id(table)] = {k: str(v) for k, v in table.items()}
+            setattr(g, key[0], cached)
+        return cached[id(table)].get(value, value or "")
+    return label
 
 
 class CampusView(HouqinModelView):
