@@ -31,7 +31,7 @@ def on_site_widget(appbuilder):
     counts = _counts()
     return _render("visitors/widget.html", key="on-site", icon="fa-users", title=gettext("On site now"),
                    number=counts["people_on_site"],
-                   detail=gettext("%(visits)d visits", visits=counts["visits_on_site"]),
+                   detail=gettext("Visits: %(visits)d", visits=counts["visits_on_site"]),
                    link=url_for("VisitView.list", _flt_0_status=ON_SITE))
 
 

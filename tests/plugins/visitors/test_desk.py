@@ -202,7 +202,7 @@ def test_head_count_is_the_sum_of_party_sizes(app, client_as, gate):
         visits = db.session.execute(select(func.count()).where(
             Visit.status == "on_site", Visit.campus_id == gate.campuses["TB"])).scalar()
     page = client_as("gatekeeper_b", lang="en").get("/gate/desk/").get_data(as_text=True)
-    assert f"{people} people in {visits} visits" in page
+    assert f"Head count {people} · visits {visits}" in page
 
 
 def test_an_appointment_is_converted_to_a_visit_once(app, client_as, gate, uid):

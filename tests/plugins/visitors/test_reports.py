@@ -75,7 +75,7 @@ def test_the_evacuation_list_has_everyone_on_site_with_host_and_host_phone(app, 
     with app.app_context():
         people = sum(db.session.execute(select(Visit.party_size).where(
             Visit.status == "on_site", Visit.campus_id == gate.campuses["TB"])).scalars())
-    assert f"{people} people" in page
+    assert f"Head count {people}" in page
 
 
 def test_the_dashboard_shows_the_gate_tiles(app, client_as, gate):
