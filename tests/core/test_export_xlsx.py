@@ -1,9 +1,12 @@
 """Tests for app.export.xlsx, read back with openpyxl."""
 from __future__ import annotations
 
+import gc
 import os
+import re
 import tempfile
 import tracemalloc
+import zipfile
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from io import BytesIO
@@ -279,3 +282,125 @@ def test_failure_mid_stream_cleans_up(tmp_path, monkeypatch):
         export_to_tempfile(boom(), COLUMNS, **_kw())
     # Neither the .xlsx nor xlsxwriter's row-data scratch file is left behind.
     assert list(scratch.iterdir()) == []
+
+
+# -- fast paths of the writer --------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(1904, 2, 29),
+                                 date(2000, 2, 29), date(2026, 11, 22), date(9999, 12, 31)])
+def test_dates_read_back_as_the_same_day(day):
+    # From March 1900 dates are written as serial numbers directly; earlier ones by
+    # xlsxwriter (Excel counts a 29 Feb 1900 that never was).
+    _, ws = _write([day], [Column("d", lambda r: r, "date")])
+    assert ws["A6"].value == datetime(day.year, day.month, day.day)
+    assert ws["A6"].number_format == 'yyyy"年"m"月"d"日"'
+
+
+def test_date_serials_are_those_xlsxwriter_writes():
+    import xlsxwriter
+
+    days = [date(1900, 1, 1) + timedelta(days=n) for n in range(0, 50_000, 7)] + [date(1900, 2, 28), date(1900, 3, 1)]
+
+    def serials(xlsx: BytesIO) -> list[str]:
+        return re.findall(r'<c r="A\d+" s="\d+"><v>([^<]*)</v></c>',
+                          zipfile.ZipFile(xlsx).read("xl/worksheets/sheet1.xml").decode())
+
+    ours, theirs = BytesIO(), BytesIO()
+    write_xlsx(ours, days, [Column("d", lambda r: r, "date")], **_kw())
+    wb = xlsxwriter.Workbook(theirs, {"constant_memory": True})
+    ws, fmt = wb.add_worksheet(), wb.add_format({"num_format": "yyyy-mm-dd"})
+    for i, day in enumerate(days):
+        ws.write_datetime(i, 0, day, fmt)
+    wb.close()
+    assert serials(ours) == serials(theirs) and len(serials(ours)) == len(days)
+
+
+def test_empty_text_leaves_the_cell_blank():
+    _, ws = _write(["", None, "x", " "], [Column("v", lambda r: r)])
+    assert [ws.cell(i, 1).value for i in range(6, 10)] == [None, None, "x", " "]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was(enabled):
+    was = gc.isenabled()
+
+    def boom():
+        yield ROWS[0]
+        raise RuntimeError("db went away")
+
+    try:
+        gc.enable() if enabled else gc.disable()
+        _write(iter(ROWS))
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError):
+            write_xlsx(BytesIO(), boom(), COLUMNS, **_kw())
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+# -- the screens' export: a query of columns, the same cells as the model objects give -----
+
+
+def _export_cells(resp):
+    assert resp.status_code == 200
+    ws = openpyxl.load_workbook(BytesIO(resp.data)).active
+    # row 3 holds the export time
+    return [[(c.value, c.number_format) for c in row] for row in ws.iter_rows() if row[0].row != 3]
+
+
+@pytest.fixture()
+def related_staff(app, campuses, ctx, uid):
+    """Staff with every kind of export column filled in (relations, a login, choices,
+    masked phone, dates) and text that must stay text; returns their number prefix."""
+    from sqlalchemy import select
+
+    from app.audit import acting_as
+    from app.models import Department, HouqinUser, Position, Staff
+
+    prefix = uid("XC")
+    positions = ctx.session.execute(select(Position)).scalars().all()
+    dept = ctx.session.execute(select(Department).where(Department.campus_id == campuses["TA"])).scalars().first()
+    texts = ["=1+1", "@SUM(A1)", "<r><t>a</t></r>", "", None, " 空格 "]
+    with acting_as(None, "tests", "cli"):
+        for i in range(24):
+            login = None
+            if i % 3 == 0:
+                login = HouqinUser(first_name="导", last_name="出", username=f"{prefix}-{i}",
+                                   email=f"{prefix}-{i}@test", active=True)
+            text = texts[i % len(texts)]
+            ctx.session.add(Staff(
+                name=f"导出{i}", staff_no=f"{prefix}-{i:02d}", gender="MF"[i % 2] if i % 4 else None,
+                work_phone=text, personal_phone=f"1381234{i:04d}" if i % 5 else None,
+                position=positions[i % len(positions)] if i % 7 else None, employment_type="contract",
+                campus_id=campuses["TA"], department=dept if i % 2 else None,
+                hire_date=date(2020, 1, 1) + timedelta(days=i), health_cert_no=text,
+                qualification_cert=text, active=bool(i % 2), user=login))
+        ctx.session.commit()
+    return prefix
+
+
+@pytest.mark.parametrize("username,lang", [("director_a", "zh"), ("auditor_a", "en")])
+def test_staff_export_of_columns_writes_what_the_model_objects_write(app, client_as, related_staff, monkeypatch,
+                                                                     username, lang):
+    from app.views.org import StaffView
+
+    client = client_as(username, lang=lang)
+    url = f"/staffview/export/?_flt_0_staff_no={related_staff}&_oc_StaffView=name&_od_StaffView=desc"
+    by_columns = _export_cells(client.get(url))
+    of_objects = StaffView.export_query
+    monkeypatch.setattr(StaffView, "export_query",
+                        lambda self, as_rows=False: None if as_rows else of_objects(self))
+    assert _export_cells(client.get(url)) == by_columns
+    assert len(by_columns) == 4 + 24
+    assert by_columns[4][0][0] == "导出9" and by_columns[-1][0][0] == "导出0"  # the screen's order: name descending
+
+
+def test_staff_export_loads_related_records_in_one_statement_each(app, client_as, related_staff, count_statements):
+    client = client_as("director_a")
+    with count_statements() as counter:
+        client.get(f"/staffview/export/?_flt_0_staff_no={related_staff}")
+    # user+roles+campuses, permissions, the staff, then position, campus, department and the
+    # logins (with their roles and campuses): no statement per row
+    assert counter.count <= 12, counter.statements
