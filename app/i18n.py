@@ -19,8 +19,13 @@ EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 def current_language() -> str:
     if not has_request_context():
         return "zh"
-    loc = get_locale()
-    return "en" if loc is not None and loc.language == "en" else "zh"
+    # Asked for every date cell of a list: decided once per request (flask_babel, too,
+    # keeps the locale it chose for the rest of the request).
+    lang = getattr(request, "_hq_lang", None)
+    if lang is None:
+        loc = get_locale()
+        lang = request._hq_lang = "en" if loc is not None and loc.language == "en" else "zh"
+    return lang
 
 
 def choose_first_visit_locale() -> None:

@@ -105,6 +105,7 @@ def _write_text(ws, r: int, c: int, s: str, fmt=None) -> None:
 # go through xlsxwriter's own conversion.
 _SERIAL_EPOCH = date(1899, 12, 30).toordinal()
 _FIRST_PLAIN_SERIAL = date(1900, 3, 1)
+_FIRST_PLAIN_TIME = datetime(1900, 3, 1)
 _TEXT, _NUMBER, _WHEN, _BOOL = "text", "number", "when", "bool"
 _NUMERIC = (int, float, Decimal)
 
@@ -205,6 +206,11 @@ def write_xlsx(fileobj_or_path, rows: Iterable[Any], columns: Sequence[Column], 
                     write_string(r, c, yes if v else no, fmt)
                 elif kind is _WHEN and v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:
                     write_number(r, c, float(v.toordinal() - _SERIAL_EPOCH), fmt)
+                elif kind is _WHEN and v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:
+                    # The serial of a naive local time: days since the epoch plus the fraction of
+                    # the day (what write_datetime computes, without its per-cell checks).
+                    write_number(r, c, (v.toordinal() - _SERIAL_EPOCH)
+                                 + (v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6) / 86400, fmt)
                 elif kind is _NUMBER and v.__class__ in _NUMERIC and math.isfinite(f := float(v)):
                     write_number(r, c, f, fmt)  # Excel has no NaN/Inf; xlsxwriter raises on them
                 else:

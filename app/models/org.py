@@ -94,6 +94,7 @@ class Staff(Audited, CampusScoped, Model):
     active = Column(Boolean, nullable=False, default=True, index=True)
     user_id = Column(Integer, ForeignKey("ab_user.id"), unique=True)
     user = relationship("HouqinUser", foreign_keys=[user_id])
+    __label_columns__ = ("name", "staff_no")  # what __str__ reads: search drop-downs load only these
 
     def __str__(self):
         return f"{self.name} ({self.staff_no})"

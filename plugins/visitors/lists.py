@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import action
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _l
@@ -91,7 +92,7 @@ def not_in_past(form, field):
 
 
 class AppointmentView(HouqinModelView):
-    datamodel = GateInterface(Appointment, eager=("purpose", "host", "campus"))
+    datamodel = GateInterface(Appointment, eager=("purpose", "host", "campus"), named_relations=("host",))
     list_title = _l("Appointments")
     show_title = _l("Appointment")
     add_title = _l("Pre-register a visitor")
@@ -136,6 +137,7 @@ class AppointmentView(HouqinModelView):
         self.add_form_query_rel_fields = {"host": [["id", FilterHostChoices, None]],
                                           "purpose": [["active", FilterActive, None]]}
         self.edit_form_query_rel_fields = {"purpose": [["active", FilterActive, None]]}
+        self.search_form_extra_fields = {"host": StringField(_l("Host"), widget=BS3TextFieldWidget())}
         super().__init__(**kw)
 
     def pre_add(self, item):

@@ -55,15 +55,17 @@ def appointment_access_clause(user=None):
 
 
 def on_site_visits(session, campus_ids):
-    """The on-site list: one query, visitor/purpose/host/department eager-loaded."""
+    """The on-site list, earliest first: one query, visitor/purpose/host/department eager-loaded.
+    Sorted here, not by ORDER BY time_in: that invites SQLite to walk the time_in index through
+    a million visits (~160 ms) instead of picking the few dozen on-site rows by (status, campus)."""
     query = (select(Visit)
              .options(joinedload(Visit.visitor), joinedload(Visit.purpose), joinedload(Visit.campus),
                       joinedload(Visit.host).joinedload(Staff.department))
-             .where(Visit.status == ON_SITE)
-             .order_by(Visit.time_in))
+             .where(Visit.status == ON_SITE))
     if campus_ids is not None:
         query = query.where(Visit.campus_id.in_(campus_ids))
-    return session.execute(query).unique().scalars().all()
+    visits = session.execute(query).unique().scalars().all()
+    return sorted(visits, key=lambda v: (v.time_in, v.id))
 
 
 def expected_appointments(session, campus_id: int, day: date | None = None):

@@ -7,6 +7,7 @@ import re
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -14,8 +15,9 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectField
+from wtforms import SelectField, StringField
 from wtforms.validators import ValidationError
 
 from app.extensions import db
@@ -59,6 +61,16 @@ VISIT_LABELS = {
 }
 
 
+def prefix_clause(column, text: str):
+    """column starts with text, in a form the column's index can serve: GLOB 'x*' on SQLite
+    (LIKE there is case-insensitive and skips the index), LIKE 'x%' elsewhere."""
+    text = str(text or "")
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.op("GLOB")(re.sub(r"([*?\[])", r"[\1]", text) + "*")
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")
+
+
 class FilterPrefix(BaseFilter):
     """"Starts with" as LIKE 'x%' (GLOB 'x*' on SQLite), which can use the name indexes;
     FAB's own filter uses ILIKE, which cannot. Chinese names have no case to fold."""
@@ -67,12 +79,22 @@ class FilterPrefix(BaseFilter):
     arg_name = "sw"
 
     def apply(self, query, value):
-        column = getattr(self.model, self.column_name)
-        text = str(value or "")
-        if db.session.get_bind().dialect.name == "sqlite":
-            return query.filter(column.op("GLOB")(re.sub(r"([*?\[])", r"[\1]", text) + "*"))
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return query.filter(column.like(escaped + "%", escape="\\"))
+        return query.filter(prefix_clause(getattr(self.model, self.column_name), value))
+
+
+class FilterRelationNamePrefix(BaseFilter):
+    """A person relation (host) searched by typing the start of the name, not by picking one of
+    2,000 staff in a drop-down: rows whose key is among the matching people's keys."""
+
+    name = _l("Starts with")
+    arg_name = "rsw"
+
+    def apply(self, query, value):
+        prop = getattr(self.model, self.column_name).property
+        related = prop.mapper.class_
+        (local,) = prop.local_columns
+        people = select(related.id).where(prefix_clause(related.name, value))
+        return query.filter(local.in_(people))
 
 
 class PrefixFilterConverter(SQLAFilterConverter):
@@ -80,20 +102,51 @@ class PrefixFilterConverter(SQLAFilterConverter):
         (test, [FilterPrefix if f is FilterStartsWith else f for f in flts])
         for test, flts in SQLAFilterConverter.conversion_table)
 
+    def convert(self, col_name):
+        if col_name in getattr(self.datamodel, "named_relations", ()):
+            return [FilterRelationNamePrefix(col_name, self.datamodel)]
+        return super().convert(col_name)
+
+
+COUNT_CAP = 10_000
+
+
+class CappedCount(int):
+    """A list's record count that stopped at the cap (the int is cap + 1): the pages up to it work
+    as usual and the count reads "10,000+". An exact COUNT over a million visits costs more than
+    the whole page."""
+
+    def __str__(self):
+        return f"{int(self) - 1:,}+"
+
+    __html__ = __str__
+
 
 class GateInterface(SQLAInterface):
-    """Prefix search on names, and the list's relations loaded in the same query:
-    FAB's list would otherwise load each row's visitor, host ... one by one."""
+    """Prefix search on names, the list's relations loaded in the same query (FAB's list would
+    otherwise load each row's visitor, host ... one by one), person relations searched by name
+    (`named_relations`) and, with `count_cap` (e.g. COUNT_CAP), a record count that stops there."""
 
     filter_converter_class = PrefixFilterConverter
 
-    def __init__(self, obj, session=None, eager: tuple[str, ...] = ()):
+    def __init__(self, obj, session=None, eager: tuple[str, ...] = (), named_relations: tuple[str, ...] = (),
+                 count_cap: int = 0):
         super().__init__(obj, session)
         self.eager = eager
+        self.named_relations = named_relations
+        self.count_cap = count_cap
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
         return query.options(*[joinedload(getattr(self.obj, name)) for name in self.eager])
+
+    def query_count(self, query, filters=None, select_columns=None):
+        if not self.count_cap:
+            return super().query_count(query, filters, select_columns)
+        inner = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
+        capped = inner.with_entities(self.obj.id).order_by(None).limit(self.count_cap + 1).subquery()
+        n = self.session.query(func.count()).select_from(capped).scalar()
+        return CappedCount(n) if n > self.count_cap else n
 
 
 class FilterVisitAccess(BaseFilter):
@@ -122,7 +175,8 @@ def answer_buttons(visit):
 
 
 class VisitView(HouqinModelView):
-    datamodel = GateInterface(Visit, eager=("visitor", "purpose", "host", "campus"))
+    datamodel = GateInterface(Visit, eager=("visitor", "purpose", "host", "campus"), named_relations=("host",),
+                              count_cap=COUNT_CAP)
     list_title = _l("Visits")
     show_title = _l("Visit")
     edit_title = _l("Edit visit")
@@ -155,7 +209,7 @@ class VisitView(HouqinModelView):
     def __init__(self, **kw):
         self.base_filters = [["id", FilterVisitAccess, None]]
         self.edit_form_query_rel_fields = {"host": [["campus_id", FilterCampusScope, False]]}
-        self.search_form_query_rel_fields = {"host": [["campus_id", FilterCampusScope, False]]}
+        self.search_form_extra_fields = {"host": StringField(_l("Host"), widget=BS3TextFieldWidget())}
         super().__init__(**kw)
 
     @expose("/respond/<int:pk>", methods=["POST"])

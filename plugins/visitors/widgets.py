@@ -54,13 +54,14 @@ def expected_widget(appbuilder):
 def overstays_widget(appbuilder):
     from .desk import closing_time, overstays
 
-    query = select(Visit).where(Visit.status == ON_SITE).order_by(Visit.time_in)
+    query = select(Visit).where(Visit.status == ON_SITE)  # no ORDER BY: see queries.on_site_visits
     clause = queries.visit_access_clause()
     if clause is not None:
         query = query.where(clause)
-    visits = db.session.execute(query).scalars().all()
+    visits = sorted(db.session.execute(query).scalars(), key=lambda v: (v.time_in, v.id))
     closing = {cid: closing_time(cid) for cid in {v.campus_id for v in visits}}
-    late = [v for v in visits if v.id in overstays(visits, closing)]
+    late_ids = overstays(visits, closing)
+    late = [v for v in visits if v.id in late_ids]
     if not late:
         return None
     return _render("visitors/widget.html", key="overstays", icon="fa-clock", title=gettext("Still on site after closing"),

@@ -313,5 +313,5 @@ def test_visitors_after_closing_time_are_highlighted(app, client_as, gate):
         assert "hq-overstay" in row
     finally:
         with app.app_context(), acting_as(None, "tests", "cli"):
-            settings.set(db.session, "closing_time", "23:59", campus_id=gate.campuses["TB"])
+            settings.set(db.session, "closing_time", None, campus_id=gate.campuses["TB"])  # inherit again
             db.session.commit()

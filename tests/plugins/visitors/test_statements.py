@@ -2,6 +2,7 @@
 number of SQL statements, however many visitors are on site (no N+1)."""
 DESK_PAGE_MAX = 10  # measured 8 on SQLite and PostgreSQL
 SIGN_IN_MAX = 12  # measured 10 (3 of them audit-log inserts)
+VISIT_LIST_MAX = 6  # user, permissions, capped count, page, purpose and campus choices
 
 
 def measure(count_statements, call):
@@ -32,3 +33,14 @@ def test_a_sign_in_runs_few_statements(app, client_as, gate, count_statements):
     print("sign-in statements:", n)
     assert resp.status_code == 302
     assert n <= SIGN_IN_MAX
+
+
+def test_the_visit_list_runs_few_statements_whatever_the_number_of_staff(app, client_as, gate, count_statements, uid):
+    c = client_as("director_a")
+    c.get("/visitview/list/")
+    for _ in range(3):
+        gate.visit(host_id=gate.staff("TA", name=uid("列表")))
+    resp, n = measure(count_statements, lambda: c.get("/visitview/list/"))
+    print("visit list statements:", n)
+    assert resp.status_code == 200
+    assert n <= VISIT_LIST_MAX
