@@ -752,8 +752,8 @@ def run(ctx: Context) -> list[Result]:
     list_t, search_t = f"≤ {LIST_MS:g} ms, {stock_t}", f"≤ {SEARCH_MS:g} ms, {stock_t}"
     visit_page = reads("visit", limit=True)
     visitor_page = reads("visitor", limit=True)
-    on_site_query = lambda sql: reads("visit")(sql) and "order by visit.time_in" in sql.lower() \
-        and "limit" not in sql.lower()  # noqa: E731
+    # The on-site read: the visits with status on site, no LIMIT (it has no ORDER BY: sorted in Python).
+    on_site_query = lambda sql: reads("visit", limit=False)(sql) and "visit.status =" in sql.lower()  # noqa: E731
     lookup_query = reads("visitor", contains="visitor.id_hash")
     total = ctx.volumes["visits"]
     ctx.notes += [

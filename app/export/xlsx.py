@@ -19,6 +19,9 @@ from typing import Any, Callable, Iterable, Sequence
 from xml.sax.saxutils import escape
 
 import xlsxwriter
+from xlsxwriter.utility import _datetime_to_excel_datetime, _preserve_whitespace, _utf16_len, _utf16_truncate
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 TITLE_ROW, SUBTITLE_ROW, META_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2, 4, 5
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -106,29 +109,108 @@ def _write_text(ws, r: int, c: int, s: str, fmt=None) -> None:
 _SERIAL_EPOCH = date(1899, 12, 30).toordinal()
 _FIRST_PLAIN_SERIAL = date(1900, 3, 1)
 _FIRST_PLAIN_TIME = datetime(1900, 3, 1)
+_DAY_ZERO = date(1899, 12, 31).toordinal()
 _TEXT, _NUMBER, _WHEN, _BOOL = "text", "number", "when", "bool"
 _NUMERIC = (int, float, Decimal)
 
 
-def _write_value_fallback(ws, r: int, c: int, v, fmt, code: str) -> None:
-    """The cells the fast paths of write_xlsx leave: datetimes, dates before March 1900,
-    numbers of subclasses (bool), and what Excel cannot hold as a number or date (text)."""
+def excel_serial(v: datetime) -> float:
+    """The Excel serial of a naive datetime from 1 March 1900 on, in xlsxwriter's own arithmetic
+    (days since 31 Dec 1899 plus the fraction of the day, then +1 for Excel's 29 Feb 1900), so
+    the float is the very same as write_datetime's."""
+    return ((v.toordinal() - _DAY_ZERO)
+            + (float(v.hour * 3600 + v.minute * 60 + v.second) + float(v.microsecond) / 1e6) / 86400) + 1
+
+
+# Cell codes of StreamingWorksheet.write_cells.
+_STR, _NUM, _BLANK = 1, 2, 3
+# What may need xlsxwriter's own escaping: XML specials, control characters, Excel's _xHHHH_
+# escapes, the two non-characters, leading/trailing whitespace. Text without any of these is
+# written as is (the same bytes xlsxwriter would write, see tests/core/test_export_xlsx.py).
+_NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+
+
+class StreamingWorksheet(Worksheet):
+    """A constant_memory worksheet that writes a data row's XML in one piece.
+
+    xlsxwriter's write_string/write_number store each cell as a tuple and write it out when the
+    next row starts, at ~8 µs per cell; a month of the visitor register is ~400,000 cells.
+    write_cells() emits exactly the XML xlsxwriter would (same <row> element from its own
+    _write_row, same <c> elements, same escaping, same style indexes in the same order) with
+    a few string operations per cell. Rows written with write_cells must come after every row
+    written the ordinary way, in increasing order. A test compares the sheet XML of both paths
+    byte for byte, so an xlsxwriter upgrade that changes its output fails there first."""
+
+    def __init__(self):
+        super().__init__()
+        self._style_attr: dict[int, str] = {}
+        self._col_names: dict[int, str] = {}
+
+    def _style(self, fmt) -> str:
+        # Style indexes are assigned on first use, as xlsxwriter does when it writes the cell.
+        attr = self._style_attr.get(id(fmt))
+        if attr is None:
+            attr = self._style_attr[id(fmt)] = f' s="{fmt._get_xf_index()}"'
+        return attr
+
+    def _text(self, ref: str, style: str, text: str) -> str:
+        if len(text) > self.xls_strmax // 2 and _utf16_len(text) > self.xls_strmax:
+            text = _utf16_truncate(text, self.xls_strmax)
+        if _NEEDS_ESCAPING.search(text) is None:
+            return f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
+        # The rare text that needs escaping takes xlsxwriter's own steps, in its order.
+        text = self._escape_control_characters(text)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            return f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>'
+        preserve = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{self._escape_data(text)}</t></is></c>'
+
+    def write_cells(self, row: int, cells: list[tuple[int, int, Any, Any]]) -> None:
+        """One row: (column, _STR | _NUM | _BLANK, value, format or None), columns ascending."""
+        if not cells:
+            return
+        if row <= self.previous_row and (self.dim_rowmax is not None and row <= self.dim_rowmax):
+            raise ValueError(f"row {row} is not after the rows already written")
+        if row > self.previous_row:
+            self._write_single_row(row)  # flush the last row written the ordinary way
+        if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
+            raise ValueError(f"row {row} is outside the worksheet")
+        self._write_row(row, None)  # xlsxwriter's own <row ...> for a row without row formatting
+        number = str(row + 1)
+        names = self._col_names
+        parts = []
+        for col, code, value, fmt in cells:
+            name = names.get(col)
+            if name is None:
+                name = names[col] = xl_col_to_name(col)
+            style = "" if fmt is None else self._style(fmt)
+            if code == _STR:
+                parts.append(self._text(name + number, style, value))
+            elif code == _NUM:
+                parts.append(f'<c r="{name}{number}"{style}><v>{value:.16G}</v></c>')
+            else:
+                parts.append(f'<c r="{name}{number}"{style}/>')
+        parts.append("</row>")
+        self.fh.write("".join(parts))
+
+
+def _fallback_cell(c: int, v, fmt, code: str, date_1904: bool):
+    """The cells the fast paths of write_xlsx leave: datetimes with a zone or before March 1900,
+    dates before 1900, numbers of other types (bool, Decimal), and what Excel cannot hold as a
+    number or date (written as text, unformatted). None = leave the cell empty."""
     if code is _NUMBER and isinstance(v, _NUMERIC):
         f = float(v)
         if math.isfinite(f):
-            ws.write_number(r, c, f, fmt)
-            return
+            return (c, _NUM, f, fmt)
     elif code is _WHEN and isinstance(v, date):
         # Excel serials cannot express dates before 1900; show them as text.
         if v.year >= 1900:
             if isinstance(v, datetime) and v.tzinfo is not None:
                 v = v.replace(tzinfo=None)  # caller already converted to local time
-            ws.write_datetime(r, c, v, fmt)
-            return
+            return (c, _NUM, _datetime_to_excel_datetime(v, date_1904, False), fmt)
         v = v.isoformat()
     s = v if isinstance(v, str) else str(v)
-    if s:
-        ws.write_string(r, c, _safe_text(s))
+    return (c, _STR, _safe_text(s), None) if s else None
 
 
 def write_xlsx(fileobj_or_path, rows: Iterable[Any], columns: Sequence[Column], *,
@@ -154,7 +236,7 @@ def write_xlsx(fileobj_or_path, rows: Iterable[Any], columns: Sequence[Column], 
     })
     gc_was_enabled = gc.isenabled()
     try:
-        ws = wb.add_worksheet(_sheet_name(sheet_name) or _sheet_name(title))
+        ws = wb.add_worksheet(_sheet_name(sheet_name) or _sheet_name(title), worksheet_class=StreamingWorksheet)
         plan = []
         for i, col in enumerate(columns):
             code = _NUM_FORMATS.get((col.kind, lang)) or _KIND_FORMATS.get(col.kind)
@@ -176,45 +258,46 @@ def write_xlsx(fileobj_or_path, rows: Iterable[Any], columns: Sequence[Column], 
         for c, col in enumerate(columns):
             _write_text(ws, HEADER_ROW, c, col.header, head_fmt)
 
-        # The innermost loop of every export (the 10,000-staff export writes 170,000
-        # cells): xlsxwriter's own work per cell is most of the time, so the common
-        # cases (str, int/float, date) call its public writers directly, with no
-        # wrapper per cell; the rest goes through _write_value_fallback.
-        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        # The innermost loop of every export (the 10,000-staff export writes 170,000 cells, a
+        # month of the visitor register 400,000): each row's cells are typed here and written
+        # in one piece by StreamingWorksheet.write_cells; the rare cases go through _fallback_cell.
         yes, no = _safe_text(labels.yes), _safe_text(labels.no)
+        write_cells, date_1904 = ws.write_cells, wb.date_1904
         count = 0
-        # xlsxwriter makes and drops a tuple per cell, which keeps triggering the cyclic
-        # garbage collector, and a full collection of a web worker's heap (~100 ms)
-        # landed in every third export. Those tuples make no reference cycles: pause the
-        # automatic collector and collect only what the rows made, once per 10,000 rows.
+        # Building each row makes short-lived tuples and lists, which keeps triggering the cyclic
+        # garbage collector, and a full collection of a web worker's heap (~100 ms) landed in
+        # every third export. They make no reference cycles: pause the automatic collector and
+        # collect only what the rows made, once per 10,000 rows.
         gc.disable()
         for r, row in enumerate(rows, start=FIRST_DATA_ROW):  # lazy: never list()
+            cells = []
+            add = cells.append
             for c, get, kind, fmt in plan:
                 v = get(row)
                 if v is None:
                     if fmt is not None:  # xlsxwriter drops an unformatted blank anyway
-                        write_blank(r, c, None, fmt)
+                        add((c, _BLANK, None, fmt))
                 elif kind is _TEXT:
-                    # Always write_string, never write(): "=..", "+..", "-..", "@.." stay text.
+                    # Always text, never a formula: "=..", "+..", "-..", "@.." stay text.
                     if v.__class__ is not str:
                         v = str(v)
                     if v:
                         if v.startswith("<r>"):
                             v = _safe_text(v)
-                        write_string(r, c, v, fmt)
+                        add((c, _STR, v, fmt))
                 elif kind is _BOOL:
-                    write_string(r, c, yes if v else no, fmt)
+                    add((c, _STR, yes if v else no, fmt))
                 elif kind is _WHEN and v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:
-                    write_number(r, c, float(v.toordinal() - _SERIAL_EPOCH), fmt)
+                    add((c, _NUM, float(v.toordinal() - _SERIAL_EPOCH), fmt))
                 elif kind is _WHEN and v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:
-                    # The serial of a naive local time: days since the epoch plus the fraction of
-                    # the day (what write_datetime computes, without its per-cell checks).
-                    write_number(r, c, (v.toordinal() - _SERIAL_EPOCH)
-                                 + (v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6) / 86400, fmt)
+                    add((c, _NUM, excel_serial(v), fmt))
                 elif kind is _NUMBER and v.__class__ in _NUMERIC and math.isfinite(f := float(v)):
-                    write_number(r, c, f, fmt)  # Excel has no NaN/Inf; xlsxwriter raises on them
+                    add((c, _NUM, f, fmt))  # Excel has no NaN/Inf; xlsxwriter raises on them
                 else:
-                    _write_value_fallback(ws, r, c, v, fmt, kind)
+                    cell = _fallback_cell(c, v, fmt, kind, date_1904)
+                    if cell is not None:
+                        add(cell)
+            write_cells(r, cells)
             count += 1
             if not count % 10_000:
                 gc.collect(0)

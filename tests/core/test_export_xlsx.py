@@ -404,3 +404,74 @@ def test_staff_export_loads_related_records_in_one_statement_each(app, client_as
     # user+roles+campuses, permissions, the staff, then position, campus, department and the
     # logins (with their roles and campuses): no statement per row
     assert counter.count <= 12, counter.statements
+
+
+# -- the streaming row writer writes what xlsxwriter itself would -------------------------------
+
+TRICKY_TEXT = [
+    "扫帚", "a & b", "<b>bold</b>", 'say "hi"', "two\nlines", "tab\there", "bell\x07", "nul\x00x",
+    "_x0041_ literal", " leading", "trailing ", "\u3000全角空格", "<r>not rich</r>", "\ufffe\uffff",
+    "=1+1", "@SUM(A1)", "emoji 😀", "x" * 40_000, "😀" * 17_000, "",
+]
+
+
+def _tricky_rows():
+    for i, text in enumerate(TRICKY_TEXT):
+        yield {"name": text, "qty": [3, True, Decimal("2.5"), float("nan"), None][i % 5],
+               "price": Decimal("12.50") if i % 2 else None, "amount": [Decimal("1234.5"), float("inf"), 7][i % 3],
+               "day": [date(2026, 1, 2), date(1899, 12, 1), date(1900, 1, 15), None][i % 4],
+               "ts": [datetime(2026, 1, 2, 9, 15, 7, 123456), datetime(1900, 2, 1, 12),
+                      datetime(2026, 3, 1, 23, 59, 59, tzinfo=timezone(timedelta(hours=8))), None][i % 4],
+               "on": [True, False, None][i % 3]}
+
+
+def _sheet_parts(path_or_buf) -> dict[str, bytes]:
+    with zipfile.ZipFile(path_or_buf) as z:
+        return {n: z.read(n) for n in ("xl/worksheets/sheet1.xml", "xl/styles.xml")}
+
+
+def test_streamed_rows_are_byte_for_byte_what_xlsxwriter_writes(monkeypatch):
+    """write_cells() writes each row's XML itself for speed; with xlsxwriter's own cell writers
+    in its place the sheet and styles come out identical (an xlsxwriter upgrade that changes
+    its output fails here)."""
+    from app.export import xlsx as module
+
+    fast = BytesIO()
+    write_xlsx(fast, _tricky_rows(), COLUMNS, **_kw())
+
+    def reference_write_cells(self, row, cells):
+        for col, code, value, fmt in cells:
+            if code == module._STR:
+                self.write_string(row, col, value, fmt)
+            elif code == module._NUM:
+                self.write_number(row, col, value, fmt)
+            else:
+                self.write_blank(row, col, None, fmt)
+
+    monkeypatch.setattr(module.StreamingWorksheet, "write_cells", reference_write_cells)
+    slow = BytesIO()
+    write_xlsx(slow, _tricky_rows(), COLUMNS, **_kw())
+    assert _sheet_parts(fast) == _sheet_parts(slow)
+    fast.seek(0)
+    sheet = openpyxl.load_workbook(fast).active
+    names = [row[0] for row in sheet.iter_rows(min_row=6, values_only=True)]
+    # (Control characters, "_xHHHH_" and the non-characters travel as Excel's _xHHHH_ escapes,
+    # which Excel decodes and openpyxl does not: those are left out of the read-back.)
+    plain = [i for i in range(17) if i not in (6, 7, 8, 13)]
+    assert [names[i] for i in plain] == [TRICKY_TEXT[i] for i in plain]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_excel_serials_are_xlsxwriters_to_the_last_bit(seed):
+    import random
+
+    from xlsxwriter.utility import _datetime_to_excel_datetime
+
+    from app.export.xlsx import excel_serial
+
+    rng = random.Random(seed)
+    start = datetime(1900, 3, 1)
+    for _ in range(5000):
+        v = start + timedelta(days=rng.randrange(0, 80_000), seconds=rng.randrange(0, 86_400),
+                              microseconds=rng.choice([0, rng.randrange(0, 1_000_000)]))
+        assert excel_serial(v) == _datetime_to_excel_datetime(v, False, False), v
