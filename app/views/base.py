@@ -68,7 +68,7 @@ def masked(value, kind: str):
     """Mask unless the current user may see personal numbers (decided once per request and
     user: a list asks for every masked cell)."""
     if value is None or value == "":
-        return value
+        return ""  # an empty cell, never "None"
     user = getattr(g, "user", None)
     key = getattr(user, "id", None)
     cached = g.get("_hq_sees_personal")

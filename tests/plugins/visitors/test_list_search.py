@@ -81,3 +81,12 @@ def test_the_register_export_shows_each_visits_values(app, client_as, gate, uid,
         assert value["Party size"] == 3 and value["Vehicle plate"] == "沪C54321" and value["Badge no."] == "R7"
         assert value["Gatekeeper on duty"] == "gatekeeper_a" and value["Status"] == "On site"
         assert value["Note"] == "带工具箱"
+
+
+def test_an_empty_personal_number_shows_as_an_empty_cell_not_none(app, client_as, gate, uid):
+    tag = uid("无电话")
+    gate.visit(name=tag, phone="", host_id=gate.staff("TA", name=tag))
+    for user in ("director_a", "gatekeeper_a", "auditor_a"):
+        page = client_as(user).get(f"/visitview/list/?_flt_0_host={tag}").get_data(as_text=True)
+        assert tag in page, user
+        assert not re.search(r"<td>\s*None\s*</td>", page), user
