@@ -94,6 +94,9 @@ def create_app(overrides: dict | None = None):
     registry.add_settings(CORE_SETTINGS)
     app.extensions["houqin_settings"] = Settings(app, registry)
     i18n.install(app)
+    from .views.relations import options_html
+
+    app.jinja_env.filters["hq_options"] = options_html
     audit.install()
 
     with app.app_context():

@@ -12,11 +12,10 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api, permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import local_now, to_local
-from app.models import Campus, Staff
+from app.models import Campus, Department, Staff
 from app.privacy import mask_id, mask_phone
 from app.rules import RuleError
 from app.scoping import can_use_campus, user_campus_ids
@@ -105,11 +104,12 @@ class GateDeskView(BaseView):
                 purpose_choices=[(p.id, str(p)) for p in session.execute(
                     select(Purpose).where(Purpose.active.is_(True)).order_by(Purpose.sort_order, Purpose.id)
                 ).scalars()],
-                host_choices=[(s.id, f"{s.name} · {s.department.name}" if s.department else s.name)
-                              for s in session.execute(
-                    select(Staff).options(joinedload(Staff.department))
-                    .where(Staff.campus_id == campus.id, Staff.active.is_(True)).order_by(Staff.name)
-                ).scalars()],
+                # Hundreds of staff: plain columns, not ORM rows with their joined relations.
+                host_choices=[(pk, f"{name} · {department}" if department else name)
+                              for pk, name, department in session.execute(
+                    select(Staff.id, Staff.name, Department.name)
+                    .outerjoin(Department, Staff.department_id == Department.id)
+                    .where(Staff.campus_id == campus.id, Staff.active.is_(True)).order_by(Staff.name, Staff.id))],
                 patrol=rules.patrol_status(queries.patrol_rounds_today(session, campus.id)),
                 pending_override=self._pending_override(campus.id),
             )

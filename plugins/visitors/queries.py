@@ -20,8 +20,12 @@ def _combine(*clauses):
     return and_(*kept) if kept else None
 
 
-def own_staff_ids(user):
-    # correlate(None): a list that also joins staff (e.g. by host department) must not capture this subquery.
+def own_staff_id(user):
+    """The user's own staff record's id, as a scalar subquery (staff.user_id is unique: at most
+    one). `host_id = (SELECT ...)` is computed once and can drive an index, alone or OR-ed with
+    other conditions; `host_id IN (SELECT ...)` made PostgreSQL scan all visits (~130 ms for
+    a gatekeeper's count over a million). correlate(None): a list that also joins staff must
+    not capture it."""
     return select(Staff.id).where(Staff.user_id == user.id).correlate(None).scalar_subquery()
 
 
@@ -34,7 +38,7 @@ def visit_access_clause(user=None):
     if is_unscoped(user):
         return None
     roles = role_names(user)
-    options = [Visit.host_id.in_(own_staff_ids(user))]
+    options = [Visit.host_id == own_staff_id(user)]
     if "Gatekeeper" in roles:
         start, end = local_day_range_utc()
         options.append(or_(Visit.status == ON_SITE, and_(Visit.time_in >= start, Visit.time_in < end)))
@@ -48,7 +52,7 @@ def appointment_access_clause(user=None):
         return false()
     if is_unscoped(user):
         return None
-    options = [Appointment.host_id.in_(own_staff_ids(user))]
+    options = [Appointment.host_id == own_staff_id(user)]
     if "Gatekeeper" in role_names(user):
         options.append(Appointment.expected_date >= local_now().date())
     return _combine(scope_clause(Appointment.campus_id), or_(*options))

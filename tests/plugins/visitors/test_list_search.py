@@ -90,3 +90,14 @@ def test_an_empty_personal_number_shows_as_an_empty_cell_not_none(app, client_as
         page = client_as(user).get(f"/visitview/list/?_flt_0_host={tag}").get_data(as_text=True)
         assert tag in page, user
         assert not re.search(r"<td>\s*None\s*</td>", page), user
+
+
+def test_the_last_four_digits_search_finds_by_all_four_or_by_their_start(app, client_as, gate, uid, mobile_no):
+    name, phone = uid("尾号"), mobile_no()
+    gate.visit(name=name, phone=phone)
+    c = client_as("director_a")
+    for typed in (phone[-4:], phone[-4:-1]):
+        page = c.get(f"/visitorview/list/?_flt_0_phone_last4={typed}").get_data(as_text=True)
+        assert name in page, typed
+    other = "0000" if phone[-4:] != "0000" else "1111"
+    assert name not in c.get(f"/visitorview/list/?_flt_0_phone_last4={other}").get_data(as_text=True)
