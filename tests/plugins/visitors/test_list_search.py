@@ -101,3 +101,9 @@ def test_the_last_four_digits_search_finds_by_all_four_or_by_their_start(app, cl
         assert name in page, typed
     other = "0000" if phone[-4:] != "0000" else "1111"
     assert name not in c.get(f"/visitorview/list/?_flt_0_phone_last4={other}").get_data(as_text=True)
+
+
+def test_search_fields_start_empty_not_with_the_columns_defaults(app, client_as):
+    page = client_as("director_a").get("/visitview/list/").get_data(as_text=True)
+    assert "+00:00" not in page  # the time-in filter opened on a raw UTC timestamp
+    assert 'value=\\"on_site\\"' not in page  # and the status filter on "on_site"
