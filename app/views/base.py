@@ -11,6 +11,7 @@ from flask_appbuilder.widgets import ListWidget
 from wtforms.fields.core import UnboundField
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext, lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 
 from ..export.xlsx import Column, Labels, export_to_tempfile
@@ -53,6 +54,16 @@ def campus_of(item, column: str = "campus_id"):
     and campus_id stays empty until the flush."""
     related = getattr(item, "campus", None)
     return related.id if related is not None else getattr(item, column)
+
+
+def plain_text(html: Markup) -> str:
+    """What a formatter's HTML says, as a spreadsheet cell: line breaks kept, tags dropped,
+    entities decoded (the audit log's "<b>phone</b>: a → b<br>..." becomes two lines)."""
+    import html as html_module
+    import re
+
+    text = re.sub(r"<br\s*/?>", "\n", str(html), flags=re.I)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def yes_no() -> dict[bool, str]:
@@ -228,7 +239,8 @@ class HouqinModelView(ModelView):
             if kind == "datetime" and value is not None:
                 return to_local(value)
             if formatter is not None and kind == "text":
-                return str(formatter(value))
+                shown = formatter(value)
+                return plain_text(shown) if isinstance(shown, Markup) else str(shown)
             if kind == "text" and value is not None and not isinstance(value, str):
                 return str(value)
             return value

@@ -36,3 +36,26 @@ def test_personal_phones_are_masked_in_the_export_for_auditors(app, client_as, c
         return {c.value for row in book.active.iter_rows() for c in row}
     assert "136****2222" in cells("auditor_a") and "13611112222" not in cells("auditor_a")
     assert "13611112222" in cells("director_a")
+
+
+def test_the_audit_log_export_shows_changes_as_text_not_html(app, client_as, campuses, ctx, uid):
+    from app.audit import acting_as
+    from app.models import Staff
+
+    number = uid("AUD")
+    with acting_as(None, "tests", "cli"):
+        staff = Staff(name="审计导出", staff_no=number, employment_type="contract", campus_id=campuses["TA"],
+                      work_phone="021-12345678", active=True)
+        ctx.session.add(staff)
+        ctx.session.commit()
+        staff.work_phone = "021-87654321"
+        staff.name = "审计导出<&>"
+        ctx.session.commit()
+        record = str(staff.id)
+    book = openpyxl.load_workbook(io.BytesIO(client_as("auditor_a").get(
+        f"/auditlogview/export/?_flt_0_table_name=staff&_flt_0_record_id={record}&_flt_0_action=update").data))
+    changes = [c.value for row in book.active.iter_rows(min_row=6) for c in row
+               if isinstance(c.value, str) and "021-87654321" in c.value]
+    assert changes, "the update is exported"
+    assert "<b>" not in changes[0] and "<br>" not in changes[0] and "&amp;" not in changes[0]
+    assert "work_phone: " in changes[0] and "\n" in changes[0] and "审计导出<&>" in changes[0]
