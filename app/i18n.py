@@ -47,12 +47,14 @@ def institution_tz() -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def to_local(value: datetime | None) -> datetime | None:
+def to_local(value: datetime | None, tz: ZoneInfo | None = None) -> datetime | None:
+    """A stored (UTC) time in the institution's zone; `tz`: that zone, already looked up (a
+    caller converting thousands of values asks for it once)."""
     if value is None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(institution_tz())
+    return value.astimezone(tz or institution_tz())
 
 
 def local_now() -> datetime:

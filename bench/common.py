@@ -357,8 +357,13 @@ class Bench:
 
     def pages(self, pages: list[Page]) -> None:
         """Measure the pages together (round-robin), then add one result per page."""
+        self.add(pages, self.ctx.measure_many([(p.key, p.client, p.url) for p in pages]))
+
+    def add(self, pages: list[Page], measures: dict[str, Measure], methods: dict[str, str] | None = None) -> None:
+        """One result per page from measures already taken (`methods`: page key -> HTTP method
+        where it is not GET, for the details)."""
         ctx = self.ctx
-        self.measures.update(ctx.measure_many([(p.key, p.client, p.url) for p in pages]))
+        self.measures.update(measures)
         for p in pages:
             m = self.measures[p.key]
             main_stmt = m.find(p.main) if p.main else None
@@ -374,6 +379,9 @@ class Bench:
                 raw_sql_ms=ctx.raw_sql_ms(main_stmt), cpu_ms=m.cpu_median, target=p.target_text,
                 passed=passed, note=note, runs=len(m.times_ms)))
             self.detail(f"{p.name} — {p.user}", p.url, m, main_stmt if p.explain else None)
+            verb = (methods or {}).get(p.key, "GET")
+            if verb != "GET":  # detail() writes every request as a GET
+                ctx.details[-1] = ctx.details[-1].replace("`GET ", f"`{verb} ", 1)
 
     def download(self, name: str, client, user: str, url: str, *, main: Callable[[str], bool] | None,
                  target_ms: float, target_mb: float, repeat: int = 5) -> Result:

@@ -599,30 +599,6 @@ def measure_requests(ctx: Context, reqs: list[Req], repeat: int | None = None,
     return {key: Measure(wall, counts, list(last), 0, sizes[key], cpu) for key, (wall, cpu, counts, last) in acc.items()}
 
 
-def add_results(bench: Bench, pages: list[Page], measures: dict[str, Measure], method: dict[str, str]) -> None:
-    """Bench.pages' second half, for measures taken by measure_requests."""
-    ctx = bench.ctx
-    bench.measures.update(measures)
-    for p in pages:
-        m = bench.measures[p.key]
-        main_stmt = m.find(p.main) if p.main else None
-        passed, note = None, p.note
-        if p.target_ms is not None:
-            passed = m.median <= p.target_ms
-            if p.stock_key:
-                stock = bench.measures[p.stock_key].median
-                passed = passed and m.median <= stock * p.stock_margin
-                note = (note + "; " if note else "") + f"{m.median / stock:.2f}× stock"
-        bench.results.append(Result(
-            name=p.name, user=p.user, median_ms=m.median, p90_ms=m.p90, statements=m.count_text,
-            raw_sql_ms=ctx.raw_sql_ms(main_stmt), cpu_ms=m.cpu_median, target=p.target_text,
-            passed=passed, note=note, runs=len(m.times_ms)))
-        bench.detail(f"{p.name} — {p.user}", p.url, m, main_stmt if p.explain else None)
-        verb = method.get(p.key, "GET")
-        if verb != "GET":  # Bench.detail writes every request as a GET
-            ctx.details[-1] = ctx.details[-1].replace("`GET ", f"`{verb} ", 1)
-
-
 def reads(table: str, *, limit: bool | None = None, count: bool = False, contains: str = "") -> Callable[[str], bool]:
     """A statement reading `table` itself (not visit_purpose when asked for visit)."""
     pattern = re.compile(rf"\bfrom {re.escape(table)}\b(?!_)")
@@ -835,7 +811,7 @@ def run(ctx: Context) -> list[Result]:
         Req("id_g", gk, "/gate/desk/lookup", lookup_body, json=True),
         Req("id_d", director, "/gate/desk/lookup", lookup_body, json=True),
     ])
-    add_results(bench, [
+    bench.add([
         Page("stock_id", "stock FAB visitor search full ID number", director, dl,
              "/stockvisitorview/list/?" + stock_id_q, visitor_page, note="baseline", explain=True),
         Page("id_g", "desk lookup by full ID number", gk, gl, "/gate/desk/lookup", lookup_query, SEARCH_MS,
@@ -902,7 +878,7 @@ def run(ctx: Context) -> list[Result]:
         Req("sign_back", gk, "/gate/desk/sign-in", returning_visitor, expect=302),
     ])
     sign_main = lookup_query
-    add_results(bench, [
+    bench.add([
         Page("sign_new", "sign-in POST, new visitor", gk, gl, "/gate/desk/sign-in", sign_main, SIGN_IN_MS,
              f"≤ {SIGN_IN_MS:g} ms", note=sign_note, explain=True),
         Page("sign_back", "sign-in POST, returning visitor", gk, gl, "/gate/desk/sign-in", sign_main, SIGN_IN_MS,

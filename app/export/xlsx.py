@@ -169,10 +169,9 @@ class StreamingWorksheet(Worksheet):
         """One row: (column, _STR | _NUM | _BLANK, value, format or None), columns ascending."""
         if not cells:
             return
-        if row <= self.previous_row and (self.dim_rowmax is not None and row <= self.dim_rowmax):
+        if self.dim_rowmax is not None and row <= self.dim_rowmax:
             raise ValueError(f"row {row} is not after the rows already written")
-        if row > self.previous_row:
-            self._write_single_row(row)  # flush the last row written the ordinary way
+        self._write_single_row(row)  # flush the last row written the ordinary way
         if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
             raise ValueError(f"row {row} is outside the worksheet")
         self._write_row(row, None)  # xlsxwriter's own <row ...> for a row without row formatting

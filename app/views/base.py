@@ -2,17 +2,19 @@
 "Export to Excel" of the current filter and search. Plugins subclass it."""
 from __future__ import annotations
 
+import html
 import os
+import re
 from datetime import date, datetime
 
 from flask import abort, after_this_request, g, send_file
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.widgets import ListWidget
-from wtforms.fields.core import UnboundField
 from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
+from wtforms.fields.core import UnboundField
 
 from ..export.xlsx import Column, Labels, export_to_tempfile
 from ..i18n import current_language, format_date, format_datetime, local_now, to_local
@@ -56,14 +58,11 @@ def campus_of(item, column: str = "campus_id"):
     return related.id if related is not None else getattr(item, column)
 
 
-def plain_text(html: Markup) -> str:
+def plain_text(markup: Markup) -> str:
     """What a formatter's HTML says, as a spreadsheet cell: line breaks kept, tags dropped,
     entities decoded (the audit log's "<b>phone</b>: a → b<br>..." becomes two lines)."""
-    import html as html_module
-    import re
-
-    text = re.sub(r"<br\s*/?>", "\n", str(html), flags=re.I)
-    return html_module.unescape(re.sub(r"<[^>]+>", "", text))
+    text = re.sub(r"<br\s*/?>", "\n", str(markup), flags=re.I)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def yes_no() -> dict[bool, str]:
@@ -76,17 +75,18 @@ def yes_no() -> dict[bool, str]:
     return labels
 
 
+def cell_masker(kind: str):
+    """value -> what the current user may see of a personal number ("" when empty, never
+    "None"). Decided once: a caller showing thousands of cells asks once per column."""
+    if sees_personal_data(getattr(g, "user", None)):
+        return lambda value: value if value else ""
+    mask = MASKERS[kind]
+    return lambda value: mask(str(value)) if value else ""
+
+
 def masked(value, kind: str):
-    """Mask unless the current user may see personal numbers (decided once per request and
-    user: a list asks for every masked cell)."""
-    if value is None or value == "":
-        return ""  # an empty cell, never "None"
-    user = getattr(g, "user", None)
-    key = getattr(user, "id", None)
-    cached = g.get("_hq_sees_personal")
-    if cached is None or cached[0] != key:
-        cached = g._hq_sees_personal = (key, sees_personal_data(user))
-    return value if cached[1] else MASKERS[kind](str(value))
+    """One cell of cell_masker(kind)."""
+    return cell_masker(kind)(value)
 
 
 class HouqinListWidget(ListWidget):

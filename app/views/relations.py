@@ -10,15 +10,19 @@ and a plain string per option.
 """
 from __future__ import annotations
 
-from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
-from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
 from html import escape
-
-from markupsafe import Markup
 from operator import attrgetter
 
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import Select2ManyWidget, Select2Widget
+from markupsafe import Markup
 from sqlalchemy.orm import lazyload
 from wtforms.fields.core import UnboundField
+
+
+def option_html(value, label, selected: bool) -> str:
+    """One escaped <option> as a plain str (the caller joins them into one Markup)."""
+    return '<option value="%s"%s>%s</option>' % (escape(str(value)), " selected" if selected else "", escape(str(label)))
 
 
 class _FastOptions:
@@ -26,11 +30,8 @@ class _FastOptions:
     def render_option(cls, choice, **kwargs):
         if kwargs or choice.render_kw:
             return super().render_option(choice, **kwargs)
-        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
         label = choice.label if choice.label is not None else choice.value
-        # A plain, escaped str: Select.__call__ joins the options into one Markup.
-        return '<option value="%s"%s>%s</option>' % (
-            escape(str(value)), " selected" if choice.selected else "", escape(str(label)))
+        return option_html(choice.value, label, choice.selected)
 
 
 class FastSelect2Widget(_FastOptions, Select2Widget):
@@ -79,12 +80,7 @@ def options_html(choices, selected=None) -> Markup:
     """<option>s for (value, label) pairs, `selected` marked: the Jinja filter `hq_options`, for
     hand-made forms whose drop-downs hold hundreds of entries (the desk's host list)."""
     chosen = None if selected is None else str(selected)
-    parts = []
-    for value, label in choices:
-        value = str(value)
-        parts.append('<option value="%s"%s>%s</option>' % (
-            escape(value), " selected" if value == chosen else "", escape(str(label))))
-    return Markup("".join(parts))
+    return Markup("".join(option_html(value, label, str(value) == chosen) for value, label in choices))
 
 
 def _is_fab_relation_field(value) -> bool:

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import action
-from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _l
@@ -28,7 +27,7 @@ from . import rules, services
 from .intake import hashes
 from .models import EXPECTED, Appointment, BlocklistEntry, DutyLog, PatrolRound, Purpose
 from .queries import appointment_access_clause
-from .views import DOC_TYPE_FIELD, DocNumber, GateInterface, labelled
+from .views import DOC_TYPE_FIELD, HOST_SEARCH_FIELD, DocNumber, GateInterface, labelled
 
 ERR_WINDOW = rules.N_("The end of the time window cannot be before its start")
 ERR_PAST_DATE = rules.N_("The date cannot be in the past")
@@ -137,7 +136,7 @@ class AppointmentView(HouqinModelView):
         self.add_form_query_rel_fields = {"host": [["id", FilterHostChoices, None]],
                                           "purpose": [["active", FilterActive, None]]}
         self.edit_form_query_rel_fields = {"purpose": [["active", FilterActive, None]]}
-        self.search_form_extra_fields = {"host": StringField(_l("Host"), widget=BS3TextFieldWidget())}
+        self.search_form_extra_fields = {"host": HOST_SEARCH_FIELD}
         super().__init__(**kw)
 
     def pre_add(self, item):

@@ -4,7 +4,7 @@ list of everyone on site now."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 
 from flask import g, request
 from flask_appbuilder import BaseView, expose, has_access
@@ -17,9 +17,8 @@ from app.export.xlsx import Column
 from app.extensions import db
 from app.i18n import format_date, institution_tz, local_day_range_utc, local_now, to_local
 from app.models import Department, Staff
-from app.privacy import MASKERS
-from app.security import is_unscoped, sees_personal_data
-from app.views.base import xlsx_download
+from app.security import is_unscoped
+from app.views.base import cell_masker, xlsx_download
 
 from . import queries, rules
 from .desk import closing_time, desk_campuses, overstays
@@ -130,33 +129,24 @@ def register_query(first: date, last: date, campus_id: int | None):
 
 
 def register_columns() -> list[Column]:
-    """The register's columns over register_query's rows. Everything that depends on the request
-    (language, time zone, whether personal numbers are masked, the purpose names) is looked up
-    once here, not once per cell."""
+    """The register's columns over register_query's rows. What depends on the request (language,
+    time zone, masking, purpose names) is looked up once here, not once per cell."""
     tz = institution_tz()
     doc_types = {code: gettext(label) for code, label in rules.DOCUMENT_TYPES}
     purposes = {p.id: str(p) for p in db.session.execute(select(Purpose)).scalars()}
     statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
-    see_all = sees_personal_data(g.user)
-    mask_id, mask_phone = MASKERS["id"], MASKERS["phone"]
+    mask_id, mask_phone = cell_masker("id"), cell_masker("phone")
 
     def local(value):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(tz).replace(tzinfo=None)
-
-    def personal(value, mask):
-        return (value if see_all else mask(value)) if value else ""
+        return None if value is None else to_local(value, tz).replace(tzinfo=None)
 
     return [
         Column(gettext("Time in"), lambda v: local(v.time_in), "datetime"),
         Column(gettext("Time out"), lambda v: local(v.time_out), "datetime"),
         Column(gettext("Name"), lambda v: v.visitor_name),
         Column(gettext("ID document"), lambda v: doc_types.get(v.doc_type, v.doc_type or "")),
-        Column(gettext("Document number"), lambda v: personal(v.id_number, mask_id)),
-        Column(gettext("Phone"), lambda v: personal(v.phone, mask_phone)),
+        Column(gettext("Document number"), lambda v: mask_id(v.id_number)),
+        Column(gettext("Phone"), lambda v: mask_phone(v.phone)),
         Column(gettext("Organisation / address"), lambda v: v.organisation or ""),
         Column(gettext("Purpose"), lambda v: purposes.get(v.purpose_id, "")),
         Column(gettext("Details"), lambda v: v.reason or ""),

@@ -113,6 +113,9 @@ class PrefixFilterConverter(SQLAFilterConverter):
         return super().convert(col_name)
 
 
+# The search box of a person relation listed in GateInterface(named_relations=...).
+HOST_SEARCH_FIELD = StringField(_l("Host"), widget=BS3TextFieldWidget())
+
 COUNT_CAP = 10_000
 
 
@@ -217,7 +220,7 @@ class VisitView(HouqinModelView):
     def __init__(self, **kw):
         self.base_filters = [["id", FilterVisitAccess, None]]
         self.edit_form_query_rel_fields = {"host": [["campus_id", FilterCampusScope, False]]}
-        self.search_form_extra_fields = {"host": StringField(_l("Host"), widget=BS3TextFieldWidget())}
+        self.search_form_extra_fields = {"host": HOST_SEARCH_FIELD}
         super().__init__(**kw)
 
     @expose("/respond/<int:pk>", methods=["POST"])
