@@ -48,6 +48,7 @@ def create_app(overrides: dict | None = None):
 
     from . import audit, i18n
     from .extensions import csrf, db, migrate
+    from .manifest import core_manifest
     from .plugin import Registry, discover
 
     # FAB warns at every start about filters its own security API does not offer.
@@ -86,12 +87,11 @@ def create_app(overrides: dict | None = None):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     for plugin in plugins:
         plugin.import_models()
-    registry = Registry(plugins)
+    registry = Registry(plugins, core=core_manifest())
     app.extensions["houqin"] = registry
 
-    from .settings import CORE_SETTINGS, Settings
+    from .settings import Settings
 
-    registry.add_settings(CORE_SETTINGS)
     app.extensions["houqin_settings"] = Settings(app, registry)
     i18n.install(app)
     from .views.relations import options_html
@@ -102,8 +102,9 @@ def create_app(overrides: dict | None = None):
     with app.app_context():
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
         appbuilder.init_app(app, db.session)
-        _register_core(appbuilder)
         registry.ensure_loaded(appbuilder)
+        registry.check(appbuilder)
+        _order_menu(appbuilder, registry)
         appbuilder.post_init()
         # FAB limits only the form login; the JWT login needs the same throttle.
         sec_bp = app.blueprints.get("SecurityApi")
@@ -146,25 +147,8 @@ def _configure_version_locations(migrate) -> None:
         return config
 
 
-def _register_core(appbuilder) -> None:
-    from flask import current_app
-    from flask_babel import lazy_gettext as _l
-
-    from .api import CORE_APIS
-    from .views.audit import AuditLogView
-    from .views.dashboard import CORE_WIDGETS
-    from .views.org import CampusView, DepartmentView, PositionView, StaffView
-    from .views.settings import SettingsView
-
-    org = dict(category="Organisation", category_label=_l("Organisation"), category_icon="fa-sitemap")
-    appbuilder.add_view(StaffView, "Staff", label=_l("Staff"), icon="fa-id-badge", **org)
-    appbuilder.add_view(DepartmentView, "Departments", label=_l("Departments"), icon="fa-users", **org)
-    appbuilder.add_view(CampusView, "Campuses", label=_l("Campuses"), icon="fa-school", **org)
-    appbuilder.add_view(PositionView, "Positions", label=_l("Positions"), icon="fa-briefcase", **org)
-    adm = dict(category="Administration", category_label=_l("Administration"), category_icon="fa-cog")
-    appbuilder.add_view(SettingsView, "Settings", label=_l("Settings"), icon="fa-sliders", **adm)
-    appbuilder.add_view(AuditLogView, "Audit log", label=_l("Audit log"), icon="fa-history", **adm)
-    for api in CORE_APIS:
-        appbuilder.add_api(api)
-    for widget in CORE_WIDGETS:
-        current_app.extensions["houqin"].add_widget(widget)
+def _order_menu(appbuilder, registry) -> None:
+    """Menu categories in their declared order (FAB keeps the order of registration)."""
+    order = {name: menu.order for name, menu in registry.menus.items()}
+    items = appbuilder.menu.get_list()
+    items[:] = sorted(items, key=lambda item: order.get(item.name, 100))

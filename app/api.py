@@ -17,7 +17,16 @@ from .rules import RuleError, check_date_order, normalize_phone
 from .scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
 from .security import sees_personal_data
 from .views.base import WRONG_CAMPUS, campus_of
+from .views.filters import FilterClause
 from .views.validators import rule_message
+
+
+def rule_errors(*errors: RuleError, default: str = "message") -> dict[str, list[str]]:
+    """{field: [messages]} for a 422 answer: each error on the field it names."""
+    out: dict[str, list[str]] = {}
+    for err in errors:
+        out.setdefault(err.field or default, []).append(rule_message(err))
+    return out
 
 
 class FieldErrors(Exception):
@@ -29,9 +38,13 @@ class FieldErrors(Exception):
 class HouqinModelRestApi(ModelRestApi):
     masked_columns: dict[str, str] = {}
     campus_column: str | None = None
+    # Who may see which rows beyond campus scoping (as HouqinModelView.row_access).
+    row_access = None
     allow_browser_login = True
 
     def __init__(self):
+        if self.row_access is not None:
+            self.base_filters = list(self.base_filters or []) + [["id", FilterClause, type(self).row_access]]
         if self.campus_column:
             self.base_filters = list(self.base_filters or []) + [[self.campus_column, FilterCampusScope, False]]
             self.add_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}

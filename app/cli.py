@@ -38,15 +38,14 @@ def sync_permissions_and_roles() -> dict[str, int]:
     ab = _appbuilder()
     # FAB grants each new permission to Admin as it creates it and gives up on the
     # view if Admin does not exist yet: create the catalogue roles first.
-    from .security import CATALOGUE
+    from .security import catalogue
 
-    for name in CATALOGUE:
+    for name in catalogue():
         if not ab.sm.find_role(name):
             ab.sm.add_role(name)
     ab.add_permissions(update_perms=True)
     ab.sm.security_cleanup(ab.baseviews, ab.menu)
-    plugin_roles = [p.roles for p in current_app.extensions["houqin"].plugins]
-    return ab.sm.sync_roles(plugin_roles)
+    return ab.sm.sync_roles()
 
 
 def random_password() -> str:

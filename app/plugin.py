@@ -1,13 +1,16 @@
 """The plugin contract and the loader.
 
-A plugin is a package exposing a `Plugin` object through the entry-point group
-`houqin.plugins`. Core knows no plugin by name: it discovers what is installed,
-keeps what the `PLUGINS` allowlist names, and lets each one push its parts in.
+A plugin is a package exposing a `Plugin` object (its manifest) through the entry-point group
+`houqin.plugins`. Core knows no plugin by name: it discovers what is installed, keeps what the
+`PLUGINS` allowlist names, and pushes each kind of contribution into the host with its own short
+function (`integrate_*` below), so a plugin's code never calls Flask-AppBuilder's registration.
+Core's own screens are declared the same way (`app/manifest.py`).
 """
 from __future__ import annotations
 
 import importlib
 import logging
+import os
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Callable
@@ -20,6 +23,8 @@ ENTRY_POINT_GROUP = "houqin.plugins"
 class PluginError(RuntimeError):
     """Start-up stops with this: the message names the plugin and what is wrong."""
 
+
+# -- the kinds of contribution -------------------------------------------------------------------
 
 @dataclass
 class Widget:
@@ -38,12 +43,62 @@ class SettingSpec:
     key: str
     label: Any
     default: Any
-    kind: str = "str"  # str | int | time | bool | choice
+    kind: str = "str"  # str | int | time | bool | choice | timezone
     scope: str = "global"
     description: Any = ""
     choices: list[tuple[str, Any]] | None = None
     minimum: int | None = None
     maximum: int | None = None
+
+
+@dataclass
+class Menu:
+    """A menu category (the navbar's drop-down). Lower `order` comes first."""
+
+    name: str
+    label: Any
+    icon: str = ""
+    order: int = 100
+
+
+@dataclass
+class View:
+    """A screen: a Flask-AppBuilder view class (or "module:Class"), with a menu entry when
+    `name` is given (in `category`, a Menu's name). `endpoint` points the entry at another of
+    the view's routes than its default one (e.g. "GateReportsView.register")."""
+
+    view: Any
+    name: str | None = None
+    label: Any = None
+    icon: str = ""
+    category: str | None = None
+    endpoint: str | None = None
+
+
+@dataclass
+class Link:
+    """A further menu entry to a route of a declared view ("GateReportsView.statistics").
+    Its menu permission is ("menu_access", name); the route keeps its own permission."""
+
+    name: str
+    label: Any
+    endpoint: str
+    icon: str = ""
+    category: str | None = None
+
+
+@dataclass
+class CatalogueRole:
+    """A role owned by code: synced by `flask houqin init`, read-only on the Roles screen.
+    Core has eight; a plugin may add its own (the assets plugin's 维修工, say)."""
+
+    key: str
+    zh: str
+    en: str
+    duty: Any = ""  # one line, lazy-translated
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass
@@ -53,18 +108,52 @@ class Plugin:
     version: str = "0.1"
     requires: tuple[str, ...] = ()
     models: tuple[str, ...] = ()  # modules to import so metadata and Alembic see the tables
-    register: Callable[[Any], None] | None = None  # register(appbuilder)
-    roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    menus: list[Menu] = field(default_factory=list)
+    views: list[View] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    apis: list[Any] = field(default_factory=list)  # ModelRestApi/BaseApi classes (or "module:Class")
+    widgets: list[Widget] = field(default_factory=list)
+    catalogue_roles: list[CatalogueRole] = field(default_factory=list)
+    roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # role -> (permission, view)
     settings: list[SettingSpec] = field(default_factory=list)
-    demo: Callable[[Any], None] | None = None  # demo(session)
-    translations: str | None = None  # absolute folder with <lang>/LC_MESSAGES/messages.mo
-    migrations: str | None = None  # absolute folder with an Alembic branch (third party)
     commands: list[Any] = field(default_factory=list)  # click commands added under `flask houqin`
+    demo: Callable[[Any], None] | None = None  # demo(session)
+    # Folders; None = the conventional place inside the plugin's package when it exists
+    # (templates/, static/, translations/, migrations/versions/).
+    package_dir: str | None = None
+    templates: str | None = None
+    static: str | None = None
+    static_url: str | None = None  # where static/ is served; default /plugins/<name>/static
+    translations: str | None = None
+    migrations: str | None = None
+    bench: str | None = None  # module with run(ctx) for `make bench` (a section named after the plugin)
+    table_prefix: str | None = None  # its tables' names start with this (default "<name>_")
+
+    def __post_init__(self):
+        if self.package_dir:
+            self.package_dir = os.path.abspath(self.package_dir)
+            for attr, sub in (("templates", "templates"), ("static", "static"), ("translations", "translations"),
+                              ("migrations", os.path.join("migrations", "versions"))):
+                path = os.path.join(self.package_dir, sub)
+                if getattr(self, attr) is None and os.path.isdir(path):
+                    setattr(self, attr, path)
+        if self.table_prefix is None:
+            self.table_prefix = f"{self.name}_"
 
     def import_models(self) -> None:
         for module in self.models:
             importlib.import_module(module)
 
+
+def resolve(ref):
+    """A class given as itself or as "package.module:Name"."""
+    if not isinstance(ref, str):
+        return ref
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+# -- discovery ---------------------------------------------------------------------------------
 
 def _installed() -> dict[str, Any]:
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
@@ -74,6 +163,18 @@ def allowlist(value: str | None, installed: list[str]) -> list[str]:
     if value is None or value.strip() == "*":
         return sorted(installed)
     return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _load(name: str, ep) -> Plugin:
+    try:
+        plugin = ep.load()
+    except Exception as exc:  # any import failure must name the plugin
+        raise PluginError(f"Plugin '{name}' failed to import: {exc!r}") from exc
+    if not isinstance(plugin, Plugin):
+        raise PluginError(f"Plugin '{name}': entry point does not give a houqin Plugin object.")
+    if plugin.name != name:
+        raise PluginError(f"Plugin '{name}': its object calls itself '{plugin.name}'.")
+    return plugin
 
 
 def discover(allow: str | None) -> list[Plugin]:
@@ -87,15 +188,7 @@ def discover(allow: str | None) -> list[Plugin]:
                 f"Plugin '{name}' is in HOUQIN_PLUGINS but is not installed "
                 f"(installed: {', '.join(sorted(installed)) or 'none'})."
             )
-        try:
-            plugin = installed[name].load()
-        except Exception as exc:  # any import failure must name the plugin
-            raise PluginError(f"Plugin '{name}' failed to import: {exc!r}") from exc
-        if not isinstance(plugin, Plugin):
-            raise PluginError(f"Plugin '{name}': entry point does not give a houqin Plugin object.")
-        if plugin.name != name:
-            raise PluginError(f"Plugin '{name}': its object calls itself '{plugin.name}'.")
-        loaded[name] = plugin
+        loaded[name] = _load(name, installed[name])
     for plugin in loaded.values():
         for needed in plugin.requires:
             if needed not in loaded:
@@ -122,37 +215,124 @@ def _ordered(loaded: dict[str, Plugin]) -> list[Plugin]:
     return done
 
 
+def installed_plugins() -> list[Plugin]:
+    """Every installed plugin, enabled or not (migrations, catalogues, benches)."""
+    return [_load(name, ep) for name, ep in sorted(_installed().items())]
+
+
 def all_installed_models() -> None:
     """Migrations see every installed plugin's tables, enabled or not (disabling hides, never drops)."""
-    for name, ep in _installed().items():
-        try:
-            plugin = ep.load()
-        except Exception as exc:
-            raise PluginError(f"Plugin '{name}' failed to import: {exc!r}") from exc
+    for plugin in installed_plugins():
         plugin.import_models()
 
 
 def installed_migration_folders() -> list[str]:
     folders = []
-    for name, ep in _installed().items():
+    for name, ep in sorted(_installed().items()):
         try:
-            plugin = ep.load()
-        except Exception:
+            plugin = _load(name, ep)
+        except PluginError:
             continue  # start-up reports import failures; Alembic still runs core
-        if getattr(plugin, "migrations", None):
+        if plugin.migrations:
             folders.append(plugin.migrations)
     return folders
 
 
-class Registry:
-    """What the enabled plugins contributed, kept on app.extensions["houqin"]."""
+# -- integration: one short function per kind ----------------------------------------------------
 
-    def __init__(self, plugins: list[Plugin]):
+def integrate_blueprint(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    """templates/ (found as "<name>/page.html") and static/ (url_for("<name>.static", ...))."""
+    if not (plugin.templates or plugin.static):
+        return
+    from flask import Blueprint, current_app as app
+
+    if plugin.name in app.blueprints:
+        return
+    app.register_blueprint(Blueprint(
+        plugin.name, plugin.name, root_path=plugin.package_dir or os.path.dirname(plugin.templates or plugin.static),
+        template_folder=plugin.templates, static_folder=plugin.static,
+        url_prefix=plugin.static_url or f"/plugins/{plugin.name}"))
+
+
+def integrate_menus(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for menu in plugin.menus:
+        registry.menus.setdefault(menu.name, menu)
+
+
+def _category(registry: "Registry", name: str | None) -> dict:
+    if not name:
+        return {}
+    menu = registry.menus.get(name)
+    if menu is None:
+        return {"category": name}
+    return {"category": menu.name, "category_label": menu.label, "category_icon": menu.icon}
+
+
+def integrate_views(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for spec in plugin.views:
+        cls = resolve(spec.view)
+        registry.owners[cls.__name__] = plugin.name
+        if spec.name is None:
+            appbuilder.add_view_no_menu(cls)
+            continue
+        extra = {"href": spec.endpoint} if spec.endpoint else {}
+        appbuilder.add_view(cls, spec.name, label=spec.label or spec.name, icon=spec.icon,
+                            **_category(registry, spec.category), **extra)
+    for link in plugin.links:
+        registry.links.append((plugin.name, link))
+        appbuilder.add_link(link.name, href=link.endpoint, label=link.label, icon=link.icon,
+                            **_category(registry, link.category))
+
+
+def integrate_apis(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for ref in plugin.apis:
+        cls = resolve(ref)
+        registry.owners[cls.__name__] = plugin.name
+        appbuilder.add_api(cls)
+
+
+def integrate_widgets(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for widget in plugin.widgets:
+        registry.add_widget(widget)
+
+
+def integrate_settings(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    registry.add_settings(plugin.settings)
+
+
+def integrate_catalogue_roles(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for role in plugin.catalogue_roles:
+        if role.key in registry.catalogue:
+            raise PluginError(f"Plugin '{plugin.name}' declares the catalogue role '{role.key}', "
+                              f"which {registry.catalogue_owner[role.key]} already declares.")
+        registry.catalogue[role.key] = role
+        registry.catalogue_owner[role.key] = f"plugin '{plugin.name}'" if plugin.name != "core" else "core"
+
+
+INTEGRATIONS = (integrate_catalogue_roles, integrate_menus, integrate_settings, integrate_views,
+                integrate_apis, integrate_widgets, integrate_blueprint)
+
+
+class Registry:
+    """What core and the enabled plugins contributed, kept on app.extensions["houqin"]."""
+
+    def __init__(self, plugins: list[Plugin], core: Plugin | None = None):
+        self.core = core
         self.plugins = plugins
         self.widgets: list[Widget] = []
         self.settings: list[SettingSpec] = []
         self.services: dict[str, Any] = {}
+        self.menus: dict[str, Menu] = {}
+        self.links: list[tuple[str, Link]] = []
+        self.catalogue: dict[str, CatalogueRole] = {}
+        self.catalogue_owner: dict[str, str] = {}
+        self.owners: dict[str, str] = {}  # view/API class name -> "core" or the plugin's name
         self._loaded = False
+
+    @property
+    def manifests(self) -> list[Plugin]:
+        """Core's declaration first, then each enabled plugin's."""
+        return ([self.core] if self.core else []) + list(self.plugins)
 
     def plugin(self, name: str) -> Plugin | None:
         return next((p for p in self.plugins if p.name == name), None)
@@ -172,12 +352,66 @@ class Registry:
                 return spec
         raise KeyError(key)
 
+    def role_permissions(self) -> dict[str, set[tuple[str, str]]]:
+        """role -> every (permission, view) core and the enabled plugins give it."""
+        wanted: dict[str, set[tuple[str, str]]] = {name: set() for name in self.catalogue}
+        for manifest in self.manifests:
+            for role, items in manifest.roles.items():
+                wanted.setdefault(role, set()).update(items)
+        return wanted
+
     def ensure_loaded(self, appbuilder) -> None:
-        """Push every enabled plugin's parts into the host; calling it twice does nothing more."""
+        """Push every manifest's parts into the host; calling it twice does nothing more."""
         if self._loaded:
             return
-        for plugin in self.plugins:
-            self.add_settings(plugin.settings)
-            if plugin.register:
-                plugin.register(appbuilder)
+        for manifest in self.manifests:
+            for integrate in INTEGRATIONS:
+                integrate(appbuilder, manifest, self)
         self._loaded = True
+
+    # -- what start-up refuses -----------------------------------------------------------------
+    def check(self, appbuilder) -> None:
+        """A permission no view has, a role nobody defines, a menu entry without a view: stop,
+        naming the plugin (a typo would otherwise be a permission that silently guards nothing)."""
+        from flask import current_app
+
+        available = available_permissions(appbuilder)
+        endpoints = set(current_app.view_functions)
+        for manifest in self.manifests:
+            who = "Core" if manifest is self.core else f"Plugin '{manifest.name}'"
+            for role, items in manifest.roles.items():
+                if role not in self.catalogue:
+                    raise PluginError(f"{who} gives permissions to the role '{role}', which neither core nor "
+                                      f"an enabled plugin declares.")
+                for pair in items:
+                    if tuple(pair) not in available:
+                        raise PluginError(f"{who} gives '{role}' the permission {pair[0]} on {pair[1]}, "
+                                          f"which no view or menu has.")
+            for spec in manifest.views:
+                if spec.endpoint and spec.endpoint not in endpoints:
+                    raise PluginError(f"{who} has a menu entry '{spec.name}' pointing at '{spec.endpoint}', "
+                                      f"which is no route.")
+                if spec.category and spec.category not in self.menus:
+                    raise PluginError(f"{who} puts '{spec.name}' in the menu '{spec.category}', "
+                                      f"which nobody declares.")
+            for link in manifest.links:
+                if link.endpoint not in endpoints:
+                    raise PluginError(f"{who} has a menu entry '{link.name}' without a view "
+                                      f"('{link.endpoint}' is no route).")
+                if link.category and link.category not in self.menus:
+                    raise PluginError(f"{who} puts '{link.name}' in the menu '{link.category}', "
+                                      f"which nobody declares.")
+
+
+def available_permissions(appbuilder) -> set[tuple[str, str]]:
+    """Every (permission, view) a registered view or menu entry can be guarded by."""
+    pairs = set()
+    for view in appbuilder.baseviews:
+        for perm in getattr(view, "base_permissions", None) or ():
+            pairs.add((perm, view.class_permission_name))
+    for item in appbuilder.menu.get_list():
+        pairs.add(("menu_access", item.name))
+        for child in item.childs or []:
+            if child.name and child.name != "-":
+                pairs.add(("menu_access", child.name))
+    return pairs

@@ -4,7 +4,7 @@ messages are msgids marked with N_ and translated where they are shown."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from typing import Any, Callable, Optional
 
 
@@ -15,12 +15,20 @@ def N_(s: str) -> str:
 
 class RuleError(ValueError):
     """A broken domain rule. ``message`` is an untranslated msgid and
-    ``params`` the values for its ``%(name)s`` placeholders."""
+    ``params`` the values for its ``%(name)s`` placeholders. ``field`` names the
+    form field or JSON key the message belongs on (None: the record as a whole),
+    so forms and APIs place it without a mapping of their own."""
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, *, field: Optional[str] = None, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
+        self.field = field
+
+    def on(self, field: str) -> "RuleError":
+        """The same error placed on `field` (when the rule itself did not know the field's name)."""
+        self.field = self.field or field
+        return self
 
     def format(self, gettext: Optional[Callable[[str], str]] = None) -> str:
         text = gettext(self.message) if gettext else self.message
@@ -86,3 +94,25 @@ ERR_EXPIRY_BEFORE_ISSUE = N_("The expiry date cannot be before the issue date")
 def check_date_order(issued: date | None, expiry: date | None) -> None:
     if issued and expiry and expiry < issued:
         raise RuleError(ERR_EXPIRY_BEFORE_ISSUE)
+
+
+# --- Yes/no and times of day typed as text ------------------------------------
+
+YES_WORDS = frozenset({"1", "y", "yes", "on", "true", "是", "√"})
+ERR_TIME_OF_DAY = N_("Enter a time as HH:MM, e.g. 18:00.")
+
+
+def parse_yes_no(raw: Any) -> bool:
+    """A checkbox, a JSON boolean or a spreadsheet cell ("是", "yes", "1") as True/False."""
+    if isinstance(raw, bool):
+        return raw
+    return _text(raw).strip().lower() in YES_WORDS
+
+
+def parse_hhmm(raw: Any) -> time:
+    """"18:00", "8:05" or the full-width "１８：００" as a time of day."""
+    text = _squeeze(raw).replace("：", ":")
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise RuleError(ERR_TIME_OF_DAY)
+    return time(int(match.group(1)), int(match.group(2)))

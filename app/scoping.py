@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, select
 
 from .security import is_unscoped
 
@@ -63,3 +63,14 @@ class FilterOwnCampuses(BaseFilter):
 
     def apply(self, query, value):
         return scope_query(query, getattr(self.model, "id"))
+
+
+def own_staff_id(user):
+    """The user's own staff record's id, as a scalar subquery (staff.user_id is unique: at most
+    one). `host_id = (SELECT ...)` is computed once and can drive an index, alone or OR-ed with
+    other conditions; `host_id IN (SELECT ...)` made PostgreSQL scan all visits (~130 ms for
+    a gatekeeper's count over a million). correlate(None): a list that also joins staff must
+    not capture it."""
+    from .models import Staff
+
+    return select(Staff.id).where(Staff.user_id == user.id).correlate(None).scalar_subquery()

@@ -27,63 +27,11 @@ UNSCOPED_ROLES = frozenset({"Admin", "Director", "Auditor"})
 # Roles that see personal numbers unmasked.
 UNMASKED_ROLES = frozenset({"Admin", "Director"})
 
-CATALOGUE = {
-    "Admin": _l("System administrator"),
-    "Director": _l("Logistics director"),
-    "Gatekeeper": _l("Gatekeeper"),
-    "AssetKeeper": _l("Asset keeper"),
-    "Appraiser": _l("Appraisal committee member"),
-    "MealCommittee": _l("Meal committee member"),
-    "Staff": _l("Staff member"),
-    "Auditor": _l("Auditor (read only)"),
-}
 
-READ = ("can_list", "can_show", "can_export")
-WRITE = READ + ("can_add", "can_edit", "can_delete")
-API_READ = ("can_get", "can_info")
-API_WRITE = API_READ + ("can_post", "can_put", "can_delete")
-
-
-def perms(view: str, names) -> list[tuple[str, str]]:
-    return [(name, view) for name in names]
-
-
-def menus(*names: str) -> list[tuple[str, str]]:
-    return [("menu_access", name) for name in names]
-
-
-SELF_SERVICE = (
-    perms("HouqinUserView", ("can_userinfo", "resetmypassword", "userinfoedit"))
-    + perms("ResetMyPasswordView", ("can_this_form_get", "can_this_form_post"))
-    + perms("UserInfoEditView", ("can_this_form_get", "can_this_form_post"))
-    + perms("StaffView", ("can_list", "can_show"))
-    + menus("Organisation", "Staff")
-)
-ORG_MENUS = menus("Organisation", "Campuses", "Departments", "Positions", "Staff")
-ORG_VIEWS = ("CampusView", "DepartmentView", "PositionView", "StaffView")
-
-CORE_ROLES: dict[str, list[tuple[str, str]]] = {
-    "Director": (
-        [p for v in ORG_VIEWS for p in perms(v, WRITE)]
-        + perms("StaffView", ("can_import", "can_template", "can_deactivate"))
-        + [p for v in ("CampusApi", "DepartmentApi", "StaffApi") for p in perms(v, API_WRITE)]
-        + perms("SettingsView", ("can_index", "can_save"))
-        + ORG_MENUS + menus("Settings", "Administration")
-        + SELF_SERVICE
-    ),
-    "Auditor": (
-        [p for v in ORG_VIEWS for p in perms(v, READ)]
-        + [p for v in ("CampusApi", "DepartmentApi", "StaffApi") for p in perms(v, API_READ)]
-        + perms("AuditLogView", ("can_list", "can_show", "can_export"))
-        + ORG_MENUS + menus("Audit log", "Administration")
-        + SELF_SERVICE
-    ),
-    "Gatekeeper": list(SELF_SERVICE),
-    "AssetKeeper": list(SELF_SERVICE),
-    "Appraiser": list(SELF_SERVICE),
-    "MealCommittee": list(SELF_SERVICE),
-    "Staff": list(SELF_SERVICE),
-}
+def catalogue() -> dict:
+    """The catalogue roles of this app (core's eight and those the enabled plugins declare):
+    name -> app.plugin.CatalogueRole."""
+    return current_app.extensions["houqin"].catalogue
 
 
 def role_names(user) -> set[str]:
@@ -145,14 +93,14 @@ class HouqinRoleView(RoleModelView):
         # note whether the role being edited is a catalogue role before that happens.
         if not is_created:
             role = self.datamodel.get(getattr(form, "_id", None))
-            g._houqin_catalogue_edit = role is not None and role.name in CATALOGUE
+            g._houqin_catalogue_edit = role is not None and role.name in catalogue()
 
     def pre_update(self, item):
         if g.get("_houqin_catalogue_edit"):
             raise ValueError(str(self.CATALOGUE_READ_ONLY))  # FAB flashes it and saves nothing
 
     def pre_delete(self, item):
-        if item.name in CATALOGUE:
+        if item.name in catalogue():
             raise ValueError(str(self.CATALOGUE_READ_ONLY))
         super().pre_delete(item)
 
@@ -229,26 +177,21 @@ class HouqinSecurityManager(SecurityManager):
         self.session.commit()
 
     # -- catalogue -----------------------------------------------------------------
-    def sync_roles(self, plugin_roles: list[dict[str, list[tuple[str, str]]]]) -> dict[str, int]:
+    def sync_roles(self) -> dict[str, int]:
         """Make every catalogue role hold exactly its permissions (core + enabled plugins).
         Admin holds every permission. Roles outside the catalogue are left alone."""
-        wanted: dict[str, set[tuple[str, str]]] = {name: set() for name in CATALOGUE}
-        for source in [CORE_ROLES, *plugin_roles]:
-            for role, items in source.items():
-                wanted.setdefault(role, set()).update(items)
+        registry = current_app.extensions["houqin"]
+        wanted = registry.role_permissions()
         all_pvs = self.session.execute(select(PermissionView)).scalars().all()
         by_key = {(pv.permission.name, pv.view_menu.name): pv for pv in all_pvs}
         counts = {}
-        for name in CATALOGUE:
+        for name in registry.catalogue:
             role = self.find_role(name) or self.add_role(name)
             if name == "Admin":
                 target = list(all_pvs)
             else:
-                # Only what some registered view or menu declares: a role never holds
-                # a permission that guards nothing (FAB_UPDATE_PERMS created the rest).
-                missing = sorted(k for k in wanted[name] if k not in by_key)
-                if missing:
-                    log.info("role %s: not registered, skipped: %s", name, missing)
+                # Start-up refuses a declared permission that no view has (Registry.check), so
+                # every wanted pair exists once FAB has created the permissions.
                 target = [by_key[k] for k in sorted(wanted[name]) if k in by_key]
             role.permissions = target
             counts[name] = len(target)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import time as _time
-from datetime import time
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .plugin import SettingSpec
+from .rules import RuleError, parse_hhmm, parse_yes_no
 
 CORE_SETTINGS = [
     SettingSpec("institution_name", _l("Institution name"), "示例幼儿园", "str",
@@ -20,8 +20,6 @@ CORE_SETTINGS = [
                 minimum=5, maximum=480, description=_l("The gate PC is shared: idle sessions end.")),
     SettingSpec("health_cert_warning_days", _l("Warn of health certificates expiring within (days)"), 30,
                 "int", minimum=1, maximum=365),
-    SettingSpec("closing_time", _l("Closing time"), "18:00", "time", scope="campus",
-                description=_l("Visitors still on site after this time are highlighted.")),
 ]
 
 # Short cache: every worker re-reads within this many seconds of a change.
@@ -36,7 +34,7 @@ def parse(spec: SettingSpec, raw):
     """Turn a submitted value into the stored one, or raise SettingError with a translated message."""
     text = "" if raw is None else str(raw).strip()
     if spec.kind == "bool":
-        return text.lower() in ("1", "true", "on", "yes", "y")
+        return parse_yes_no(text)
     if text == "":
         raise SettingError(_l("This field is required."))
     if spec.kind == "int":
@@ -49,11 +47,9 @@ def parse(spec: SettingSpec, raw):
         return value
     if spec.kind == "time":
         try:
-            hh, mm = text.split(":")
-            time(int(hh), int(mm))
-        except (ValueError, TypeError):
-            raise SettingError(_l("Enter a time as HH:MM, e.g. 18:00."))
-        return f"{int(hh):02d}:{int(mm):02d}"
+            return parse_hhmm(text).strftime("%H:%M")
+        except RuleError as err:
+            raise SettingError(_l(err.message)) from None
     if spec.kind == "timezone":
         if text not in available_timezones():
             raise SettingError(_l("Unknown time zone (e.g. Asia/Shanghai)."))

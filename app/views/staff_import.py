@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import xlsxwriter
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 

@@ -6,63 +6,58 @@ appointment, blocklist, purpose and duty-log screens, the visitor register,
 statistics and evacuation list, a REST API for ID-card readers and kiosks,
 dashboard tiles, demo data and `flask houqin purge-visitors` (retention).
 """
+import os
+
 from flask_babel import lazy_gettext as _l
 
-from app.plugin import Plugin, SettingSpec
+from app.manifest import menus, perms
+from app.plugin import Link, Menu, Plugin, SettingSpec, View
 
 from .cli import purge_visitors_command
+from .widgets import WIDGETS
 
 READ = ("can_list", "can_show", "can_export")
 ALL_MENUS = ("Gate", "Desk", "Visits", "Visitors", "Appointments", "Blocklist", "Purposes", "Duty log",
              "Overrides", "Register", "Statistics", "Evacuation list")
 
-
-def _perms(view, names):
-    return [(name, view) for name in names]
-
-
-def _menus(*names):
-    return [("menu_access", name) for name in names]
-
-
 ROLES = {
     "Gatekeeper": (
-        _perms("GateDeskView", ("can_desk",))
-        + _perms("VisitView", READ + ("can_edit",))
-        + _perms("AppointmentView", ("can_list", "can_show"))
-        + _perms("DutyLogView", READ + ("can_add", "can_edit"))
-        + _perms("PatrolRoundView", ("can_list", "can_show", "can_add", "can_edit"))
-        + _perms("GateReportsView", ("can_register", "can_evacuation"))
-        + _perms("VisitApi", ("can_get", "can_info", "can_post", "can_sign_out"))
-        + _menus("Gate", "Desk", "Visits", "Appointments", "Duty log", "Register", "Evacuation list")
+        perms("GateDeskView", ("can_desk",))
+        + perms("VisitView", READ + ("can_edit",))
+        + perms("AppointmentView", ("can_list", "can_show"))
+        + perms("DutyLogView", READ + ("can_add", "can_edit"))
+        + perms("PatrolRoundView", ("can_list", "can_show", "can_add", "can_edit"))
+        + perms("GateReportsView", ("can_register", "can_evacuation"))
+        + perms("VisitApi", ("can_get", "can_info", "can_post", "can_sign_out"))
+        + menus("Gate", "Desk", "Visits", "Appointments", "Duty log", "Register", "Evacuation list")
     ),
     "Staff": (
-        _perms("VisitView", ("can_list", "can_show", "can_respond"))
-        + _perms("AppointmentView", ("can_list", "can_show", "can_add", "can_edit", "can_cancel"))
-        + _perms("VisitApi", ("can_get", "can_info"))
-        + _menus("Gate", "Visits", "Appointments")
+        perms("VisitView", ("can_list", "can_show", "can_respond"))
+        + perms("AppointmentView", ("can_list", "can_show", "can_add", "can_edit", "can_cancel"))
+        + perms("VisitApi", ("can_get", "can_info"))
+        + menus("Gate", "Visits", "Appointments")
     ),
     "Director": (
-        _perms("GateDeskView", ("can_desk", "can_decide"))
-        + _perms("VisitView", READ + ("can_edit", "can_respond"))
-        + _perms("VisitorView", READ + ("can_edit",))
-        + _perms("AppointmentView", READ + ("can_add", "can_edit", "can_cancel"))
-        + _perms("BlocklistView", READ + ("can_add", "can_edit", "can_delete"))
-        + _perms("PurposeView", READ + ("can_add", "can_edit"))
-        + _perms("DutyLogView", READ)
-        + _perms("PatrolRoundView", ("can_list", "can_show"))
-        + _perms("OverrideView", READ)
-        + _perms("GateReportsView", ("can_register", "can_statistics", "can_evacuation"))
-        + _perms("VisitApi", ("can_get", "can_info", "can_post", "can_sign_out"))
-        + _menus(*ALL_MENUS)
+        perms("GateDeskView", ("can_desk", "can_decide"))
+        + perms("VisitView", READ + ("can_edit", "can_respond"))
+        + perms("VisitorView", READ + ("can_edit",))
+        + perms("AppointmentView", READ + ("can_add", "can_edit", "can_cancel"))
+        + perms("BlocklistView", READ + ("can_add", "can_edit", "can_delete"))
+        + perms("PurposeView", READ + ("can_add", "can_edit"))
+        + perms("DutyLogView", READ)
+        + perms("PatrolRoundView", ("can_list", "can_show"))
+        + perms("OverrideView", READ)
+        + perms("GateReportsView", ("can_register", "can_statistics", "can_evacuation"))
+        + perms("VisitApi", ("can_get", "can_info", "can_post", "can_sign_out"))
+        + menus(*ALL_MENUS)
     ),
     "Auditor": (
         [p for view in ("VisitView", "VisitorView", "AppointmentView", "BlocklistView", "PurposeView",
-                        "DutyLogView", "OverrideView") for p in _perms(view, READ)]
-        + _perms("PatrolRoundView", ("can_list", "can_show"))
-        + _perms("GateReportsView", ("can_register", "can_statistics", "can_evacuation"))
-        + _perms("VisitApi", ("can_get", "can_info"))
-        + _menus(*[m for m in ALL_MENUS if m != "Desk"])
+                        "DutyLogView", "OverrideView") for p in perms(view, READ)]
+        + perms("PatrolRoundView", ("can_list", "can_show"))
+        + perms("GateReportsView", ("can_register", "can_statistics", "can_evacuation"))
+        + perms("VisitApi", ("can_get", "can_info"))
+        + menus(*[m for m in ALL_MENUS if m != "Desk"])
     ),
 }
 
@@ -71,13 +66,11 @@ SETTINGS = [
                 180, "int", minimum=1, maximum=3650,
                 description=_l("Then `flask houqin purge-visitors` anonymises name, ID number and phone; "
                                "the visits stay for statistics.")),
+    SettingSpec("closing_time", _l("Closing time"), "18:00", "time", scope="campus",
+                description=_l("Visitors still on site after this time are highlighted.")),
 ]
 
-
-def register(appbuilder):
-    from .views import register_views
-
-    register_views(appbuilder)
+GATE = "Gate"
 
 
 def load_demo(session):
@@ -90,10 +83,33 @@ plugin = Plugin(
     name="visitors",
     title=_l("Gate visitor desk"),
     version="1.0",
+    package_dir=os.path.dirname(os.path.abspath(__file__)),
+    static_url="/gate/assets",
     models=("plugins.visitors.models",),
-    register=register,
+    menus=[Menu(GATE, _l("Gate"), "fa-door-open", order=20)],
+    views=[
+        View("plugins.visitors.desk:GateDeskView", "Desk", _l("Desk"), "fa-id-card", GATE),
+        View("plugins.visitors.views:VisitView", "Visits", _l("Visits"), "fa-list", GATE),
+        View("plugins.visitors.lists:AppointmentView", "Appointments", _l("Appointments"), "fa-calendar-check", GATE),
+        View("plugins.visitors.lists:BlocklistView", "Blocklist", _l("Blocklist"), "fa-ban", GATE),
+        View("plugins.visitors.lists:PurposeView", "Purposes", _l("Purposes"), "fa-tags", GATE),
+        View("plugins.visitors.lists:DutyLogView", "Duty log", _l("Duty log"), "fa-clipboard-list", GATE),
+        View("plugins.visitors.lists:PatrolRoundView"),
+        View("plugins.visitors.reports:GateReportsView", "Register", _l("Register"), "fa-book", GATE,
+             endpoint="GateReportsView.register"),
+        View("plugins.visitors.views:VisitorView", "Visitors", _l("Visitors"), "fa-address-book", GATE),
+        View("plugins.visitors.views:OverrideView", "Overrides", _l("Blocklist overrides"), "fa-user-shield", GATE),
+    ],
+    links=[
+        Link("Statistics", _l("Statistics"), "GateReportsView.statistics", "fa-chart-bar", GATE),
+        Link("Evacuation list", _l("Evacuation list"), "GateReportsView.evacuation", "fa-running", GATE),
+    ],
+    apis=["plugins.visitors.api:VisitApi"],
+    widgets=WIDGETS,
     roles=ROLES,
     settings=SETTINGS,
     demo=load_demo,
     commands=[purge_visitors_command],
+    bench="plugins.visitors.bench",
+    table_prefix="",  # its tables predate the prefix rule (visit, visitor, gate_duty_log ...)
 )

@@ -11,7 +11,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
 from marshmallow import Schema, fields
 
-from app.api import HouqinModelRestApi
+from app.api import HouqinModelRestApi, rule_errors
 from app.extensions import db
 from app.i18n import institution_tz, local_now
 from app.privacy import MASKERS
@@ -24,7 +24,6 @@ from . import services
 from .intake import clean_sign_in
 from .models import TURNED_AWAY, Visit
 from .queries import visit_access_clause
-from .views import FilterVisitAccess
 
 VISIT_COLUMNS = ["id", "time_in", "time_out", "visitor_name", "visitor.doc_type", "visitor.id_number",
                  "visitor.phone", "visitor.organisation", "purpose_id", "purpose.name_zh", "purpose.name_en",
@@ -32,8 +31,6 @@ VISIT_COLUMNS = ["id", "time_in", "time_out", "visitor_name", "visitor.doc_type"
                  "note"]
 NESTED_MASKS = {"visitor": {"id_number": "id", "phone": "phone"}}
 ERR_TIME = services.N_("Give the time as ISO 8601, e.g. 2026-05-01T17:30")
-SIGN_OUT_FIELDS = {services.rules.ERR_TIME_ORDER: "time_out", services.ERR_TIME_FUTURE: "time_out",
-                   ERR_TIME: "time_out", services.rules.ERR_BADGE: "badge", services.ERR_NO_BADGE_ON_SITE: "badge"}
 
 
 class SignInSchema(Schema):
@@ -69,7 +66,7 @@ def _parse_time(raw):
     try:
         value = datetime.fromisoformat(str(raw))
     except ValueError:
-        raise RuleError(ERR_TIME) from None
+        raise RuleError(ERR_TIME, field="time_out") from None
     return value.replace(tzinfo=institution_tz()) if value.tzinfo is None else value
 
 
@@ -86,10 +83,7 @@ class VisitApi(HouqinModelRestApi):
     base_permissions = ["can_get", "can_info", "can_post", "can_sign_out"]
     openapi_spec_component_schemas = (SignOutSchema,)
     openapi_spec_methods = {"post": {"post": {"description": "Sign a visitor in (same rules and blocklist as the desk)."}}}
-
-    def __init__(self):
-        self.base_filters = [["id", FilterVisitAccess, None]]
-        super().__init__()
+    row_access = visit_access_clause
 
     # -- masking of the nested visitor fields -------------------------------------------------
     def _mask(self, record: dict) -> None:
@@ -145,7 +139,7 @@ class VisitApi(HouqinModelRestApi):
             db.session.commit()
         except RuleError as err:
             db.session.rollback()
-            return self.response_422(message={SIGN_OUT_FIELDS.get(err.message, "status"): [rule_message(err)]})
+            return self.response_422(message=rule_errors(err, default="status"))
         return self.response(200, id=visit.id, status=visit.status)
 
     def _visible(self, pk):

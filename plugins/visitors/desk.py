@@ -5,7 +5,7 @@ Keyboard-first: the page is built for a gatekeeper typing from the paper
 register order; desk.js adds the returning-visitor lookup and the polling."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import local_now, to_local
-from app.models import Campus, Department, Staff
+from app.models import Department, Staff
 from app.privacy import mask_id, mask_phone
-from app.rules import RuleError
+from app.rules import RuleError, parse_hhmm
 from app.scoping import can_use_campus, user_campus_ids
 from app.security import sees_personal_data
 from app.views.validators import rule_message
@@ -25,30 +25,11 @@ from app.views.validators import rule_message
 from . import queries, rules, services
 from .intake import clean_sign_in
 from .models import BY_PHONE, IN_PERSON, TURNED_AWAY, Appointment, OverrideRequest, Purpose, Visit
+from .queries import closing_time, desk_campuses, overstays
 
 CONFIRMATION_CHOICES = [("", _l("Ask the host in the app")), (BY_PHONE, _l("Confirmed by phone")),
                         (IN_PERSON, _l("Confirmed in person"))]
 NO_CAMPUS = _l("Your login is not linked to a campus: ask the administrator.")
-
-
-def closing_time(campus_id: int) -> time:
-    from flask import current_app
-
-    hh, mm = str(current_app.extensions["houqin_settings"].get("closing_time", campus_id)).split(":")
-    return time(int(hh), int(mm))
-
-
-def overstays(visits, campus_closing: dict[int, time]) -> set[int]:
-    now = local_now()
-    return {v.id for v in visits if rules.is_overstay(to_local(v.time_in), now, campus_closing[v.campus_id])}
-
-
-def desk_campuses() -> list[Campus]:
-    ids = user_campus_ids()
-    query = select(Campus).where(Campus.active.is_(True)).order_by(Campus.name)
-    if ids is not None:
-        query = query.where(Campus.id.in_(ids))
-    return db.session.execute(query).scalars().all()
 
 
 def _errors_text(errors: dict) -> dict[str, str]:
@@ -228,11 +209,8 @@ class GateDeskView(BaseView):
         text = (request.form.get("left_at") or "").strip()
         if not text:
             return None
-        try:
-            hh, mm = text.split(":")
-            return datetime.combine(local_now().date(), time(int(hh), int(mm)), tzinfo=local_now().tzinfo)
-        except (TypeError, ValueError):
-            raise RuleError(services.ERR_CHOOSE_TIME) from None
+        now = local_now()
+        return datetime.combine(now.date(), parse_hhmm(text), tzinfo=now.tzinfo)
 
     @expose("/sign-out-badge", methods=["POST"])
     @has_access

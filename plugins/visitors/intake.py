@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Mapping, Optional
 
 from app.privacy import is_masked, lookup_hash
+from app.rules import parse_yes_no
 
 from . import rules
 from .models import BY_PHONE, IN_PERSON
@@ -59,10 +60,6 @@ def _int(value: Any) -> Optional[int]:
     if isinstance(value, bool):
         raise ValueError
     return int(value)
-
-
-def _truthy(value: Any) -> bool:
-    return value is True or str(value).strip().lower() in ("1", "y", "yes", "on", "true")
 
 
 def clean_sign_in(raw: Mapping, today: Optional[date] = None) -> tuple[Intake, dict[str, RuleError]]:
@@ -127,7 +124,7 @@ def clean_sign_in(raw: Mapping, today: Optional[date] = None) -> tuple[Intake, d
     badge = _str(raw, "badge")
     out.badge = attempt("badge", lambda: rules.normalize_badge(badge)) if badge else None
 
-    out.confirm_name_match = _truthy(raw.get("confirm_name_match"))
+    out.confirm_name_match = parse_yes_no(raw.get("confirm_name_match"))
     out.appointment_id = attempt("appointment_id", lambda: _int(raw.get("appointment_id")))
     out.appointment_code = _str(raw, "appointment_code").upper() or None
     return out, errors

@@ -6,42 +6,31 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TimeField
-from wtforms.validators import Optional as OptionalValidator, ValidationError
+from wtforms.validators import Optional as OptionalValidator
 
 from app.extensions import db
-from app.i18n import format_datetime, institution_tz, local_now, to_local
-from app.models import Staff, utcnow
+from app.i18n import format_datetime, institution_tz, to_local
+from app.models import utcnow
 from app.privacy import mask_id, mask_phone
 from app.rules import RuleError
-from app.scoping import FilterCampusScope, scope_clause
-from app.security import is_unscoped
-from app.views.base import HouqinModelView
+from app.scoping import FilterCampusScope
+from app.views.base import HouqinModelView, choice_label
+from app.views.filters import FilterActive, FilterClause
 from app.views.validators import Rule, rule_message
 
 from . import rules, services
+from .forms import DOC_TYPE_FIELD, DocNumber, TimeWindow, not_in_past
 from .intake import hashes
+from .labels import APPOINTMENT_STATUS, SHIFT_LABELS
 from .models import EXPECTED, Appointment, BlocklistEntry, DutyLog, PatrolRound, Purpose
-from .queries import appointment_access_clause
-from .views import DOC_TYPE_FIELD, HOST_SEARCH_FIELD, DocNumber, GateInterface, labelled
+from .queries import appointment_access_clause, host_choice_clause, patrol_access_clause
 
-ERR_WINDOW = rules.N_("The end of the time window cannot be before its start")
-ERR_PAST_DATE = rules.N_("The date cannot be in the past")
 ERR_NO_STAFF_RECORD = rules.N_("Your login is not linked to a staff record: ask the administrator.")
 ERR_NOT_EXPECTED = rules.N_("Only an expected appointment can be changed")
-APPOINTMENT_STATUS = {"expected": _l("Expected"), "converted": _l("Arrived"), "cancelled": _l("Cancelled")}
-SHIFT_LABELS = {"day": _l("Day shift"), "night": _l("Night shift"), "full": _l("24-hour shift")}
-
-
-def sync_campus_id(item) -> None:
-    """The form sets the `campus` relationship; campus_id follows only at flush, too late
-    for the campus check in HouqinModelView.pre_add (a scoped user was always refused)."""
-    if getattr(item, "campus", None) is not None:
-        item.campus_id = item.campus.id
 
 
 def _refuse(message: str, **params):
@@ -50,48 +39,12 @@ def _refuse(message: str, **params):
     raise ValueError(gettext(message, **params))
 
 
-class FilterAppointmentAccess(BaseFilter):
-    name = "appointment access"
-    arg_name = "appointment_access"
-
-    def apply(self, query, value):
-        clause = appointment_access_clause()
-        return query if clause is None else query.filter(clause)
-
-
-class FilterHostChoices(BaseFilter):
-    """The host dropdown: yourself, or anyone active for Director/Admin."""
-
-    name = "host choices"
-    arg_name = "host_choices"
-
-    def apply(self, query, value):
-        query = query.filter(Staff.active.is_(True))
-        return query if is_unscoped(g.user) else query.filter(Staff.user_id == g.user.id)
-
-
-class FilterActive(BaseFilter):
-    name = "active"
-    arg_name = "active_only"
-
-    def apply(self, query, value):
-        return query.filter(getattr(self.model, "active").is_(True))
-
-
-class TimeWindow:
-    def __call__(self, form, field):
-        start = form["time_from"].data
-        if start and field.data and field.data < start:
-            raise ValidationError(gettext(ERR_WINDOW))
-
-
-def not_in_past(form, field):
-    if field.data and field.data < local_now().date():
-        raise ValidationError(gettext(ERR_PAST_DATE))
-
-
 class AppointmentView(HouqinModelView):
-    datamodel = GateInterface(Appointment, eager=("purpose", "host", "campus"), named_relations=("host",))
+    datamodel = SQLAInterface(Appointment)
+    list_joins = ("purpose", "host", "campus")
+    name_search_relations = ("host",)
+    indexed_prefix_search = True
+    row_access = appointment_access_clause
     list_title = _l("Appointments")
     show_title = _l("Appointment")
     add_title = _l("Pre-register a visitor")
@@ -120,7 +73,7 @@ class AppointmentView(HouqinModelView):
         "converted_at": _l("Arrived at"), "created_by": _l("Registered by"), "created_at": _l("Registered at"),
         "campus": _l("Campus"),
     }
-    formatters_columns = {"status": labelled(APPOINTMENT_STATUS), "converted_at": format_datetime,
+    formatters_columns = {"status": choice_label(APPOINTMENT_STATUS), "converted_at": format_datetime,
                           "created_at": format_datetime,
                           "time_from": lambda t: t.strftime("%H:%M") if t else "",
                           "time_to": lambda t: t.strftime("%H:%M") if t else ""}
@@ -131,13 +84,9 @@ class AppointmentView(HouqinModelView):
         "time_to": TimeField(_l("Until"), validators=[OptionalValidator(), TimeWindow()], format="%H:%M"),
     }
 
-    def __init__(self, **kw):
-        self.base_filters = [["id", FilterAppointmentAccess, None]]
-        self.add_form_query_rel_fields = {"host": [["id", FilterHostChoices, None]],
-                                          "purpose": [["active", FilterActive, None]]}
-        self.edit_form_query_rel_fields = {"purpose": [["active", FilterActive, None]]}
-        self.search_form_extra_fields = {"host": HOST_SEARCH_FIELD}
-        super().__init__(**kw)
+    add_form_query_rel_fields = {"host": [["id", FilterClause, host_choice_clause]],
+                                 "purpose": [["active", FilterActive, None]]}
+    edit_form_query_rel_fields = {"purpose": [["active", FilterActive, None]]}
 
     def pre_add(self, item):
         host = item.host
@@ -175,7 +124,9 @@ class AppointmentView(HouqinModelView):
 class BlocklistView(HouqinModelView):
     """Only a hash and a masked copy of each number are kept: the raw number is typed, hashed and dropped."""
 
-    datamodel = GateInterface(BlocklistEntry, eager=("campus", "added_by"))
+    datamodel = SQLAInterface(BlocklistEntry)
+    list_joins = ("campus", "added_by")
+    indexed_prefix_search = True
     list_title = _l("Blocklist")
     show_title = _l("Blocklist entry")
     add_title = _l("Add to the blocklist")
@@ -221,12 +172,10 @@ class BlocklistView(HouqinModelView):
         self._hash_numbers(item)
         item.added_by_id = g.user.id
         item.added_at = utcnow()
-        sync_campus_id(item)
         super().pre_add(item)
 
     def pre_update(self, item):
         self._hash_numbers(item)
-        sync_campus_id(item)
         super().pre_update(item)
 
 
@@ -249,19 +198,11 @@ def _localise(value):
     return value
 
 
-class FilterPatrolScope(BaseFilter):
-    name = "patrol scope"
-    arg_name = "patrol_scope"
-
-    def apply(self, query, value):
-        clause = scope_clause(DutyLog.campus_id)
-        if clause is None:
-            return query
-        return query.filter(PatrolRound.duty_log_id.in_(select(DutyLog.id).where(clause)))
-
-
 class PatrolRoundView(HouqinModelView):
-    datamodel = GateInterface(PatrolRound, eager=("duty_log",))
+    datamodel = SQLAInterface(PatrolRound)
+    list_joins = ("duty_log",)
+    indexed_prefix_search = True
+    row_access = patrol_access_clause
     list_title = _l("Patrol rounds")
     show_title = add_title = edit_title = _l("Patrol round")
     list_columns = ["at", "findings", "duty_log"]
@@ -272,12 +213,7 @@ class PatrolRoundView(HouqinModelView):
     label_columns = {"at": _l("Time"), "findings": _l("Findings"), "duty_log": _l("Duty log")}
     formatters_columns = {"at": format_datetime}
 
-    def __init__(self, **kw):
-        self.base_filters = [["id", FilterPatrolScope, None]]
-        rel = {"duty_log": [["campus_id", FilterCampusScope, False]]}
-        self.add_form_query_rel_fields = rel
-        self.edit_form_query_rel_fields = rel
-        super().__init__(**kw)
+    add_form_query_rel_fields = edit_form_query_rel_fields = {"duty_log": [["campus_id", FilterCampusScope, False]]}
 
     def prefill_form(self, form, pk):
         if form.at.data is not None:  # shown, and typed back, in local time
@@ -296,7 +232,9 @@ def patrol_text(rounds):
 
 
 class DutyLogView(HouqinModelView):
-    datamodel = GateInterface(DutyLog, eager=("gatekeeper", "campus"))
+    datamodel = SQLAInterface(DutyLog)
+    list_joins = ("gatekeeper", "campus")
+    indexed_prefix_search = True
     list_title = _l("Duty log")
     show_title = _l("Duty log")
     add_title = _l("Open a duty log")
@@ -314,12 +252,11 @@ class DutyLogView(HouqinModelView):
     label_columns = {"day": _l("Date"), "shift": _l("Shift"), "gatekeeper": _l("Gatekeeper on duty"),
                      "rounds": _l("Patrol rounds (5 a day)"), "handover_note": _l("Handover note"),
                      "campus": _l("Campus")}
-    formatters_columns = {"shift": labelled(SHIFT_LABELS), "rounds": patrol_text}
+    formatters_columns = {"shift": choice_label(SHIFT_LABELS), "rounds": patrol_text}
     add_form_extra_fields = edit_form_extra_fields = {
         "shift": SelectField(_l("Shift"), choices=list(SHIFT_LABELS.items())),
     }
 
     def pre_add(self, item):
         item.gatekeeper_id = g.user.id
-        sync_campus_id(item)
         super().pre_add(item)

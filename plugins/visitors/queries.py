@@ -2,31 +2,26 @@
 visits, and the desk's few eager-loaded queries (no N+1)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
+from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app.i18n import local_day_range_utc, local_now
-from app.models import Staff
-from app.scoping import current_user, scope_clause
+from app.extensions import db
+from app.i18n import local_day_range_utc, local_now, to_local
+from app.models import Campus, Staff
+from app.rules import parse_hhmm
+from app.scoping import current_user, own_staff_id, scope_clause, user_campus_ids
 from app.security import is_unscoped, role_names
 
-from .models import EXPECTED, ON_SITE, WAITING, Appointment, OverrideRequest, PatrolRound, DutyLog, Visit
+from . import rules
+from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Visit
 
 
 def _combine(*clauses):
     kept = [c for c in clauses if c is not None]
     return and_(*kept) if kept else None
-
-
-def own_staff_id(user):
-    """The user's own staff record's id, as a scalar subquery (staff.user_id is unique: at most
-    one). `host_id = (SELECT ...)` is computed once and can drive an index, alone or OR-ed with
-    other conditions; `host_id IN (SELECT ...)` made PostgreSQL scan all visits (~130 ms for
-    a gatekeeper's count over a million). correlate(None): a list that also joins staff must
-    not capture it."""
-    return select(Staff.id).where(Staff.user_id == user.id).correlate(None).scalar_subquery()
 
 
 def visit_access_clause(user=None):
@@ -43,6 +38,38 @@ def visit_access_clause(user=None):
         start, end = local_day_range_utc()
         options.append(or_(Visit.status == ON_SITE, and_(Visit.time_in >= start, Visit.time_in < end)))
     return _combine(scope_clause(Visit.campus_id), or_(*options))
+
+
+def host_choice_clause(user=None):
+    """The host drop-down of a new appointment: yourself, or any active staff for Director/Admin."""
+    user = user if user is not None else current_user()
+    clause = Staff.active.is_(True)
+    return clause if is_unscoped(user) else and_(clause, Staff.user_id == user.id)
+
+
+def patrol_access_clause(user=None):
+    """Patrol rounds of the duty logs of the user's campuses."""
+    clause = scope_clause(DutyLog.campus_id)
+    return None if clause is None else PatrolRound.duty_log_id.in_(select(DutyLog.id).where(clause))
+
+
+def desk_campuses() -> list[Campus]:
+    """The active campuses the user works the gate of (every campus for Director/Admin)."""
+    ids = user_campus_ids()
+    query = select(Campus).where(Campus.active.is_(True)).order_by(Campus.name)
+    if ids is not None:
+        query = query.where(Campus.id.in_(ids))
+    return db.session.execute(query).scalars().all()
+
+
+def closing_time(campus_id: int) -> time:
+    return parse_hhmm(current_app.extensions["houqin_settings"].get("closing_time", campus_id))
+
+
+def overstays(visits, campus_closing: dict[int, time]) -> set[int]:
+    """Ids of the visits still on site after their campus's closing time."""
+    now = local_now()
+    return {v.id for v in visits if rules.is_overstay(to_local(v.time_in), now, campus_closing[v.campus_id])}
 
 
 def appointment_access_clause(user=None):

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
 # Shared with core (phones, masking and lookup hashes are not the gate's alone).
 from app.privacy import LOOKUP_KINDS, lookup_hash, mask_id, mask_phone  # noqa: F401

@@ -46,7 +46,6 @@ ERR_NOT_REFUSED = N_("Only a visit refused by the blocklist can be overridden")
 ERR_NO_PATROL_NOTE = N_("Write what you found (or \"normal\")")
 ERR_CHOOSE_CAMPUS = N_("Choose the campus")
 ERR_BLOCKED = N_("Entry refused: this visitor is on the blocklist.")
-ERR_CHOOSE_TIME = N_("Enter a time as HH:MM, e.g. 18:00.")
 ERR_TIME_FUTURE = N_("The time out cannot be in the future")
 
 
@@ -221,9 +220,12 @@ def sign_out(session, visit_id: int, *, at: Optional[datetime] = None) -> None:
     now = utcnow()
     at = at or now
     if at > now:
-        raise RuleError(ERR_TIME_FUTURE)
+        raise RuleError(ERR_TIME_FUTURE, field="time_out")
     time_in = session.execute(select(Visit.time_in).where(Visit.id == visit_id)).scalar_one()
-    rules.check_time_out(time_in, at)
+    try:
+        rules.check_time_out(time_in, at)
+    except RuleError as err:
+        raise err.on("time_out")
     result = session.execute(
         update(Visit).where(Visit.id == _by_id(visit_id), Visit.status == ON_SITE)
         .values(status=LEFT, time_out=at).execution_options(synchronize_session=False))
@@ -233,11 +235,14 @@ def sign_out(session, visit_id: int, *, at: Optional[datetime] = None) -> None:
 
 
 def sign_out_by_badge(session, campus_id: int, badge: str, *, at: Optional[datetime] = None) -> Visit:
-    badge = rules.normalize_badge(badge)
+    try:
+        badge = rules.normalize_badge(badge)
+    except RuleError as err:
+        raise err.on("badge")
     visit = session.execute(select(Visit).where(Visit.campus_id == campus_id, Visit.badge == badge,
                                                 Visit.status == ON_SITE)).scalar_one_or_none()
     if visit is None:
-        raise RuleError(ERR_NO_BADGE_ON_SITE, badge=badge)
+        raise RuleError(ERR_NO_BADGE_ON_SITE, field="badge", badge=badge)
     sign_out(session, visit.id, at=at)
     return visit
 

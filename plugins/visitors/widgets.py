@@ -14,6 +14,7 @@ from app.scoping import user_campus_ids
 
 from . import queries
 from .models import EXPECTED, ON_SITE, Appointment, Visit
+from .queries import closing_time, overstays
 
 
 def _render(template: str, **ctx) -> Markup:
@@ -52,8 +53,6 @@ def expected_widget(appbuilder):
 
 
 def overstays_widget(appbuilder):
-    from .desk import closing_time, overstays
-
     query = select(Visit).where(Visit.status == ON_SITE)  # no ORDER BY: see queries.on_site_visits
     clause = queries.visit_access_clause()
     if clause is not None:

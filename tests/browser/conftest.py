@@ -175,7 +175,7 @@ def _migrate_and_seed(application) -> dict:
     from app.extensions import db
     from app.i18n import local_now
     from app.models import Campus, Department, Position, Staff
-    from app.security import CATALOGUE
+    from app.security import catalogue
 
     with application.app_context(), acting_as(None, "browser-tests", "cli"):
         upgrade(revision="heads")
@@ -193,7 +193,7 @@ def _migrate_and_seed(application) -> dict:
         db.session.flush()
 
         sm = application.appbuilder.sm
-        for role in CATALOGUE:
+        for role in catalogue():
             username = role.lower() + "_a"
             user = sm.add_user(username, role, "A", f"{username}@browser.test", sm.find_role(role),
                                password=PASSWORD)

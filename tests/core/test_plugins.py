@@ -183,11 +183,17 @@ def test_a_plugin_requiring_a_disabled_plugin_stops_start_up(site, tmp_path):
 def test_loading_twice_pushes_nothing_twice():
     from app.plugin import Plugin, Registry, Widget
 
+    import app.plugin as contract
+
     calls = []
-    plugin = Plugin(name="x", title="X", register=lambda ab: calls.append(ab))
+    plugin = Plugin(name="x", title="X", widgets=[Widget("w", lambda ab: None)])
     registry = Registry([plugin])
     registry.add_widget(Widget("w", lambda ab: None))
-    registry.add_widget(Widget("w", lambda ab: None))
-    registry.ensure_loaded("ab")
-    registry.ensure_loaded("ab")
-    assert calls == ["ab"] and len(registry.widgets) == 1
+    saved = contract.INTEGRATIONS
+    contract.INTEGRATIONS = saved + (lambda ab, manifest, reg: calls.append(manifest.name),)
+    try:
+        registry.ensure_loaded("ab")
+        registry.ensure_loaded("ab")
+    finally:
+        contract.INTEGRATIONS = saved
+    assert calls == ["x"] and len(registry.widgets) == 1

@@ -2,33 +2,26 @@
 import os
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-from app.plugin import Plugin, Widget
+from app.manifest import menus, perms
+from app.plugin import Menu, Plugin, View, Widget
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 
-
-def register(appbuilder):
-    from markupsafe import Markup
-
-    from .views import SampleNoteApi, SampleNoteView
-
-    appbuilder.add_view(SampleNoteView, "Sample notes", label=_l("Sample notes"), category="Sample",
-                        category_label=_l("Sample"))
-    appbuilder.add_api(SampleNoteApi)
-    appbuilder.app.extensions["houqin"].add_widget(
-        Widget("sample", lambda ab: Markup('<div id="sample-widget">sample widget</div>'),
-               ("can_list", "SampleNoteView")))
+def sample_widget(appbuilder):
+    return Markup('<div id="sample-widget">sample widget</div>')
 
 
 plugin = Plugin(
     name="sample",
     title=_l("Sample notes"),
     version="0.1",
+    package_dir=os.path.dirname(os.path.abspath(__file__)),
     models=("houqin_sample.models",),
-    register=register,
-    roles={"Staff": [("can_list", "SampleNoteView"), ("can_show", "SampleNoteView"),
-                     ("menu_access", "Sample"), ("menu_access", "Sample notes"), ("can_get", "SampleNoteApi")]},
-    translations=os.path.join(HERE, "translations"),
-    migrations=os.path.join(HERE, "migrations", "versions"),
+    menus=[Menu("Sample", _l("Sample"))],
+    views=[View("houqin_sample.views:SampleNoteView", "Sample notes", _l("Sample notes"), category="Sample")],
+    apis=["houqin_sample.views:SampleNoteApi"],
+    widgets=[Widget("sample", sample_widget, ("can_list", "SampleNoteView"))],
+    roles={"Staff": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes")
+           + perms("SampleNoteApi", ("can_get",))},
 )
