@@ -229,3 +229,36 @@ def login_fn():
 @pytest.fixture()
 def token_fn():
     return api_token
+
+
+@pytest.fixture()
+def scratch_url(tmp_path):
+    """An empty database of the kind the suite runs on, apart from the session's: a SQLite file,
+    or a PostgreSQL database created for the test and dropped after it."""
+    url = os.environ.get("HOUQIN_TEST_DATABASE_URL")
+    if not url:
+        yield "sqlite:///" + str(tmp_path / "scratch.db")
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_scratch_{os.getpid()}_{next(_counter)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture()
+def app_on(tmp_path):
+    """app_on(url) -> another app (every installed plugin enabled) on the database at `url`."""
+    def make(url, **extra):
+        from app import create_app
+
+        return create_app(test_config(str(tmp_path), url, **extra))
+    return make

@@ -1,7 +1,7 @@
 """Screens for the organisation: campuses, departments, positions, staff."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
 from ..rules import check_date_order, normalize_phone
 from ..scoping import FilterCampusScope
-from .base import HouqinModelView
+from .base import HouqinModelView, choice_label
 from .validators import NotBefore, Rule
 
 STAFF_LABELS = {
@@ -36,20 +36,6 @@ STAFF_LABELS = {
     "active": _l("Active"),
     "user": _l("Login user"),
 }
-
-
-def _choice_label(choices):
-    """Label of a stored code in the current language, translated once per request."""
-    table = dict(choices)
-
-    def label(value):
-        key = ("_hq_labels", id(table))
-        cached = g.get(key[0]) or {}
-        if id(table) not in cached:
-            cached[id(table)] = {k: str(v) for k, v in table.items()}
-            setattr(g, key[0], cached)
-        return cached[id(table)].get(value, value or "")
-    return label
 
 
 class CampusView(HouqinModelView):
@@ -120,8 +106,8 @@ class StaffView(HouqinModelView):
     masked_columns = {"personal_phone": "phone"}
     campus_column = "campus_id"
     formatters_columns = {
-        "gender": _choice_label(GENDERS),
-        "employment_type": _choice_label(EMPLOYMENT_TYPES),
+        "gender": choice_label(GENDERS),
+        "employment_type": choice_label(EMPLOYMENT_TYPES),
     }
     validators_columns = {
         "work_phone": [Rule(normalize_phone, skip_masked=False)],

@@ -16,8 +16,10 @@ import app.models.base  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0002_visitors'
+# The visitors branch starts from core's first revision (it was one chain with core until the
+# plugin got its own folder; the revision ids stay, so databases that ran them see no change).
 down_revision = '0001_core'
-branch_labels = None
+branch_labels = ('visitors',)
 depends_on = None
 
 
