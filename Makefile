@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.houqin-installed
 export FLASK_APP := run.py
 
-.PHONY: run test test-pg i18n bench init clean-venv
+.PHONY: run test test-pg i18n bench init catalogues roles clean-venv
 
 # Reinstall when the pins or the project metadata (entry points!) change.
 $(STAMP): requirements.txt pyproject.toml
@@ -15,7 +15,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $(STAMP)
 
-init: $(STAMP)
+# The .mo files are built here, not committed: only the ones older than their .po.
+catalogues: $(STAMP)
+	@$(BIN)/python translations/update.py compile
+
+init: catalogues
 	$(BIN)/flask houqin init
 
 run: init
@@ -23,10 +27,10 @@ run: init
 	FAB_UPDATE_PERMS=False $(BIN)/gunicorn --config gunicorn.conf.py --workers $${WORKERS:-3} --bind $${HOST:-127.0.0.1}:$${PORT:-8080} \
 		--access-logfile - run:app
 
-test: $(STAMP)
+test: catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-pg: $(STAMP)
+test-pg: catalogues
 	HOUQIN_TEST_DATABASE_URL=$${HOUQIN_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -114,6 +114,13 @@ def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sam
     page = c.get("/samplenoteview/list/").get_data(as_text=True)
     assert "示例便签" in page and "示例插件" in page  # view, menu, its own translation
     assert 'id="sample-widget"' in c.get("/").get_data(as_text=True)  # its dashboard widget
+    with app.test_request_context():
+        from flask import session
+        from flask_babel import gettext, pgettext
+
+        session["locale"] = "zh"
+        assert pgettext("appraisal", "Round") == "轮次"  # a word with a context, from its catalogue
+        assert gettext("Round") == "Round"
     token = app.test_client().post("/api/v1/security/login", json={
         "username": "plugin_staff", "password": PASSWORD, "provider": "db"}).get_json()["access_token"]
     assert app.test_client().get("/api/v1/samplenote/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
