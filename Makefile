@@ -37,6 +37,10 @@ test-pg: catalogues
 i18n: $(STAMP)
 	$(BIN)/python translations/update.py
 
+# docs/roles/<part>.md from the declarations and the observed route matrix; review the diff.
+roles: catalogues
+	HOUQIN_WRITE_ROLE_DOCS=1 $(BIN)/python -m pytest -q -p no:randomly tests/core/test_role_matrix.py
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -102,6 +102,8 @@ def create_app(overrides: dict | None = None):
     with app.app_context():
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
         appbuilder.init_app(app, db.session)
+        # What Flask-AppBuilder registered itself (security, login, language, index): core's.
+        registry.host_views = {type(v).__name__ for v in appbuilder.baseviews}
         registry.ensure_loaded(appbuilder)
         registry.check(appbuilder)
         _order_menu(appbuilder, registry)

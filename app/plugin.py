@@ -327,6 +327,7 @@ class Registry:
         self.catalogue: dict[str, CatalogueRole] = {}
         self.catalogue_owner: dict[str, str] = {}
         self.owners: dict[str, str] = {}  # view/API class name -> "core" or the plugin's name
+        self.host_views: set[str] = set()  # Flask-AppBuilder's own views (security, login ...): core's
         self._loaded = False
 
     @property

@@ -1,28 +1,25 @@
-"""Every registered route and HTTP method, asked by every catalogue role (and an
-anonymous visitor), must answer as docs/roles.md says; a route the matrix does
-not mention fails the test.
+"""Every registered route and HTTP method, asked by every catalogue role (and an anonymous
+visitor), must answer as the generated page of its part says (docs/roles/<part>.md, one per
+part: core and each plugin, as their manifests declare the routes' views); a route no manifest
+declares fails the test.
 
-Requests use a record id that does not exist, so an allowed request ends in
-404/400/422/302-to-the-page and nothing is changed; a refused one is 401/403 or
-a redirect to the login page. To rewrite the matrix after adding routes, run
-    HOUQIN_WRITE_ROLE_MATRIX=1 make test PYTEST_ARGS=tests/core/test_role_matrix.py
-and review the diff of docs/roles.md before committing it.
+Requests use a record id that does not exist, so an allowed request ends in 404/400/422/302-to-
+the-page and nothing is changed; a refused one is 401/403 or a redirect to the login page.
+After adding routes or permissions, rewrite the pages with `make roles` and review their diff.
 """
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 
+from app.plugin import installed_plugins
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DOC = os.path.join(ROOT, "docs", "roles.md")
-START, END = "<!-- role-matrix:start -->", "<!-- role-matrix:end -->"
-USERS = [("Admin", "admin_a"), ("Director", "director_a"), ("Gatekeeper", "gatekeeper_a"),
-         ("AssetKeeper", "assetkeeper_a"), ("Appraiser", "appraiser_a"), ("MealCommittee", "mealcommittee_a"),
-         ("Staff", "staff_a"), ("Auditor", "auditor_a"), ("anonymous", None)]
+DOCS = os.path.join(ROOT, "docs", "roles")
 SKIP_ENDPOINTS = {"static", "appbuilder.static"}
 SAMPLE = {"locale": "en", "filename": "none.txt"}
+PARTS = ["core"] + [p.name for p in installed_plugins()]
 
 
 def routes(app):
@@ -49,73 +46,75 @@ def allowed(resp) -> bool:
     return True
 
 
-def observed(app, login, token):
+def users(registry):
+    """One login per catalogue role (the shared seeder makes them), and nobody."""
+    return [(role, role.lower() + "_a") for role in registry.catalogue] + [("anonymous", None)]
+
+
+def observe(app, rules, login, token):
+    who = users(app.extensions["houqin"])
     clients = {}
-    for role, username in USERS:
+    for role, username in who:
         web = login(app, username) if username else app.test_client()
         headers = {"Authorization": f"Bearer {token(app, username)}"} if username else {}
         clients[role] = (web, headers)
     table = {}
-    for method, rule in routes(app):
+    for method, rule in rules:
         url = concrete(rule)
         row = {}
-        for role, _ in USERS:
+        for role, _ in who:
             web, headers = clients[role]
             is_api = rule.rule.startswith("/api/")
             kwargs = {"headers": headers} if is_api else {}
             if method in ("POST", "PUT") and is_api:
                 kwargs["json"] = {}
-            resp = web.open(url, method=method, **kwargs)
-            row[role] = allowed(resp)
+            row[role] = allowed(web.open(url, method=method, **kwargs))
         table[f"{method} {rule.rule}"] = row
     return table
 
 
-def render(table) -> str:
-    roles = [r for r, _ in USERS]
-    lines = ["| route | " + " | ".join(roles) + " |", "|---|" + "---|" * len(roles)]
-    for key in sorted(table):
-        lines.append(f"| `{key}` | " + " | ".join("✓" if table[key][r] else "·" for r in roles) + " |")
-    return "\n".join(lines)
+def test_every_route_belongs_to_core_or_a_plugin(app):
+    from app.roles_doc import route_owner
+
+    registry = app.extensions["houqin"]
+    nobody = sorted(f"{m} {r.rule} ({r.endpoint})" for m, r in routes(app) if route_owner(registry, r) is None)
+    assert nobody == [], "routes no manifest declares"
 
 
-def parse(text: str) -> dict:
-    body = text.split(START, 1)[1].split(END, 1)[0]
-    rows = [line for line in body.strip().splitlines() if line.startswith("| `")]
-    roles = [r for r, _ in USERS]
-    table = {}
-    for line in rows:
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        key = cells[0].strip("`")
-        table[key] = {role: cells[i + 1] == "✓" for i, role in enumerate(roles)}
-    return table
+@pytest.mark.parametrize("part", PARTS)
+def test_every_route_answers_every_role_as_its_page_says(app, part, request):
+    """Per part, so a plugin adds its own page and its rows without touching a core file."""
+    from app.roles_doc import render, route_owner
+
+    registry = app.extensions["houqin"]
+    if registry.plugin(part) is None and part != "core":
+        pytest.skip(f"plugin {part} is installed but not enabled in this run")
+    mine = [(m, r) for m, r in routes(app) if route_owner(registry, r) == part]
+    seen = observe(app, mine, request.getfixturevalue("login_fn"), request.getfixturevalue("token_fn"))
+    page = render(registry, part, seen)
+    path = os.path.join(DOCS, f"{part}.md")
+    if os.environ.get("HOUQIN_WRITE_ROLE_DOCS"):
+        os.makedirs(DOCS, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(page)
+    assert os.path.exists(path), f"{path} is missing: run `make roles`"
+    with open(path, encoding="utf-8") as fh:
+        documented = fh.read()
+    if documented != page:
+        from app.roles_doc import parse_matrix, role_columns
+
+        table = parse_matrix(documented, role_columns(registry))
+        wrong = [(key, role, table.get(key, {}).get(role), ok) for key, row in seen.items()
+                 for role, ok in row.items() if table.get(key, {}).get(role) != ok]
+        stale = sorted(set(table) - set(seen))
+        assert wrong == [] and stale == [], \
+            "route answers differ from the page (route, role, documented, observed), or it lists gone routes"
+        pytest.fail(f"docs/roles/{part}.md is stale (its declarations changed): run `make roles`")
 
 
-def test_every_route_answers_every_role_as_the_matrix_says(app, request):
-    login = request.getfixturevalue("login_fn")
-    token = request.getfixturevalue("token_fn")
-    seen = observed(app, login, token)
-    with open(DOC, encoding="utf-8") as fh:
-        text = fh.read()
-    if os.environ.get("HOUQIN_WRITE_ROLE_MATRIX"):
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = f"{head}{START}\n{render(seen)}\n{END}{tail}"
-        with open(DOC, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    documented = parse(text)
-    unmentioned = sorted(set(seen) - set(documented))
-    assert unmentioned == [], "routes missing from docs/roles.md"
-    wrong = [(key, role, documented[key][role], ok) for key, row in seen.items()
-             for role, ok in row.items() if documented[key][role] != ok]
-    assert wrong == [], "route answers differ from docs/roles.md (route, role, documented, observed)"
-    stale = sorted(set(documented) - set(seen))
-    assert stale == [], "docs/roles.md lists routes that no longer exist"
-
-
-def test_the_matrix_names_every_catalogue_role():
-    from app.security import catalogue
-
-    with open(DOC, encoding="utf-8") as fh:
-        header = next(line for line in fh.read().split(START, 1)[1].splitlines() if line.startswith("| route"))
-    assert all(re.search(rf"\b{role}\b", header) for role in catalogue())
+def test_the_pages_name_every_catalogue_role(app):
+    registry = app.extensions["houqin"]
+    with open(os.path.join(DOCS, "core.md"), encoding="utf-8") as fh:
+        header = next(line for line in fh.read().split("## Route matrix", 1)[1].splitlines()
+                      if line.startswith("| route"))
+    assert [c.strip() for c in header.strip("|").split("|")][1:] == list(registry.catalogue) + ["anonymous"]
