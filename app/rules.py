@@ -46,16 +46,17 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
-def _text(raw: Any) -> str:
+def folded(raw: Any) -> str:
+    """The text with full-width forms and the ideographic space folded to ASCII."""
     return "" if raw is None else str(raw).translate(_FULLWIDTH)
 
 
-def _squeeze(raw: Any, extra: str = "") -> str:
+def squeeze(raw: Any, extra: str = "") -> str:
     """Fold full-width forms and drop all whitespace (and ``extra`` chars)."""
-    return "".join(c for c in _text(raw) if not c.isspace() and c not in extra)
+    return "".join(c for c in folded(raw) if not c.isspace() and c not in extra)
 
 
-def _ascii_upper(s: str) -> str:
+def ascii_upper(s: str) -> str:
     # str.upper() would turn "ı" into "I" and "ß" into "SS"; only a-z may change.
     return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
 
@@ -74,7 +75,7 @@ _LANDLINE = re.compile(r"(010|02[0-9]|0[3-9][0-9]{2})([0-9]{7,8})")
 
 def normalize_phone(raw: Any) -> str:
     """Return "13812345678" for mobiles and "010-12345678" for landlines."""
-    value = _squeeze(raw, extra="-")
+    value = squeeze(raw, extra="-")
     if not re.fullmatch(r"\+?[0-9]*", value):
         raise RuleError(ERR_PHONE_CHARS)
     prefixed = _COUNTRY_PREFIX.fullmatch(value)
@@ -106,12 +107,12 @@ def parse_yes_no(raw: Any) -> bool:
     """A checkbox, a JSON boolean or a spreadsheet cell ("是", "yes", "1") as True/False."""
     if isinstance(raw, bool):
         return raw
-    return _text(raw).strip().lower() in YES_WORDS
+    return folded(raw).strip().lower() in YES_WORDS
 
 
 def parse_hhmm(raw: Any) -> time:
     """"18:00", "8:05" or the full-width "１８：００" as a time of day."""
-    text = _squeeze(raw).replace("：", ":")
+    text = squeeze(raw).replace("：", ":")
     match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise RuleError(ERR_TIME_OF_DAY)

@@ -1,6 +1,6 @@
 """Shared fixtures: one migrated database per test session (SQLite in a temp
-folder, or PostgreSQL when HOUQIN_TEST_DATABASE_URL is set), two campuses, and
-one login per catalogue role.
+folder, or PostgreSQL when HOUQIN_TEST_DATABASE_URL is set), seeded by
+tests/seed.py: two campuses and one login per catalogue role.
 
 Tests share the database: each test makes its own rows with unique names and
 counts only what it made (or filters by the fixture campuses)."""
@@ -12,8 +12,8 @@ import tempfile
 
 import pytest
 
-PASSWORD = "Test-Pass-2026!!"
-ROLES = ["Admin", "Director", "Gatekeeper", "AssetKeeper", "Appraiser", "MealCommittee", "Staff", "Auditor"]
+from tests.seed import CHEAP_PASSWORD_HASH, PASSWORD, seed
+
 _counter = itertools.count(1)
 
 
@@ -50,20 +50,9 @@ def test_config(tmpdir: str, url: str, **extra) -> dict:
         "SECRET_KEY_FILE": os.path.join(tmpdir, "secret_key"),
         # statement counts must not depend on when the settings cache expires
         "HOUQIN_SETTINGS_CACHE_SECONDS": 3600,
+        "FAB_PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         **extra,
     }
-
-
-def migrate_and_seed(app) -> None:
-    from flask_migrate import upgrade
-
-    from app.audit import acting_as
-    from app.cli import seed_positions, sync_permissions_and_roles
-
-    with app.app_context(), acting_as(None, "tests", "cli"):
-        upgrade(revision="heads")
-        sync_permissions_and_roles()
-        seed_positions()
 
 
 @pytest.fixture(scope="session")
@@ -79,34 +68,8 @@ def app(tmp_instance):
 
     url = database_url(tmp_instance)
     application = create_app(test_config(tmp_instance, url))
-    migrate_and_seed(application)
-    with application.app_context():
-        _seed_org(application)
+    seed(application)
     yield application
-
-
-def _seed_org(application) -> None:
-    from app.audit import acting_as
-    from app.extensions import db
-    from app.models import Campus, Department
-
-    with acting_as(None, "tests", "cli"):
-        a = Campus(name="测试A园", code="TA", active=True)
-        b = Campus(name="测试B园", code="TB", active=True)
-        db.session.add_all([a, b])
-        db.session.flush()
-        db.session.add_all([Department(name="后勤处", campus=a), Department(name="后勤处", campus=b),
-                            Department(name="全园共用", campus=None)])
-        sm = application.appbuilder.sm
-        for role in ROLES:
-            user = sm.add_user(role.lower() + "_a", role, "A", f"{role.lower()}_a@test", sm.find_role(role),
-                               password=PASSWORD)
-            user.campuses = [a]
-        user = sm.add_user("staff_none", "Staff", "None", "staff_none@test", sm.find_role("Staff"), password=PASSWORD)
-        user = sm.add_user("gatekeeper_b", "Gate", "B", "gatekeeper_b@test", sm.find_role("Gatekeeper"),
-                           password=PASSWORD)
-        user.campuses = [b]
-        db.session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -172,6 +172,10 @@ class HouqinModelView(ExportMixin, ModelView):
             return lambda v: "" if v is None else yes_no()[bool(v)]
         return lambda v: "" if v is None else v
 
+    def visible(self, pk):
+        """The row with this key if the current user may see it (row access, campus scope), else None."""
+        return self.datamodel.get(pk, self._base_filters)
+
     # -- masking: a masked value shown in a form is never written back ---------------
     def prefill_form(self, form, pk):
         if sees_personal_data(g.user):

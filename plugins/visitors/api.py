@@ -86,8 +86,8 @@ class VisitApi(HouqinModelRestApi):
     row_access = visit_access_clause
 
     # -- masking of the nested visitor fields -------------------------------------------------
-    def _mask(self, record: dict) -> None:
-        super()._mask(record)
+    def mask_record(self, record: dict) -> None:
+        super().mask_record(record)
         if sees_personal_data(g.user):
             return
         for key, kinds in NESTED_MASKS.items():

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Optional
 # Shared with core (phones, masking and lookup hashes are not the gate's alone).
 from app.privacy import LOOKUP_KINDS, lookup_hash, mask_id, mask_phone  # noqa: F401
 from app.rules import (  # noqa: F401
-    ERR_PHONE_CHARS, ERR_PHONE_SHAPE, N_, RuleError, _ascii_upper, _squeeze, _text, normalize_phone,
+    ERR_PHONE_CHARS, ERR_PHONE_SHAPE, N_, RuleError, ascii_upper, folded, normalize_phone, squeeze,
 )
 
 
@@ -74,7 +74,7 @@ def normalize_resident_id(raw: Any, today: Optional[date] = None) -> str:
     to 18 characters by inserting "19" and computing the check character.
     """
     today = _as_date(today) if today is not None else date.today()
-    value = _ascii_upper(_squeeze(raw))
+    value = ascii_upper(squeeze(raw))
     if _ID15.fullmatch(value):
         first17 = value[:6] + "19" + value[6:]
         value = first17 + resident_id_check_char(first17)
@@ -116,14 +116,14 @@ OTHER_DOCUMENT_MAX = 30
 
 
 def _normalize_pattern(raw: Any, pattern: re.Pattern, message: str) -> str:
-    value = _ascii_upper(_squeeze(raw))
+    value = ascii_upper(squeeze(raw))
     if not pattern.fullmatch(value):
         raise RuleError(message)
     return value
 
 
 def _normalize_other_document(raw: Any) -> str:
-    value = _text(raw).strip()
+    value = folded(raw).strip()
     if not 1 <= len(value) <= OTHER_DOCUMENT_MAX:
         raise RuleError(ERR_OTHER_DOCUMENT)
     return value
@@ -162,7 +162,7 @@ _PLATE = re.compile(
 
 def normalize_plate(raw: Any) -> str:
     """Validate a Chinese plate; drop spaces and the middle dot, upper-case."""
-    value = _ascii_upper(_squeeze(raw, extra="·・•"))
+    value = ascii_upper(squeeze(raw, extra="·・•"))
     if not _PLATE.fullmatch(value):
         raise RuleError(ERR_PLATE)
     return value
@@ -177,10 +177,10 @@ _BADGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,9}")  # no all-hyphen badges
 
 
 def normalize_badge(raw: Any) -> str:
-    value = _text(raw).strip()
+    value = folded(raw).strip()
     if not _BADGE.fullmatch(value):
         raise RuleError(ERR_BADGE)
-    return _ascii_upper(value)
+    return ascii_upper(value)
 
 
 def validate_party_size(n: Any) -> int:

@@ -82,7 +82,7 @@ class VisitView(HouqinModelView):
     @has_access
     @permission_name("respond")
     def respond(self, pk):
-        visit = self.datamodel.get(pk, self._base_filters)
+        visit = self.visible(pk)
         if visit is None or visit.host is None or visit.host.user_id != g.user.id:
             abort(404)
         confirm = request.form.get("answer") == "confirm"

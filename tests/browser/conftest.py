@@ -80,7 +80,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-PASSWORD = "Test-Pass-2026!!"
+from tests.seed import CHEAP_PASSWORD_HASH, PASSWORD, seed
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.path.join(HERE, "artifacts")
 SCREENS = os.path.join(ARTIFACTS, "screens")
@@ -151,13 +152,16 @@ def live_app():
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
+            "FAB_PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         })
     finally:
         if previous is None:
             os.environ.pop("HOUQIN_INSTANCE_DIR", None)
         else:
             os.environ["HOUQIN_INSTANCE_DIR"] = previous
-    application.extensions["houqin_browser_seed"] = _migrate_and_seed(application)
+    seeded = seed(application, ("浏览器A园", "浏览器B园"), staff=True, actor="browser-tests")
+    USERS.update(seeded["users"])
+    application.extensions["houqin_browser_seed"] = seeded
     yield application
     from app.extensions import db
 
@@ -165,62 +169,6 @@ def live_app():
         db.session.remove()
         db.engine.dispose()
     shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _migrate_and_seed(application) -> dict:
-    from flask_migrate import upgrade
-
-    from app.audit import acting_as
-    from app.cli import seed_positions, sync_permissions_and_roles
-    from app.extensions import db
-    from app.i18n import local_now
-    from app.models import Campus, Department, Position, Staff
-    from app.security import catalogue
-
-    with application.app_context(), acting_as(None, "browser-tests", "cli"):
-        upgrade(revision="heads")
-        sync_permissions_and_roles()
-        seed_positions()
-
-        a = Campus(name="浏览器A园", code="TA", address="测试路1号", active=True)
-        b = Campus(name="浏览器B园", code="TB", address="测试路2号", active=True)
-        db.session.add_all([a, b])
-        db.session.flush()
-        logistics = Department(name="后勤处", campus=a)
-        canteen = Department(name="食堂", campus=a)
-        db.session.add_all([logistics, canteen, Department(name="后勤处", campus=b),
-                            Department(name="全园共用", campus=None)])
-        db.session.flush()
-
-        sm = application.appbuilder.sm
-        for role in catalogue():
-            username = role.lower() + "_a"
-            user = sm.add_user(username, role, "A", f"{username}@browser.test", sm.find_role(role),
-                               password=PASSWORD)
-            assert user, f"could not create {username}"
-            user.campuses = [a]
-            USERS[username] = role
-        director = sm.add_user("director", "张", "主任", "director@browser.test", sm.find_role("Director"),
-                               password=PASSWORD)
-        assert director, "could not create director"
-        USERS["director"] = "Director"
-
-        positions = {p.name_zh: p for p in db.session.query(Position).all()}
-        today = local_now().date()
-        rows = [
-            ("B0001", "王芳", "F", "保育员", a, logistics, today + timedelta(days=10)),
-            ("B0002", "李伟", "M", "营养员/厨师", a, canteen, today - timedelta(days=3)),
-            ("B0003", "陈秀英", "F", "保健教师", a, logistics, today + timedelta(days=300)),
-            ("B0004", "赵强", "M", "门卫/保安", a, logistics, None),
-            ("B0005", "刘洋", "M", "司机", b, None, today + timedelta(days=20)),
-        ]
-        for no, name, gender, position, campus, dept, expiry in rows:
-            db.session.add(Staff(staff_no=no, name=name, gender=gender, position=positions.get(position),
-                                 campus_id=campus.id, department=dept, work_phone="021-12345678",
-                                 personal_phone="13812345678", employment_type="established",
-                                 health_cert_expiry=expiry, active=True))
-        db.session.commit()
-        return {"campuses": {"TA": a.id, "TB": b.id}, "users": dict(USERS)}
 
 
 @pytest.fixture(scope="session")
@@ -408,3 +356,10 @@ def login_as(page, live_server):
         login(page, live_server, username, password)
         return page
     return do
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test: `make test PYTEST_ARGS="-m 'not browser'"`."""
+    for item in items:
+        if HERE in str(item.path):
+            item.add_marker(pytest.mark.browser)

@@ -192,6 +192,7 @@ def test_unknown_kind_rejected():
         write_xlsx(BytesIO(), [], [Column("x", lambda r: r, "percent")], **_kw())
 
 
+@pytest.mark.slow
 def test_large_generator_streams_without_materialising():
     total = 100_000
     state = {"produced": 0, "max_ahead": 0}

@@ -10,6 +10,8 @@ import shutil
 import sys
 
 import pytest
+
+from tests.seed import CHEAP_PASSWORD_HASH
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import inspect, select
@@ -70,6 +72,7 @@ def _make_app(tmp_path, name, plugins=None):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{name}.db",
         "SECRET_KEY": "plugin-test-secret-0123456789abcdef012345", "TESTING": True,
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "PLUGINS": plugins,
+        "FAB_PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     }
     return create_app(config)
 
@@ -102,6 +105,7 @@ def _staff_permissions(app):
         return {(p.permission.name, p.view_menu.name) for p in role.permissions}
 
 
+@pytest.mark.slow
 def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sample_installed, tmp_path):
     app = _make_app(tmp_path, "p1", plugins="sample")
     _init(app)
@@ -137,6 +141,7 @@ def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sam
         assert "sample_note" in inspect(db.engine).get_table_names()  # disabling hides, never drops
 
 
+@pytest.mark.slow
 def test_a_record_type_can_hide_field_values_from_the_log_until_revealed(sample_installed, tmp_path):
     app = _make_app(tmp_path, "p5", plugins="sample")
     _init(app)

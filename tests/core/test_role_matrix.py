@@ -81,6 +81,7 @@ def test_every_route_belongs_to_core_or_a_plugin(app):
     assert nobody == [], "routes no manifest declares"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", PARTS)
 def test_every_route_answers_every_role_as_its_page_says(app, part, request):
     """Per part, so a plugin adds its own page and its rows without touching a core file."""

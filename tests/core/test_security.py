@@ -184,3 +184,20 @@ def test_get_requests_never_change_data(prod_app, app):
         after = _table_counts(db)
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     assert changed == {}
+
+
+def test_production_keeps_the_strong_password_hash(prod_app):
+    """The suite's cheap hash is the tests' own (tests/seed.py); a real install hashes with scrypt."""
+    from werkzeug.security import check_password_hash
+
+    assert "FAB_PASSWORD_HASH_METHOD" not in prod_app.config or \
+        prod_app.config["FAB_PASSWORD_HASH_METHOD"].startswith("scrypt")
+    with prod_app.app_context():
+        sm = prod_app.appbuilder.sm
+        user = sm.add_user("hash_check_" + str(time.time_ns()), "H", "C", f"hc{time.time_ns()}@t",
+                           sm.find_role("Staff"), password="Strong-Pass-2026!!")
+        assert user.password.startswith("scrypt:") and check_password_hash(user.password, "Strong-Pass-2026!!")
+        from app.extensions import db
+
+        db.session.delete(user)
+        db.session.commit()
