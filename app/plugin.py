@@ -123,10 +123,9 @@ class Plugin:
     package_dir: str | None = None
     templates: str | None = None
     static: str | None = None
-    static_url: str | None = None  # where static/ is served; default /plugins/<name>/static
+    static_url: str | None = None  # prefix of its static/ URLs: <prefix>/static/...; default /plugins/<name>
     translations: str | None = None
     migrations: str | None = None
-    bench: str | None = None  # module with run(ctx) for `make bench` (a section named after the plugin)
     table_prefix: str | None = None  # its tables' names start with this (default "<name>_")
 
     def __post_init__(self):

@@ -98,7 +98,7 @@ class Context:
     rng: random.Random = field(default_factory=lambda: random.Random(2026))
     load_start: float = 0.0
     probe_start: float = 0.0
-    notes: list[str] = field(default_factory=list)     # lines for RESULTS.md, set by the section
+    notes: list[str] = field(default_factory=list)     # lines for the results file, set by the section
     details: list[str] = field(default_factory=list)   # statements and plans, set by the section
     _recording: list | None = None
     _staff_seq: int = 0

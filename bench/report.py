@@ -1,4 +1,5 @@
-"""The figures: a table on stdout and a block per section and database in bench/RESULTS.md."""
+"""The figures: a table on stdout and, per section, bench/results/<section>.md with a block per
+database (one file per section, so benches of plugins built side by side never share a file)."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from .common import Context, Result, cpu_probe_ms, load_average
 
-RESULTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def machine_facts(ctx: Context) -> list[tuple[str, str]]:
@@ -97,16 +98,21 @@ def markdown_block(section: str, ctx: Context, results: list[Result], notes: lis
     return "\n".join(lines)
 
 
+def results_path(section: str) -> str:
+    return os.path.join(RESULTS_DIR, f"{section}.md")
+
+
 def write_results(section: str, db_kind: str, block: str) -> None:
-    """Replace this section+database block in RESULTS.md (others stay)."""
+    """Replace this database's block in bench/results/<section>.md (the other database's stays)."""
     start, end = f"<!-- bench:{section}:{db_kind}:start -->", f"<!-- bench:{section}:{db_kind}:end -->"
+    path = results_path(section)
     text = ""
-    if os.path.exists(RESULTS_PATH):
-        with open(RESULTS_PATH, encoding="utf-8") as fh:
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
             text = fh.read()
     if not text.strip():
-        text = ("# Benchmark results\n\nWritten by `python -m bench.run` (`make bench`); each block is "
-                "replaced when its section is run again on that database. Do not edit by hand.\n")
+        text = (f"# Benchmark results: {section}\n\nWritten by `python -m bench.run {section}` (`make bench`); "
+                "each block is replaced when the section is run again on that database. Do not edit by hand.\n")
     new = f"{start}\n{block}\n{end}"
     if start in text and end in text:
         head, rest = text.split(start, 1)
@@ -114,5 +120,6 @@ def write_results(section: str, db_kind: str, block: str) -> None:
         text = head + new + tail
     else:
         text = text.rstrip("\n") + "\n\n" + new + "\n"
-    with open(RESULTS_PATH, "w", encoding="utf-8") as fh:
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)

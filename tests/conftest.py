@@ -14,6 +14,9 @@ import pytest
 
 from tests.seed import CHEAP_PASSWORD_HASH, PASSWORD, seed
 
+# The browser fixtures (live server, Debian's Chromium, failure artifacts) for every folder.
+pytest_plugins = ["tests.browser_support"]
+
 _counter = itertools.count(1)
 
 

@@ -1,5 +1,5 @@
 """The one seeder of the test databases (the session database of tests/conftest.py and the live
-server's of tests/browser/conftest.py): migrations to heads, roles synced, positions, two campuses
+server's of tests/browser_support.py): migrations to heads, roles synced, positions, two campuses
 with departments, one login per catalogue role (core's and every enabled plugin's), and a few
 staff. Plugins seed what they need in tests/plugins/<name>/conftest.py."""
 from __future__ import annotations

@@ -110,6 +110,5 @@ plugin = Plugin(
     settings=SETTINGS,
     demo=load_demo,
     commands=[purge_visitors_command],
-    bench="plugins.visitors.bench",
     table_prefix="",  # its tables predate the prefix rule (visit, visitor, gate_duty_log ...)
 )

@@ -78,7 +78,6 @@ def test_a_cli_write_is_recorded_with_the_command(app, ctx):
     result = runner.invoke(args=["houqin", "sync-roles"])
     assert result.exit_code == 0, result.output
     from app.audit import acting_as
-    from app.cli import seed_positions
 
     with acting_as(None, "cli-test", "cli"):
         from app.models import Position

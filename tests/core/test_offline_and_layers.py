@@ -146,3 +146,25 @@ def test_no_module_of_a_plugin_is_past_about_400_lines(plugin):
     long = {os.path.relpath(p, ROOT): n for p in _py_files(os.path.join("plugins", plugin))
             if "migrations" not in p and (n := sum(1 for _ in open(p, encoding="utf-8"))) > 440}
     assert long == {}
+
+
+CORE_CODE = ["app", "migrations", "bench", "config.py", "run.py", "tests/conftest.py", "tests/seed.py",
+             "tests/browser_support.py", "translations/update.py"]
+
+
+def test_core_names_no_plugin():
+    """A plugin needs no line in core: no core module, migration, bench runner or shared test
+    fixture names one (by module path or as a string)."""
+    names = set(_plugin_names())
+    bad = []
+    for entry in CORE_CODE:
+        path = os.path.join(ROOT, entry)
+        files = [path] if path.endswith(".py") else list(_py_files(entry))
+        for file in files:
+            tree = ast.parse(open(file, encoding="utf-8").read())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                        node.value in names or any(f"plugins.{n}" in node.value or f"plugins/{n}" in node.value
+                                                   for n in names)):
+                    bad.append((os.path.relpath(file, ROOT), node.value[:60]))
+    assert bad == []

@@ -128,6 +128,9 @@ def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sam
     token = app.test_client().post("/api/v1/security/login", json={
         "username": "plugin_staff", "password": PASSWORD, "provider": "db"}).get_json()["access_token"]
     assert app.test_client().get("/api/v1/samplenote/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    hello = c.get("/sample/hello").get_data(as_text=True)  # its own template, setting and stylesheet
+    assert "示例插件向您问好" in hello and "轮次: 20" in hello and "/plugins/sample/static/sample.css" in hello
+    assert c.get("/plugins/sample/static/sample.css").status_code == 200
 
     off = _make_app(tmp_path, "p1", plugins="")
     _init(off)
@@ -139,6 +142,46 @@ def test_an_installed_plugin_appears_everywhere_and_disappears_when_disabled(sam
     assert not {p for p in _staff_permissions(off) if p[1].startswith("SampleNote")}
     with off.app_context():
         assert "sample_note" in inspect(db.engine).get_table_names()  # disabling hides, never drops
+
+
+@pytest.mark.slow
+def test_a_plugin_brings_everything_from_its_one_folder(sample_installed, tmp_path):
+    """The measure of a plugin: one folder and one entry-point line (here a dist-info's, for a
+    built-in plugin a line in pyproject.toml). Its catalogue role, setting, command, demo data,
+    migrations, translations, role page and routes all come from that folder."""
+    from flask_migrate import upgrade
+
+    from app.audit import acting_as
+    from app.cli import sync_permissions_and_roles
+    from app.demo import remove_demo
+    from app.extensions import db
+    from app.roles_doc import render, route_owner
+    from houqin_sample.models import SampleNote
+
+    folder = os.path.join(sample_installed, "houqin_sample")
+    app = _make_app(tmp_path, "p6", plugins="sample")
+    registry = app.extensions["houqin"]
+    plugin = registry.plugin("sample")
+    assert plugin.migrations == os.path.join(folder, "migrations", "versions")
+    assert plugin.translations == os.path.join(folder, "translations")
+    assert "SampleReviewer" in registry.catalogue  # a catalogue role of its own ...
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        upgrade(revision="heads")
+        sync_permissions_and_roles()
+        reviewer = app.appbuilder.sm.find_role("SampleReviewer")  # ... synced like core's eight
+        assert {(p.permission.name, p.view_menu.name) for p in reviewer.permissions} >= {
+            ("can_list", "SampleNoteView"), ("menu_access", "Sample notes")}
+        assert registry.setting_spec("sample_notes_per_page").default == 20
+        plugin.demo(db.session)
+        db.session.commit()
+        assert db.session.query(SampleNote).filter_by(text="示例便签（演示）").count() == 1
+        remove_demo()
+        assert db.session.query(SampleNote).filter_by(text="示例便签（演示）").count() == 0
+    assert "sample-count" in app.test_cli_runner().invoke(args=["houqin", "--help"]).output
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(("SampleNote", "SampleHello"))]
+    assert rules and {route_owner(registry, r) for r in rules} == {"sample"}
+    page = render(registry, "sample", {})
+    assert "| SampleReviewer | 示例审核员 | Sample reviewer |" in page and "houqin_sample" not in page.split("##")[0]
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ import re
 import time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 PASSWORD = "Test-Pass-2026!!"
 
@@ -160,7 +160,6 @@ def _table_counts(db):
 def test_get_requests_never_change_data(prod_app, app):
     """Every GET route, asked by an admin with real record ids, leaves every table as it was."""
     from app.extensions import db
-    from app.models import AuditLog
 
     c = prod_app.test_client()
     _login(c, "admin_a")

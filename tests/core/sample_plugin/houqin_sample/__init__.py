@@ -1,27 +1,44 @@
-"""A small third-party plugin used by tests/core/test_plugins.py (docs/plugins.md shows the same shape)."""
+"""A small third-party plugin used by tests/core/test_plugins.py: one folder holding everything it
+adds (docs/plugins.md walks through the same shape)."""
 import os
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.manifest import menus, perms
-from app.plugin import Menu, Plugin, View, Widget
+from app.plugin import CatalogueRole, Menu, Plugin, SettingSpec, View, Widget
+
+from .cli import sample_count_command
 
 
 def sample_widget(appbuilder):
     return Markup('<div id="sample-widget">sample widget</div>')
 
 
+def load_demo(session):
+    from .demo import load
+
+    load(session)
+
+
 plugin = Plugin(
     name="sample",
     title=_l("Sample notes"),
     version="0.1",
-    package_dir=os.path.dirname(os.path.abspath(__file__)),
+    package_dir=os.path.dirname(os.path.abspath(__file__)),  # templates/, static/, translations/, migrations/
     models=("houqin_sample.models",),
     menus=[Menu("Sample", _l("Sample"))],
-    views=[View("houqin_sample.views:SampleNoteView", "Sample notes", _l("Sample notes"), category="Sample")],
+    views=[View("houqin_sample.views:SampleNoteView", "Sample notes", _l("Sample notes"), category="Sample"),
+           View("houqin_sample.views:SampleHelloView")],
     apis=["houqin_sample.views:SampleNoteApi"],
     widgets=[Widget("sample", sample_widget, ("can_list", "SampleNoteView"))],
-    roles={"Staff": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes")
-           + perms("SampleNoteApi", ("can_get",))},
+    catalogue_roles=[CatalogueRole("SampleReviewer", "示例审核员", "Sample reviewer", _l("Reads the sample notes."))],
+    roles={
+        "Staff": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes")
+        + perms("SampleNoteApi", ("can_get",)) + perms("SampleHelloView", ("can_hello",)),
+        "SampleReviewer": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes"),
+    },
+    settings=[SettingSpec("sample_notes_per_page", _l("Sample notes per page"), 20, "int", minimum=5, maximum=100)],
+    commands=[sample_count_command],
+    demo=load_demo,
 )

@@ -13,6 +13,7 @@ class SampleNote(Audited, Model):
     text = Column(String(200), nullable=False)
     score = Column(Integer)
     final = Column(Boolean, nullable=False, default=False)
+    round_no = Column(Integer)
 
     def audit_reveal(self, field):
         return bool(self.final)

@@ -1,5 +1,7 @@
+from flask import current_app
+from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
 from app.api import HouqinModelRestApi
 from app.views.base import HouqinModelView
@@ -10,8 +12,8 @@ from .models import SampleNote
 class SampleNoteView(HouqinModelView):
     datamodel = SQLAInterface(SampleNote)
     list_title = _l("Sample notes")
-    list_columns = add_columns = edit_columns = show_columns = ["text"]
-    label_columns = {"text": _l("Note text")}
+    list_columns = add_columns = edit_columns = show_columns = ["text", "round_no"]
+    label_columns = {"text": _l("Note text"), "round_no": _lp("appraisal", "Round")}
 
 
 class SampleNoteApi(HouqinModelRestApi):
@@ -19,3 +21,16 @@ class SampleNoteApi(HouqinModelRestApi):
     datamodel = SQLAInterface(SampleNote)
     list_columns = show_columns = ["id", "text"]
     add_columns = edit_columns = ["text"]
+
+
+class SampleHelloView(BaseView):
+    """A hand-made page: the plugin's own template and stylesheet."""
+
+    route_base = "/sample"
+    default_view = "hello"
+
+    @expose("/hello")
+    @has_access
+    def hello(self):
+        per_page = current_app.extensions["houqin_settings"].get("sample_notes_per_page")
+        return self.render_template("sample/hello.html", per_page=per_page)

@@ -38,7 +38,7 @@ from itertools import accumulate
 from typing import Any, Callable
 from urllib.parse import quote
 
-from .common import Bench, Context, Measure, Page, Result
+from bench.common import Bench, Context, Measure, Page, Result
 
 SECTION = "visitors"
 PLUGINS = "visitors"

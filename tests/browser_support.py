@@ -1,5 +1,7 @@
 """Browser tests: a real Chromium (Debian's, driven by Playwright) against a
-live Houqin server started inside the test session.
+live Houqin server started inside the test session. Loaded for the whole suite by the root
+conftest (pytest_plugins), so a plugin's browser test lives in tests/plugins/<name>/ with its
+other tests; any test using ``page`` or ``live_server`` is marked ``browser``.
 
 Browser
     Debian's Chromium at /usr/bin/chromium (or the path in HOUQIN_CHROMIUM).
@@ -75,14 +77,13 @@ import re
 import shutil
 import tempfile
 import threading
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.seed import CHEAP_PASSWORD_HASH, PASSWORD, seed
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser")
 ARTIFACTS = os.path.join(HERE, "artifacts")
 SCREENS = os.path.join(ARTIFACTS, "screens")
 DEFAULT_LOCALE = "zh-CN"
@@ -108,9 +109,10 @@ def _chromium_missing_reason() -> str | None:
 
 # -- browser availability ------------------------------------------------------------
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def _require_chromium():
-    """Session-scoped and autouse, so it runs before the browser is launched."""
+    """Asked by the launch arguments, so it runs before the browser is launched (and only for
+    tests that use one)."""
     reason = _chromium_missing_reason()
     if reason is None:
         return
@@ -120,7 +122,7 @@ def _require_chromium():
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, _require_chromium):
     return {
         **browser_type_launch_args,
         "executable_path": chromium_path(),
@@ -358,8 +360,11 @@ def login_as(page, live_server):
     return do
 
 
+BROWSER_FIXTURES = {"page", "context", "new_context", "live_server", "login_as", "browser"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Every test in this folder is a browser test: `make test PYTEST_ARGS="-m 'not browser'"`."""
+    """A test that drives the browser is a browser test: `make test PYTEST_ARGS="-m 'not browser'"`."""
     for item in items:
-        if HERE in str(item.path):
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
