@@ -168,3 +168,40 @@ def test_core_names_no_plugin():
                                                    for n in names)):
                     bad.append((os.path.relpath(file, ROOT), node.value[:60]))
     assert bad == []
+
+
+def _module_imports(path, package):
+    """Modules of `package` that a file imports at module level (imports inside functions are
+    deliberate late bindings and do not count)."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1:
+                if node.module:
+                    yield node.module.split(".")[0]
+                else:
+                    yield from (alias.name for alias in node.names)
+            elif node.module and node.module.startswith(package + "."):
+                yield node.module[len(package) + 1:].split(".")[0]
+
+
+@pytest.mark.parametrize("plugin", _plugin_names())
+def test_a_plugins_modules_import_each_other_without_a_cycle(plugin):
+    folder = os.path.join(ROOT, "plugins", plugin)
+    modules = {n[:-3] for n in os.listdir(folder) if n.endswith(".py") and n != "__init__.py"}
+    graph = {m: {d for d in _module_imports(os.path.join(folder, m + ".py"), f"plugins.{plugin}") if d in modules}
+             for m in modules}
+    state: dict[str, int] = {}
+
+    def visit(node, path):
+        if state.get(node) == 1:
+            raise AssertionError(f"import cycle: {' -> '.join(path + [node])}")
+        if state.get(node) == 2:
+            return
+        state[node] = 1
+        for dep in graph[node]:
+            visit(dep, path + [node])
+        state[node] = 2
+
+    for module in sorted(graph):
+        visit(module, [])
