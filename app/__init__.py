@@ -46,7 +46,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from . import audit, i18n
+    from . import audit, freshness, i18n
     from .extensions import csrf, db, migrate
     from .manifest import core_manifest
     from .plugin import Registry, discover
@@ -97,7 +97,13 @@ def create_app(overrides: dict | None = None):
     from .views.relations import options_html
 
     app.jinja_env.filters["hq_options"] = options_html
+    from .views import frame
+
+    frame.install(app)
     audit.install()
+    freshness.install()
+    # What a worker keeps between requests, checked against the change counters (freshness.py).
+    app.extensions["houqin_kept"] = {name: freshness.Kept() for name in ("permissions", "menu", "search")}
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 
 from .base import Audited
 
@@ -17,3 +17,11 @@ class Setting(Audited, Model):
 
     def __str__(self):
         return self.key if self.campus_id is None else f"{self.key}@{self.campus_id}"
+
+
+class Version(Model):
+    """A change counter (app/freshness.py): "settings", "roles", "reference"."""
+
+    __tablename__ = "houqin_version"
+    key = Column(String(40), primary_key=True)
+    version = Column(BigInteger, nullable=False, default=0)
