@@ -22,18 +22,19 @@ from .models.settings import Version
 KEYS = ("settings", "roles", "reference")
 
 
-# table name -> the counter its changes move
-_watched: dict[str, str] = {
-    "houqin_setting": "settings",
-    "ab_role": "roles", "ab_permission_view": "roles", "ab_permission": "roles", "ab_view_menu": "roles",
-    "campus": "reference", "department": "reference", "position": "reference",
+# table name -> the counters its changes move
+_watched: dict[str, set[str]] = {
+    "houqin_setting": {"settings"},
+    "ab_role": {"roles"}, "ab_permission_view": {"roles"}, "ab_permission": {"roles"}, "ab_view_menu": {"roles"},
+    "campus": {"reference"}, "department": {"reference"}, "position": {"reference"},
 }
 
 
 def watch(table: str, key: str = "reference") -> None:
     """Changes to `table` move the counter `key` (the house list views watch the tables behind
-    their search forms' drop-downs by themselves)."""
-    _watched.setdefault(table, key)
+    their search forms' drop-downs by themselves; a plugin keeping something of its own names
+    its own key, e.g. the desk's host list watches "staff" under "people")."""
+    _watched.setdefault(table, set()).add(key)
 
 
 def versions() -> dict[str, int]:
@@ -75,8 +76,7 @@ def _keys_of(objs) -> set[str]:
             table = inspect(obj).mapper.local_table.name
         except Exception:  # not a mapped object
             continue
-        if table in _watched:
-            keys.add(_watched[table])
+        keys |= _watched.get(table, set())
     return keys
 
 
@@ -101,9 +101,19 @@ def _bulk(state) -> None:
         session = state.session
         session.info["_hq_bumping"] = True
         try:
-            bump(session, _watched[table])
+            bump(session, *sorted(_watched[table]))
         finally:
             session.info["_hq_bumping"] = False
+
+
+def kept(name: str) -> "Kept":
+    """The app's store `name` (made on first use): what a view keeps between requests."""
+    from flask import current_app
+
+    stores = current_app.extensions["houqin_kept"]
+    if name not in stores:
+        stores.setdefault(name, Kept())
+    return stores[name]
 
 
 def install() -> None:
