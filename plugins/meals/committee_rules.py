@@ -180,6 +180,7 @@ NUTRIENTS = [(ENERGY, N_("Energy (kcal)")), (PROTEIN, N_("Protein (g)"))]
 # 托儿所幼儿园卫生保健工作规范 (2012): average energy and protein intake at least 80 % of
 # the DRIs in day care, 90 % in boarding kindergartens (a setting picks which applies).
 DAY_CARE_FLOOR_PCT, BOARDING_FLOOR_PCT = Decimal("80"), Decimal("90")
+ERR_NUMBER = N_("Enter a number that is not negative, with at most two decimals")
 ERR_STANDARD = N_("The standard must be more than zero")
 
 
@@ -204,19 +205,24 @@ def attainment(nutrient: str, intake: Any, standard: Any, age_group: Optional[st
     if norm is None or norm <= 0:
         raise RuleError(ERR_STANDARD, field="standard")
     floor = parse_decimal(floor_pct, "floor_pct", ERR_NUMBER)
+    if floor is None or floor < 0:
+        raise RuleError(ERR_NUMBER, field="floor_pct")
     exact = Fraction(taken) * 100 / Fraction(norm)
     return Attainment(nutrient, age_group, taken, norm, round_half_up(exact, 1), exact >= Fraction(floor))
 
 
-def nutrition_analysis(rows: Iterable[Any], floor_pct: Any = DAY_CARE_FLOOR_PCT) -> list[Attainment]:
+def nutrition_analysis(rows: Iterable[Any], floor_pct: Any = DAY_CARE_FLOOR_PCT,
+                       field_prefix: str = "rows-") -> list[Attainment]:
     """One Attainment per row (age_group, nutrient, intake, standard), by age group where the
-    kindergarten has them; every broken row is reported at once."""
+    kindergarten has them. Every broken row is reported at once, on the field of its row as a
+    WTForms FieldList names it ("rows-2-intake")."""
     out, errors = [], []
-    for row in rows:
+    for i, row in enumerate(rows):
         try:
             out.append(attainment(value_of(row, "nutrient"), value_of(row, "intake"), value_of(row, "standard"),
                                   value_of(row, "age_group"), floor_pct))
         except RuleError as err:
+            err.field = f"{field_prefix}{i}-{err.field}"
             errors.append(err)
     if errors:
         raise RuleErrors(errors)

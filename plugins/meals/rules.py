@@ -49,7 +49,6 @@ ERR_MONEY_FORMAT = N_("Enter an amount in yuan, e.g. 1234.50")
 ERR_MONEY_NEGATIVE = N_("An amount of money cannot be negative")
 ERR_MONEY_FEN = N_("An amount has at most two decimal places (fen)")
 ERR_MONEY_TOO_LARGE = N_("An amount cannot be more than %(max)s yuan")
-ERR_NUMBER = N_("Enter a number that is not negative, with at most two decimals")
 
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")  # "1,234.50"; "12,34" is a typo
