@@ -180,8 +180,9 @@ NUTRIENTS = [(ENERGY, N_("Energy (kcal)")), (PROTEIN, N_("Protein (g)"))]
 # 托儿所幼儿园卫生保健工作规范 (2012): average energy and protein intake at least 80 % of
 # the DRIs in day care, 90 % in boarding kindergartens (a setting picks which applies).
 DAY_CARE_FLOOR_PCT, BOARDING_FLOOR_PCT = Decimal("80"), Decimal("90")
+QUANTITY_MAX = Decimal("100000")  # kcal or g per child and day: far beyond any real figure
 ERR_NUMBER = N_("Enter a number that is not negative, with at most two decimals")
-ERR_STANDARD = N_("The standard must be more than zero")
+ERR_STANDARD = N_("The standard must be a number more than zero")
 
 
 @dataclass(frozen=True)
@@ -199,10 +200,10 @@ def attainment(nutrient: str, intake: Any, standard: Any, age_group: Optional[st
     if nutrient not in dict(NUTRIENTS):
         raise RuleError(ERR_CHOOSE, field="nutrient")
     taken = parse_decimal(intake, "intake", ERR_NUMBER)
-    if taken is None or taken < 0 or taken != taken.quantize(FEN):
+    if taken is None or not 0 <= taken <= QUANTITY_MAX or taken != taken.quantize(FEN):
         raise RuleError(ERR_NUMBER, field="intake")
     norm = parse_decimal(standard, "standard", ERR_STANDARD)
-    if norm is None or norm <= 0:
+    if norm is None or not 0 < norm <= QUANTITY_MAX:
         raise RuleError(ERR_STANDARD, field="standard")
     floor = parse_decimal(floor_pct, "floor_pct", ERR_NUMBER)
     if floor is None or floor < 0:

@@ -249,6 +249,8 @@ def test_exactly_eighty_percent_is_met_and_a_hair_below_is_not_though_it_rounds_
     (rules.ENERGY, "-1", "1250", rules.ERR_NUMBER, "intake"),
     (rules.ENERGY, "", "1250", rules.ERR_NUMBER, "intake"),
     (rules.ENERGY, "1000.005", "1250", rules.ERR_NUMBER, "intake"),
+    (rules.ENERGY, D("1E+40"), "1250", rules.ERR_NUMBER, "intake"),  # never an arithmetic error
+    (rules.ENERGY, "1000", D("1E+40"), rules.ERR_STANDARD, "standard"),
     (rules.ENERGY, "1000", "0", rules.ERR_STANDARD, "standard"),
     (rules.ENERGY, "1000", "", rules.ERR_STANDARD, "standard"),
     (rules.ENERGY, "1000", "abc", rules.ERR_STANDARD, "standard"),
