@@ -86,7 +86,7 @@ def check_original_value(raw: Any, unit_price: Decimal, quantity: int, field: st
 
 def check_acquired_on(raw: Any, today: date, field: str = "acquired_on") -> date:
     acquired = as_date(raw, field)
-    if acquired > today:
+    if acquired > as_date(today):
         raise RuleError(ERR_ACQUIRED_FUTURE, field=field)
     if acquired < EARLIEST_ACQUISITION:
         raise RuleError(ERR_ACQUIRED_TOO_EARLY, field=field)
@@ -95,9 +95,9 @@ def check_acquired_on(raw: Any, today: date, field: str = "acquired_on") -> date
 
 def check_disposed_on(raw: Any, acquired_on: date, today: date, field: str = "disposed_on") -> date:
     disposed = as_date(raw, field)
-    if disposed < acquired_on:
+    if disposed < as_date(acquired_on):
         raise RuleError(ERR_DISPOSED_BEFORE_ACQUIRED, field=field)
-    if disposed > today:
+    if disposed > as_date(today):
         raise RuleError(ERR_DISPOSED_FUTURE, field=field)
     return disposed
 

@@ -245,15 +245,16 @@ def test_a_file_saved_by_excel_with_a_byte_order_mark_still_loads(tmp_path):
 
 
 def test_the_office_adds_its_own_class_below_a_shipped_one(cat):
+    def with_class(extra):
+        return catalog.Catalogue([*cat.categories.values(), extra], cat.financial_classes.values(),
+                                 cat.structures.values(), cat.map_2010.values())
+
     own = catalog.Category("A05010205", "幼儿桌", "Children's tables", "furniture", True, 5,
                            life_source="应用指南 四.1 学生用家具 5", code_source="office")
-    extended = catalog.Catalogue([*cat.categories.values(), own], cat.financial_classes.values(),
-                                 cat.structures.values(), cat.map_2010.values())
-    assert extended.resolve("A05010205", "幼儿桌").min_life_years == 5
-    orphan = catalog.Category("A05880101", "x", "x", "furniture", True, 5, life_source="x")
-    with pytest.raises(CatalogueError):
-        catalog.Catalogue([*cat.categories.values(), orphan], cat.financial_classes.values(),
-                          cat.structures.values(), cat.map_2010.values())
+    assert with_class(own).resolve("A05010205", "幼儿桌").min_life_years == 5
+    with pytest.raises(CatalogueError) as info:
+        with_class(catalog.Category("A05880101", "x", "x", "furniture", True, 5, life_source="x"))
+    assert info.value.problems == ["A05880101: its parent A05880100 is not in the table"]
 
 
 def test_the_card_rules_take_the_life_and_the_threshold_from_the_class(cat):

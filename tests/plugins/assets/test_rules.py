@@ -3,7 +3,7 @@ worked cases a finance clerk can redo by hand, then invariants over many cases."
 import ast
 import os
 import random
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -199,6 +199,13 @@ def test_the_months_of_a_life_sum_exactly_to_the_original_and_none_is_negative(o
     assert 1 <= len(rows) <= life
     assert all(b.month == values.add_months(a.month, 1) for a, b in zip(rows, rows[1:]))
     assert all(r.accumulated + r.net == original for r in rows)
+    assert rules.plan(original, life, acquired, start=start).end() == rows[-1].month
+
+
+@given(original=money, life=lives, acquired=days, since=days, through=days)
+def test_a_projection_from_a_later_month_is_the_tail_of_the_full_schedule(original, life, acquired, since, through):
+    plan = rules.plan(original, life, acquired)
+    assert plan.rows(through, since) == [r for r in plan.rows(through) if r.month >= values.as_month(since)]
 
 
 @given(original=money | small_money, life=lives, acquired=days)
@@ -206,8 +213,9 @@ def test_the_monthly_amount_is_the_exact_share_rounded_half_up(original, life, a
     plan = rules.plan(original, life, acquired)
     assert abs(plan.monthly - original / life) <= D("0.005")
     rows = plan.rows("2200-12")
-    if plan.monthly * (life - 1) <= original:
+    if plan.monthly * (life - 1) < original:
         assert len(rows) == life  # the last month takes the remainder
+        assert rows[-1].amount == original - plan.monthly * (life - 1)
     else:
         assert rows[-1].accumulated == original and len(rows) < life  # stops early at the original
 
@@ -369,6 +377,9 @@ def test_a_disposal_before_the_acquisition_or_in_the_future_is_refused():
     assert raises_rule(rules.ERR_DISPOSED_BEFORE_ACQUIRED, rules.check_disposed_on, "2024-03-14", acquired,
                        TODAY).field == "disposed_on"
     raises_rule(rules.ERR_DISPOSED_FUTURE, rules.check_disposed_on, "2025-07-01", acquired, TODAY)
+    # a datetime from a form or a spreadsheet compares as its date
+    assert rules.check_disposed_on("2025-06-15", datetime(2024, 3, 15, 9, 30), datetime(2025, 6, 15, 8)) == TODAY
+    assert rules.check_acquired_on(datetime(2025, 6, 15, 23, 59), datetime(2025, 6, 15, 8)) == TODAY
 
 
 def test_a_new_desktop_below_the_six_years_of_its_class_is_refused_and_an_imported_one_is_kept_and_flagged():
