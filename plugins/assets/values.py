@@ -39,7 +39,8 @@ def parse_money(raw: Any, field: Optional[str] = None) -> Decimal:
     if isinstance(raw, float):
         raw = repr(raw)  # Excel's 83.32 arrives as the float 83.32, whose repr is what was typed
     try:
-        value = Decimal(squeeze(raw, extra=",¥￥元"))
+        # The month-end run hands in the stored Decimals: no text to clean.
+        value = Decimal(raw) if isinstance(raw, (Decimal, int)) else Decimal(squeeze(raw, extra=",¥￥元"))
     except InvalidOperation:
         raise RuleError(ERR_MONEY_FORMAT, field=field) from None
     if not value.is_finite():
