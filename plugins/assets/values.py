@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Optional
 
-from app.rules import N_, RuleError, squeeze
+from app.rules import (  # noqa: F401  (re-exported: the register's rules speak of them)
+    ERR_MONEY_FEN as ERR_MONEY_CENTS, ERR_MONEY_FORMAT, ERR_MONEY_TOO_LARGE, FEN as CENT, N_, RuleError, cents,
+    parse_money as core_parse_money, squeeze,
+)
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # Numeric(14, 2) on the card: a school's whole campus fits with room to spare.
 MAX_MONEY = Decimal("999999999999.99")
-
-ERR_MONEY_FORMAT = N_("Enter an amount in yuan, e.g. 5999.00")
-ERR_MONEY_CENTS = N_("An amount has at most two decimals (fen)")
-ERR_MONEY_TOO_LARGE = N_("The amount is too large")
 ERR_DATE_FORMAT = N_("Enter a date as YYYY-MM-DD, e.g. 2024-03-15")
 ERR_MONTH_FORMAT = N_("Enter a month as YYYY-MM, e.g. 2024-03")
 
@@ -26,30 +24,11 @@ _MONTH = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})月?")
 _WHOLE = re.compile(r"-?[0-9]+(\.0*)?")  # a spreadsheet's 40.0 is 40; 40.5 is not a count
 
 
-def cents(value: Decimal) -> Decimal:
-    """Rounded half-up to the fen, as finance rounds (not Python's banker's rounding)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def parse_money(raw: Any, field: Optional[str] = None) -> Decimal:
-    """A typed or spreadsheet amount ("¥5,999.00", "５９９９元", 5999.0) as Decimal to the fen;
-    more than two decimals is an error, not a silent rounding."""
-    if isinstance(raw, bool):
-        raise RuleError(ERR_MONEY_FORMAT, field=field)
-    if isinstance(raw, float):
-        raw = repr(raw)  # Excel's 83.32 arrives as the float 83.32, whose repr is what was typed
-    try:
-        # The month-end run hands in the stored Decimals: no text to clean.
-        value = Decimal(raw) if isinstance(raw, (Decimal, int)) else Decimal(squeeze(raw, extra=",¥￥元"))
-    except InvalidOperation:
-        raise RuleError(ERR_MONEY_FORMAT, field=field) from None
-    if not value.is_finite():
-        raise RuleError(ERR_MONEY_FORMAT, field=field)
-    if abs(value) > MAX_MONEY:
-        raise RuleError(ERR_MONEY_TOO_LARGE, field=field)
-    if value != cents(value):
-        raise RuleError(ERR_MONEY_CENTS, field=field)
-    return cents(value)
+    """A typed or spreadsheet amount ("¥5,999.00", "５９９９元", 5999.0) as Decimal to the fen
+    (app.rules.parse_money: more than two decimals is an error, not a silent rounding); the card's
+    own rules refuse zero and negative prices with their own words."""
+    return core_parse_money(raw, field, maximum=MAX_MONEY, negative=True)
 
 
 def parse_whole(raw: Any, field: Optional[str], message: str) -> int:

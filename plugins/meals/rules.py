@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field as dc_field
 from datetime import date
@@ -20,7 +19,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Hashable, Iterable, Optional
 
-from app.rules import N_, RuleError, folded
+from app.rules import (  # noqa: F401  (re-exported: the plugin's rules speak of them)
+    ERR_MONEY_FEN, ERR_MONEY_FORMAT, ERR_MONEY_NEGATIVE, ERR_MONEY_TOO_LARGE, FEN, N_, RuleError, folded,
+    parse_decimal, parse_money as core_parse_money,
+)
 
 
 class RuleErrors(RuleError):
@@ -42,51 +44,14 @@ ERR_CHOOSE = N_("Choose one of the offered values.")
 ERR_TEXT_LENGTH = N_("At most %(max)d characters")
 
 # --- Money and numbers ------------------------------------------------------------
+# One money parser for every plugin (app.rules): fen-exact, full-width digits, ¥/元, "1,234.50".
 
-FEN = Decimal("0.01")
 MONEY_MAX = Decimal("9999999999.99")  # the account columns are Numeric(12, 2)
-ERR_MONEY_FORMAT = N_("Enter an amount in yuan, e.g. 1234.50")
-ERR_MONEY_NEGATIVE = N_("An amount of money cannot be negative")
-ERR_MONEY_FEN = N_("An amount has at most two decimal places (fen)")
-ERR_MONEY_TOO_LARGE = N_("An amount cannot be more than %(max)s yuan")
-
-_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")  # "1,234.50"; "12,34" is a typo
-
-
-def parse_decimal(raw: Any, field: Optional[str], err: str) -> Optional[Decimal]:
-    """A typed number as Decimal, None when blank. Full-width digits, thousands separators,
-    ¥ and 元 are what spreadsheets and input methods give; a float is a programming error."""
-    if isinstance(raw, float):
-        raise TypeError("money and quantities are never floats: pass Decimal, int or str")
-    if isinstance(raw, bool) or not isinstance(raw, (type(None), int, Decimal, str)):
-        raise RuleError(err, field=field)
-    if raw is None or isinstance(raw, (int, Decimal)):
-        value = None if raw is None else Decimal(raw)
-    else:
-        text = folded(raw).strip().replace(" ", "").lstrip("¥￥").removesuffix("元")
-        if not text:
-            return None
-        if not (_PLAIN.fullmatch(text) or _GROUPED.fullmatch(text)):
-            raise RuleError(err, field=field)
-        value = Decimal(text.replace(",", ""))
-    if value is not None and not value.is_finite():
-        raise RuleError(err, field=field)
-    return value
 
 
 def parse_money(raw: Any, field: Optional[str] = None) -> Decimal:
-    """An amount in yuan, exact to the fen; a blank amount is 0.00."""
-    value = parse_decimal(raw, field, ERR_MONEY_FORMAT)
-    if value is None:
-        return Decimal("0.00")
-    if value < 0:
-        raise RuleError(ERR_MONEY_NEGATIVE, field=field)
-    if value > MONEY_MAX:
-        raise RuleError(ERR_MONEY_TOO_LARGE, field=field, max=f"{MONEY_MAX:,}")
-    if value != value.quantize(FEN):
-        raise RuleError(ERR_MONEY_FEN, field=field)
-    return value.quantize(FEN)
+    """An amount in yuan, exact to the fen; a blank amount is 0.00; never negative."""
+    return core_parse_money(raw, field, maximum=MONEY_MAX, blank=Decimal("0.00"))
 
 
 def _amount(value: Any, field: str) -> Decimal:

@@ -318,7 +318,7 @@ def test_money_is_read_as_typed_or_as_a_spreadsheet_gives_it(raw, expected):
 @pytest.mark.parametrize("raw, message", [
     ("12.345", values.ERR_MONEY_CENTS), (0.1 + 0.2, values.ERR_MONEY_CENTS), ("abc", values.ERR_MONEY_FORMAT),
     ("", values.ERR_MONEY_FORMAT), (None, values.ERR_MONEY_FORMAT), (True, values.ERR_MONEY_FORMAT),
-    ("NaN", values.ERR_MONEY_FORMAT), ("1e30", values.ERR_MONEY_TOO_LARGE),
+    ("NaN", values.ERR_MONEY_FORMAT), ("1e30", values.ERR_MONEY_FORMAT), ("1000000000000", values.ERR_MONEY_TOO_LARGE),
 ])
 def test_money_with_fractions_of_a_fen_or_no_number_is_refused(raw, message):
     assert raises_rule(message, values.parse_money, raw, "unit_price").field == "unit_price"
@@ -428,7 +428,7 @@ def test_every_message_reads_with_its_placeholders_filled():
             if name.startswith(("ERR_", "WARN_")):
                 text = getattr(module, name)
                 params = {key: "1" for key in ("years", "months", "month", "net", "most", "quantity", "price",
-                                               "threshold", "value", "expected")}
+                                               "threshold", "value", "expected", "max")}
                 assert "%(" not in (text % params), name
 
 
