@@ -8,16 +8,16 @@ template form, the Excel import and the JSON loader can each place them on their
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, Iterator, Mapping, Optional, Union
 
-from app.rules import N_, RuleError, folded
+from app.rules import N_, RuleError, folded, parse_yes_no
 
 from .rules import (
-    COMMENT_BELOW_PERCENT, ERR_COMMENT_DEDUCTION, UNIT_STEPS, ZERO, check_bands, check_comment, check_count,
-    check_quota_percent, check_score, check_score_comment, occurrence_score, round_half_up, to_points,
+    COMMENT_BELOW_PERCENT, ERR_COMMENT_DEDUCTION, ERR_EVIDENCE, ERR_REASON_FORFEIT, ERR_REASON_VETO, UNIT_STEPS, ZERO, check_bands, check_comment, check_count,
+    check_percent, check_score, check_score_comment, occurrence_score, round_half_up, to_points,
 )
 
 # Scoring kinds. Forfeiture (a finding that zeroes one item) is carried by any item's
@@ -62,6 +62,8 @@ ERR_QUOTA_BAND = N_("The quota can only limit the highest grade")
 ERR_QUOTA_NO_PERCENT = N_("Give the quota as a percentage, or no quota")
 ERR_NOT_AN_ITEM = N_("This template has no item %(item)s")
 ERR_UNKNOWN_OCCURRENCE = N_("%(item)s counts no occurrence %(kind)s")
+ERR_UNKNOWN_FORFEIT = N_("%(finding)s does not forfeit %(item)s")
+ERR_UNKNOWN_VETO = N_("This template has no veto %(finding)s")
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
@@ -160,6 +162,20 @@ class Item:
             text = check_comment(comment, message=ERR_COMMENT_DEDUCTION)
         return checked, text
 
+    def check_answer(self, yes: Any, evidence: Any = "") -> tuple[bool, str]:
+        """A yes/no answer; a yes names its evidence (the certificate, the record)."""
+        answer = parse_yes_no(yes)
+        text = folded(evidence).strip()
+        if answer and not text:
+            raise RuleError(ERR_EVIDENCE, field="evidence")
+        return answer, text
+
+    def check_forfeit(self, finding: str, reason: Any) -> str:
+        """A forfeiture of this item: one of its findings, with the reason written down."""
+        if finding not in {f.code for f in self.forfeits}:
+            raise RuleError(ERR_UNKNOWN_FORFEIT, field="finding", item=self.code, finding=finding)
+        return check_comment(reason, message=ERR_REASON_FORFEIT, field="reason")
+
     def deducting_counts(self, counts: Mapping[str, Decimal]) -> dict[str, Decimal]:
         """The counts with exempt units beyond their limit moved to the kind they count as."""
         moved = dict(counts)
@@ -205,7 +221,7 @@ class Rubric:
     period: str = "annual"
     source: Optional[Name] = None
     sample: bool = False   # 示例: adjust before use
-    notes: tuple[Name, ...] = field(default=())
+    notes: tuple[Name, ...] = ()
 
     def walk(self) -> Iterator[tuple[Optional[Group], Node]]:
         """(parent, node) for every node, depth first in the template's order."""
@@ -224,6 +240,12 @@ class Rubric:
     def band_pairs(self) -> list[tuple[str, Decimal]]:
         """The scale as `grade()` takes it: (code, minimum) from the highest down."""
         return [(b.code, b.minimum) for b in self.bands]
+
+    def check_veto(self, finding: str, reason: Any) -> str:
+        """A veto on a person: one of the template's veto findings, with the reason written down."""
+        if finding not in {v.code for v in self.vetoes}:
+            raise RuleError(ERR_UNKNOWN_VETO, field="finding", finding=finding)
+        return check_comment(reason, message=ERR_REASON_VETO, field="reason")
 
     def item(self, code: str) -> Item:
         try:
@@ -363,7 +385,7 @@ def check_rubric(rubric: Rubric) -> Rubric:
     if rubric.quota_band is not None:
         if rubric.quota_band != rubric.bands[0].code:
             raise RuleError(ERR_QUOTA_BAND, field="quota_band")
-        if check_quota_percent(rubric.quota_percent) is None:
+        if check_percent(rubric.quota_percent, field="quota_percent") is None:
             raise RuleError(ERR_QUOTA_NO_PERCENT, field="quota_percent")
     elif rubric.quota_percent is not None:
         raise RuleError(ERR_QUOTA_BAND, field="quota_band")

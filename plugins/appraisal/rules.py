@@ -163,20 +163,20 @@ def ranks(totals: Mapping[P, Any]) -> dict[P, int]:
     return {person: first[total] for person, total in totals.items()}
 
 
-ERR_QUOTA_RANGE = N_("The quota is a percentage above 0 and at most 100")
+ERR_PERCENT_RANGE = N_("Enter a percentage above 0 and at most 100")
 
 # Issue 17 point 5: with fewer than five staff graded, a percentage means little (20 % of 4 is
 # 0.8); the quota is then a setting, none by default.
 SMALL_ROUND = 5
 
 
-def check_quota_percent(raw: Any, *, field: str = "quota_percent") -> Optional[Decimal]:
-    """None (no quota) or a percentage in (0, 100] with at most two places."""
+def check_percent(raw: Any, *, field: str) -> Optional[Decimal]:
+    """None (left empty: none) or a percentage in (0, 100] with at most two places."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     value = to_points(raw, field=field)
     if not 0 < value <= HUNDRED:
-        raise RuleError(ERR_QUOTA_RANGE, field=field)
+        raise RuleError(ERR_PERCENT_RANGE, field=field)
     return value
 
 
@@ -193,7 +193,7 @@ def quota_limit(graded: int, percent: Optional[Decimal],
 
 # --- Group weights -----------------------------------------------------------------------------
 
-ERR_WEIGHT_POSITIVE = N_("Each group's weight must be above 0 % (leave the group out instead)")
+ERR_WEIGHT_POSITIVE = N_("Each group's weight must be more than zero (leave the group out instead)")
 ERR_WEIGHTS_TOTAL = N_("The group weights add up to %(total)s %%, not 100 %%")
 ERR_WEIGHT_UNKNOWN_GROUP = N_("There is no committee group %(group)s to weigh")
 ERR_WEIGHT_MISSING = N_("Group %(group)s has no weight: give every group one, totalling 100 %%")
@@ -309,7 +309,7 @@ def check_count(raw: Any, unit: str, *, field: str = "count") -> Decimal:
     step = UNIT_STEPS[unit]
     if count % step:
         raise RuleError(ERR_COUNT_HALF_DAYS if step < 1 else ERR_COUNT_WHOLE, field=field)
-    return count.normalize() if count else Decimal(0)
+    return count
 
 
 # --- Comments the committee must write ---------------------------------------------------------

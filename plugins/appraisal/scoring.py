@@ -24,12 +24,12 @@ from decimal import Decimal
 from math import lcm
 from typing import Any, Hashable, Iterable, Mapping, NamedTuple, Optional
 
-from app.rules import N_, RuleError, folded, parse_yes_no
+from app.rules import N_, RuleError, parse_yes_no
 
 from .rubric import BONUS, COMMITTEE, DEDUCTION, JUDGED, SECRETARY, YES_NO, Group, Item, Rubric
 from .rules import (
-    COMMENT_BELOW_PERCENT, ERR_REASON_FORFEIT, ERR_REASON_VETO, ERR_TOO_MANY_PLACES, TRIM_AT_LEAST, ZERO,
-    cents_to_decimal, check_quota_percent, check_weights, half_up_cents, to_decimal,
+    COMMENT_BELOW_PERCENT, ERR_TOO_MANY_PLACES, TRIM_AT_LEAST, ZERO,
+    cents_to_decimal, check_percent, check_weights, half_up_cents, to_decimal,
 )
 
 
@@ -83,21 +83,19 @@ class NotApplicable(NamedTuple):
     item: str
 
 
-ERR_TRIM_AT = N_("Trimming needs at least %(least)s scores in a group")
+ERR_TRIM_AT = N_("Trim from a whole number of scores, at least %(least)s")
 ERR_GROUP_MISSING = N_("The template needs the scorer group %(group)s in the committee")
-ERR_NOT_IN_ROUND = N_("This person is not among the staff of the round")
+ERR_NOT_IN_ROUND = N_("%(person)s is not among the staff of the round")
 ERR_WRONG_GROUP = N_("%(item)s is scored by the %(group)s group only")
 ERR_NOT_WEIGHED = N_("Group %(group)s has no weight in this round")
 ERR_NOT_JUDGED = N_("%(item)s is not scored by committee members")
 ERR_NOT_ENTERED_ONCE = N_("%(item)s is not entered once per person")
-ERR_ENTERED_TWICE = N_("%(item)s is entered twice for the same person")
+ERR_ENTERED_TWICE = N_("%(item)s is entered twice for %(person)s")
 ERR_ALWAYS_APPLIES = N_("%(item)s applies to everyone: it cannot be marked not applicable")
-ERR_UNKNOWN_FORFEIT = N_("%(finding)s does not forfeit %(item)s")
-ERR_FORFEIT_NOT_APPLICABLE = N_("%(item)s does not apply to this person, so it cannot be forfeited")
-ERR_UNKNOWN_VETO = N_("This template has no veto %(finding)s")
-ERR_UNSCORED = N_("Nobody has scored %(item)s for this person")
-ERR_NOT_AWARDED = N_("%(item)s has not been entered for this person")
-ERR_NOTHING_APPLIES = N_("No item of the template applies to this person")
+ERR_FORFEIT_NOT_APPLICABLE = N_("%(item)s does not apply to %(person)s, so it cannot be forfeited")
+ERR_UNSCORED = N_("Nobody has scored %(item)s for %(person)s")
+ERR_NOT_AWARDED = N_("%(item)s has not been entered for %(person)s")
+ERR_NOTHING_APPLIES = N_("No item of the template applies to %(person)s")
 
 
 @dataclass(frozen=True)
@@ -118,11 +116,11 @@ def check_settings(rubric: Rubric, settings: RoundSettings, groups: Iterable[str
     for needed in rubric.scorer_groups:
         if needed.code not in groups:
             raise RuleError(ERR_GROUP_MISSING, field="groups", group=needed.code)
-    if int(settings.trim_at) < TRIM_AT_LEAST:
+    trim_at = to_decimal(settings.trim_at, field="trim_at")
+    if trim_at != trim_at.to_integral_value() or trim_at < TRIM_AT_LEAST:
         raise RuleError(ERR_TRIM_AT, field="trim_at", least=TRIM_AT_LEAST)
-    return RoundSettings(weights, int(settings.trim_at), check_quota_percent(settings.small_round_quota,
-                                                                             field="small_round_quota"),
-                         settings.comment_below_percent)
+    return RoundSettings(weights, int(trim_at), check_percent(settings.small_round_quota, field="small_round_quota"),
+                         check_percent(settings.comment_below_percent, field="comment_below_percent"))
 
 
 def grid_people(staff: Iterable[Hashable], member: Hashable, member_group: str,
@@ -245,45 +243,37 @@ class Tally:
             item = self._once_item(person, code, (DEDUCTION, BONUS))
             entered = self._once.setdefault((person, code), {})
             if kind in entered:
-                raise RuleError(ERR_ENTERED_TWICE, field=kind, item=code)
+                raise RuleError(ERR_ENTERED_TWICE, field=kind, item=code, person=person)
             entered[kind] = item.check_count(kind, count)
 
     def add_answers(self, answers: Iterable[tuple]) -> None:
         for person, code, yes in answers:
             self._once_item(person, code, (YES_NO,))
             if (person, code) in self._once:
-                raise RuleError(ERR_ENTERED_TWICE, field=code, item=code)
+                raise RuleError(ERR_ENTERED_TWICE, field=code, item=code, person=person)
             self._once[(person, code)] = parse_yes_no(yes)
 
     def add_awards(self, awards: Iterable[tuple]) -> None:
         for person, code, value in awards:
             item = self._once_item(person, code, (JUDGED,))
             if (person, code) in self._once:
-                raise RuleError(ERR_ENTERED_TWICE, field=code, item=code)
+                raise RuleError(ERR_ENTERED_TWICE, field=code, item=code, person=person)
             self._once[(person, code)] = item.check_score(value, field=code)
 
     def add_forfeits(self, forfeits: Iterable[tuple]) -> None:
         for entry in forfeits:
             entry = Forfeit(*entry)
             self._person(entry.person)
-            item = self.rubric.item(entry.item)
-            if entry.finding not in {f.code for f in item.forfeits}:
-                raise RuleError(ERR_UNKNOWN_FORFEIT, field="finding", item=entry.item, finding=entry.finding)
-            if not folded(entry.reason).strip():
-                raise RuleError(ERR_REASON_FORFEIT, field="reason")
+            entry = entry._replace(reason=self.rubric.item(entry.item).check_forfeit(entry.finding, entry.reason))
             if (entry.person, entry.item) in self._forfeits:
-                raise RuleError(ERR_ENTERED_TWICE, field="finding", item=entry.item)
+                raise RuleError(ERR_ENTERED_TWICE, field="finding", item=entry.item, person=entry.person)
             self._forfeits[(entry.person, entry.item)] = entry
 
     def add_vetoes(self, vetoes: Iterable[tuple]) -> None:
-        known = {v.code for v in self.rubric.vetoes}
         for entry in vetoes:
             entry = Veto(*entry)
             self._person(entry.person)
-            if entry.finding not in known:
-                raise RuleError(ERR_UNKNOWN_VETO, field="finding", finding=entry.finding)
-            if not folded(entry.reason).strip():
-                raise RuleError(ERR_REASON_VETO, field="reason")
+            entry = entry._replace(reason=self.rubric.check_veto(entry.finding, entry.reason))
             self._vetoes.setdefault(entry.person, []).append(entry)
 
     def add_not_applicable(self, marks: Iterable[tuple]) -> None:
@@ -356,7 +346,7 @@ class Tally:
             if isinstance(node, Item):
                 if node.code in excluded:
                     if (person, node.code) in self._forfeits:
-                        raise RuleError(ERR_FORFEIT_NOT_APPLICABLE, field=node.code, item=node.code)
+                        raise RuleError(ERR_FORFEIT_NOT_APPLICABLE, field=node.code, item=node.code, person=person)
                     items[node.code] = ItemResult(None)
                     return 0
                 forfeit = self._forfeits.get((person, node.code))

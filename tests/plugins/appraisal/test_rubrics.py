@@ -16,7 +16,7 @@ from plugins.appraisal import rubric_data
 from plugins.appraisal.finalising import finalise
 from plugins.appraisal.rubric_data import SHIPPED, dumps_rubric, loads_rubric, rubric_from_dict, rubric_to_dict
 from plugins.appraisal.scoring import (
-    ERR_ALWAYS_APPLIES, ERR_ENTERED_TWICE, ERR_GROUP_MISSING, ERR_NOT_IN_ROUND, ERR_NOT_JUDGED, ERR_UNKNOWN_FORFEIT,
+    ERR_ALWAYS_APPLIES, ERR_ENTERED_TWICE, ERR_GROUP_MISSING, ERR_NOT_IN_ROUND, ERR_NOT_JUDGED,
     ERR_UNSCORED, ERR_WRONG_GROUP, Answer, Award, Count, Forfeit, NotApplicable, RoundSettings, Score, Veto,
     check_settings, grid_people, tally,
 )
@@ -224,9 +224,12 @@ def test_a_person_on_each_monthly_check(code, counts, forfeits, vetoed, total, g
     (dict(counts=[Count("zhang", "attendance", "holiday", D(1))]), r.ERR_UNKNOWN_OCCURRENCE),
     (dict(answers=[Answer("zhang", "open_class", True)] * 2), ERR_ENTERED_TWICE),
     (dict(awards=[Award("zhang", "outstanding_contribution", D(4))]), rules.ERR_SCORE_RANGE),
-    (dict(forfeits=[Forfeit("zhang", "conduct", "gambling", "查实")]), ERR_UNKNOWN_FORFEIT),
+    (dict(forfeits=[Forfeit("zhang", "conduct", "gambling", "查实")]), r.ERR_UNKNOWN_FORFEIT),
     (dict(forfeits=[Forfeit("zhang", "conduct", "paid_tutoring", " ")]), rules.ERR_REASON_FORFEIT),
     (dict(vetoes=[Veto("zhang", "gambling", "")]), rules.ERR_REASON_VETO),
+    (dict(vetoes=[Veto("zhang", "food_safety_accident", "查实")]), r.ERR_UNKNOWN_VETO),
+    (dict(not_applicable=[NotApplicable("zhang", "head_teacher")],
+          forfeits=[Forfeit("zhang", "head_teacher", "x", "y")]), r.ERR_UNKNOWN_FORFEIT),
     (dict(not_applicable=[NotApplicable("zhang", "conduct")]), ERR_ALWAYS_APPLIES),
 ])
 def test_entries_that_break_the_template_are_refused(entries, message):
@@ -316,7 +319,7 @@ ITEMS = ["sections", 0, "children"]
     (["grades", 0, "minimum"], 0, rules.ERR_BANDS_OVERLAP, "bands"),
     (["grades", 1, "minimum"], 5, rules.ERR_BANDS_GAP_BOTTOM, "bands"),
     (["quota"], {"grade": "poor", "percent": 20}, r.ERR_QUOTA_BAND, "quota_band"),
-    (["quota"], {"grade": "good", "percent": 120}, rules.ERR_QUOTA_RANGE, "quota_percent"),
+    (["quota"], {"grade": "good", "percent": 120}, rules.ERR_PERCENT_RANGE, "quota_percent"),
     (["quota"], {"grade": "good"}, r.ERR_QUOTA_NO_PERCENT, "quota_percent"),
 ])
 def test_a_template_that_cannot_be_scored_as_written_is_refused(path, value, message, field):
@@ -331,3 +334,46 @@ def test_the_small_template_itself_is_fine():
 
 def test_a_file_that_is_not_json_is_refused():
     raises(rubric_data.ERR_NOT_JSON, loads_rubric, "{sections: [")
+
+
+# --- One cell, answer, forfeiture or veto as a form enters it ------------------------------------
+
+def test_a_grid_cell_is_range_checked_and_a_low_score_needs_a_comment():
+    process = TEACHERS.items["teaching_process"]   # 10–26: 60 % is 15.60
+    assert process.check_judged_cell("２２.５") == (D("22.50"), "")
+    assert raises(rules.ERR_SCORE_RANGE, process.check_judged_cell, "27").params == {"minimum": 10, "maximum": 26}
+    raises(rules.ERR_COMMENT_LOW_SCORE, process.check_judged_cell, "12", "")
+    assert process.check_judged_cell("12", "教案缺三周") == (D(12), "教案缺三周")
+    assert process.check_judged_cell("12", "", below_percent=None) == (D(12), "")
+
+
+def test_a_yes_names_its_evidence():
+    item = TEACHERS.items["qualified_education"]
+    assert raises(rules.ERR_EVIDENCE, item.check_answer, "是", " ").field == "evidence"
+    assert item.check_answer("是", "本科毕业证 2012") == (True, "本科毕业证 2012")
+    assert item.check_answer(False) == (False, "")
+
+
+def test_a_forfeiture_and_a_veto_need_their_finding_and_reason():
+    conduct = TEACHERS.items["conduct"]
+    assert conduct.check_forfeit("paid_tutoring", " 周末有偿家教,经查实 ") == "周末有偿家教,经查实"
+    assert raises(rules.ERR_REASON_FORFEIT, conduct.check_forfeit, "paid_tutoring", "").field == "reason"
+    assert raises(r.ERR_UNKNOWN_FORFEIT, conduct.check_forfeit, "gambling", "x").field == "finding"
+    assert TEACHERS.check_veto("gambling", "派出所通报") == "派出所通报"
+    raises(rules.ERR_REASON_VETO, TEACHERS.check_veto, "gambling", "")
+    raises(r.ERR_UNKNOWN_VETO, LOGISTICS.check_veto, "missed_lesson", "x")
+
+
+@pytest.mark.parametrize("trim_at", [2, "2.5", "five"])
+def test_a_trimming_threshold_that_cannot_work_is_refused(trim_at):
+    with pytest.raises(RuleError) as info:
+        check_settings(TEACHERS, RoundSettings(trim_at=trim_at), ["academic_affairs", "moral_education"])
+    assert info.value.field == "trim_at"
+
+
+def test_the_settings_come_back_checked():
+    checked = check_settings(TEACHERS, RoundSettings(trim_at="7", small_round_quota="50", comment_below_percent=""),
+                             ["committee", "academic_affairs", "moral_education"])
+    assert checked == RoundSettings(None, 7, D(50), None)
+    raises(rules.ERR_PERCENT_RANGE, check_settings, TEACHERS, RoundSettings(comment_below_percent=0),
+           ["academic_affairs", "moral_education"])

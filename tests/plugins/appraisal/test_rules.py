@@ -19,7 +19,9 @@ from plugins.appraisal.finalising import (
 from plugins.appraisal.rubric import (
     DEDUCTION, JUDGED, Band, Finding, Group, Item, Name, Occurrence, Rubric, check_rubric,
 )
-from plugins.appraisal.scoring import RoundSettings, Score, Veto, tally
+from plugins.appraisal.scoring import (
+    ERR_FORFEIT_NOT_APPLICABLE, ERR_NOT_AWARDED, ERR_NOTHING_APPLIES, RoundSettings, Score, Veto, tally,
+)
 from plugins.appraisal.rules import grade, occurrence_score, quota_limit, ranks, trimmed_mean
 
 from .strategies import rounds, rubrics
@@ -355,6 +357,11 @@ RANDOM = settings(max_examples=60, deadline=None, suppress_health_check=[HealthC
                                                                          HealthCheck.data_too_large])
 
 
+def random_round(data):
+    rubric = data.draw(rubrics())
+    return (rubric, *data.draw(rounds(rubric)), random.Random(data.draw(st.integers(0, 10**6))))
+
+
 def _decided(result, rng):
     if result.waiting:
         result = decide_tie(result, rng.sample(result.tie.candidates, rng.randint(0, result.tie.places)))
@@ -364,8 +371,7 @@ def _decided(result, rng):
 @RANDOM
 @given(st.data())
 def test_totals_stay_within_each_items_and_sections_bounds(data):
-    rubric = data.draw(rubrics())
-    round_settings, staff, not_graded, entries = data.draw(rounds(rubric))
+    rubric, round_settings, staff, not_graded, entries, _ = random_round(data)
     result = finalise(rubric, round_settings, staff, not_graded=not_graded, **entries)
     for standing in result.standings.values():
         if not standing.graded:
@@ -396,9 +402,7 @@ def test_totals_stay_within_each_items_and_sections_bounds(data):
 @RANDOM
 @given(st.data())
 def test_the_quota_is_never_exceeded_and_a_veto_always_wins(data):
-    rubric = data.draw(rubrics())
-    round_settings, staff, not_graded, entries = data.draw(rounds(rubric))
-    rng = random.Random(data.draw(st.integers(0, 10**6)))
+    rubric, round_settings, staff, not_graded, entries, rng = random_round(data)
     result = finalise(rubric, round_settings, staff, not_graded=not_graded, **entries)
     lowest = rubric.bands[-1].code
 
@@ -427,9 +431,7 @@ def test_the_quota_is_never_exceeded_and_a_veto_always_wins(data):
 @RANDOM
 @given(st.data())
 def test_recomputing_in_any_input_order_gives_the_same_result(data):
-    rubric = data.draw(rubrics())
-    round_settings, staff, not_graded, entries = data.draw(rounds(rubric))
-    rng = random.Random(data.draw(st.integers(0, 10**6)))
+    rubric, round_settings, staff, not_graded, entries, rng = random_round(data)
     first = finalise(rubric, round_settings, staff, not_graded=not_graded, **entries)
     shuffled = {kind: rng.sample(list(rows), len(rows)) for kind, rows in entries.items()}
     again = finalise(rubric, round_settings, rng.sample(staff, len(staff)), not_graded=not_graded, **shuffled)
@@ -447,3 +449,26 @@ def test_a_deduction_never_goes_below_the_floor(counts, floor):
     assert floor <= score <= 10
     lost = sum(c * ATTENDANCE[k] for k, c in counts.items() if k in ATTENDANCE)
     assert score == max(floor, 10 - lost)
+
+
+def test_an_item_that_does_not_apply_cannot_be_forfeited():
+    item = Item("x", Name("项", "Item"), JUDGED, D(10), may_not_apply=True,
+                forfeits=(Finding("found", Name("查实", "Found")),))
+    other = Item("y", Name("另", "Other"), JUDGED, D(10), D(4), "secretary")
+    rubric = check_rubric(Rubric("t", Name("测", "Test"), D(20), (Group("s", Name("部分", "Section"), D(20),
+                                                                            (item, other)),),
+                                 (Band("ok", Name("好", "Good"), D(10)), Band("no", Name("差", "Poor"), D(0)))))
+    marks = tally(rubric, RoundSettings(), ["wang", "li"], not_applicable=[("wang", "x"), ("li", "x")],
+                  forfeits=[("wang", "x", "found", "查实")], awards=[("wang", "y", D(5))])
+    raises(ERR_FORFEIT_NOT_APPLICABLE, marks.result, "wang")
+    # y is judged 4–10 by the secretary: with nothing entered there is no score to assume
+    assert raises(ERR_NOT_AWARDED, marks.result, "li").params == {"item": "y", "person": "li"}
+
+
+def test_a_person_to_whom_nothing_applies_has_no_total():
+    rubric = one_item_rubric()
+    rubric = check_rubric(Rubric(rubric.code, rubric.name, rubric.full_points, (Group(
+        "s", Name("部分", "Section"), D(10), (Item("x", Name("项", "Item"), JUDGED, D(10), may_not_apply=True),)),),
+        rubric.bands))
+    raises(ERR_NOTHING_APPLIES, tally(rubric, RoundSettings(), ["wang"], not_applicable=[("wang", "x")]).result,
+           "wang")

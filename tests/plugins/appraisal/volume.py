@@ -64,7 +64,7 @@ def volume_round(seed: int = 17):
             for group, members in GROUPS.items():
                 for _ in range(members):
                     scores.append(Score(person, code, group,
-                                        cents[min(150, max(0, int(rng.gauss(60 + skill * 90, 20))))]))
+                                        cents[min(150, max(0, int(rng.gauss(75 + skill * 80, 20))))]))
     rng.shuffle(scores)  # a database hands them over in no particular order
     counts = [Count(p, "attendance", "personal_leave", Decimal(rng.choice([0, 0, 0, 1, 2]))) for p in staff] + \
              [Count(p, "attendance", "late_or_early", Decimal(rng.choice([0, 0, 1, 3]))) for p in staff]
