@@ -50,7 +50,8 @@ ERR_OCCURRENCES_NOT_COUNTED = N_("Only deduction and bonus items count occurrenc
 ERR_EXEMPTIONS_DEDUCTION = N_("Only deduction items have exempt kinds")
 ERR_AMOUNT_POSITIVE = N_("The amount per unit must be above 0")
 ERR_UNIT = N_("Unknown unit %(unit)s")
-ERR_BEYOND = N_("Days beyond the exempt limit must count as one of the item's deducting kinds")
+ERR_BEYOND = N_("Units beyond the exempt limit must count as one of the item's deducting kinds, in the same unit")
+ERR_LIMIT_AND_BEYOND = N_("Give both the exempt limit and the kind the units beyond it count as, or neither")
 ERR_SCORER = N_("Unknown scorer %(scorer)s: the committee, the secretary or one of the template's scorer groups")
 ERR_ENTERED_ONCE = N_("Counts and yes/no answers are entered once per person: let the secretary or one "
                       "named group enter them, not every committee member")
@@ -181,7 +182,7 @@ class Item:
         moved = dict(counts)
         for exemption in self.exemptions:
             used = moved.get(exemption.code, ZERO)
-            if exemption.limit is not None and exemption.beyond and used > exemption.limit:
+            if exemption.limit is not None and used > exemption.limit:
                 moved[exemption.code] = exemption.limit
                 moved[exemption.beyond] = moved.get(exemption.beyond, ZERO) + used - exemption.limit
         return moved
@@ -326,7 +327,10 @@ def _check_item(item: Item, scorer_groups: set[str]) -> None:
         if isinstance(entry, Exemption) and entry.limit is not None:
             check_count(entry.limit, entry.unit, field=f"{where}.limit")
     for exemption in item.exemptions:
-        if exemption.beyond is not None and exemption.beyond not in item.per_unit:
+        if (exemption.limit is None) != (exemption.beyond is None):
+            raise RuleError(ERR_LIMIT_AND_BEYOND, field=f"{at}.{exemption.code}.limit")
+        if exemption.beyond is not None and (exemption.beyond not in item.per_unit
+                                             or item.units[exemption.beyond] != exemption.unit):
             raise RuleError(ERR_BEYOND, field=f"{at}.{exemption.code}.beyond")
     if item.scorer not in (COMMITTEE, SECRETARY) and item.scorer not in scorer_groups:
         raise RuleError(ERR_SCORER, field=f"{at}.scorer", scorer=item.scorer)

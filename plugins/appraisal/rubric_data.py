@@ -32,6 +32,29 @@ ERR_KEY_MISSING = N_("The template lacks %(key)s")
 ERR_FORMAT = N_("This is not an appraisal template this version can read")
 ERR_NOT_JSON = N_("The template file is not valid JSON")
 ERR_SHAPE = N_("%(key)s has the wrong shape")
+ERR_UNKNOWN_KEY = N_("%(key)s is not something a template has (a misspelt name?)")
+
+# The keys each object may have: a misspelt "minumum" must not silently become a minimum of 0.
+TEMPLATE_KEYS = {"format", "code", "name", "source", "sample", "period", "full_points", "notes", "scorer_groups",
+                 "grades", "quota", "vetoes", "sections"}
+GROUP_KEYS = {"code", "name", "points", "children"}
+ITEM_KEYS = {"code", "name", "kind", "points", "minimum", "scorer", "may_not_apply", "guidance", "occurrences",
+             "exemptions", "forfeits"}
+OCCURRENCE_KEYS = {"code", "name", "unit", "amount"}
+EXEMPTION_KEYS = {"code", "name", "unit", "limit", "beyond"}
+FINDING_KEYS = {"code", "name"}
+GRADE_KEYS = {"code", "name", "minimum"}
+QUOTA_KEYS = {"grade", "percent"}
+NAME_KEYS = {"zh", "en"}
+
+
+def _only(data: Any, allowed: set[str], at: str) -> None:
+    if not isinstance(data, Mapping):
+        raise RuleError(ERR_SHAPE, field=at, key=at)
+    for key in data:
+        if key not in allowed:
+            where = f"{at}.{key}" if at else str(key)
+            raise RuleError(ERR_UNKNOWN_KEY, field=where, key=where)
 
 
 def _get(data: Mapping[str, Any], key: str, at: str = "") -> Any:
@@ -44,8 +67,7 @@ def _get(data: Mapping[str, Any], key: str, at: str = "") -> Any:
 
 
 def _name(data: Any, at: str) -> Name:
-    if not isinstance(data, Mapping):
-        raise RuleError(ERR_SHAPE, field=at, key=at)
+    _only(data, NAME_KEYS, at)
     return Name(str(data.get("zh") or "").strip(), str(data.get("en") or "").strip())
 
 
@@ -53,16 +75,21 @@ def _optional_name(data: Any, at: str) -> Optional[Name]:
     return None if data is None else _name(data, at)
 
 
-def _list(data: Mapping[str, Any], key: str, at: str) -> list:
+def _list(data: Mapping[str, Any], key: str, at: str = "") -> list:
     value = data.get(key) or []
     if not isinstance(value, list):
-        raise RuleError(ERR_SHAPE, field=f"{at}.{key}", key=f"{at}.{key}")
+        where = f"{at}.{key}" if at else key
+        raise RuleError(ERR_SHAPE, field=where, key=where)
     return value
 
 
-def _findings(data: Mapping[str, Any], key: str, at: str) -> tuple[Finding, ...]:
-    return tuple(Finding(str(_get(f, "code", at)), _name(f.get("name"), f"{at}.name"))
-                 for f in _list(data, key, at))
+def _finding(data: Any, at: str) -> Finding:
+    _only(data, FINDING_KEYS, at)
+    return Finding(str(_get(data, "code", at)), _name(data.get("name"), f"{at}.name"))
+
+
+def _findings(data: Mapping[str, Any], key: str, at: str = "") -> tuple[Finding, ...]:
+    return tuple(_finding(f, f"{at}.{key}" if at else key) for f in _list(data, key, at))
 
 
 def _number(raw: Any, at: str, default: Optional[Decimal] = None) -> Optional[Decimal]:
@@ -72,6 +99,11 @@ def _number(raw: Any, at: str, default: Optional[Decimal] = None) -> Optional[De
 def _node(data: Mapping[str, Any]) -> Node:
     code = str(_get(data, "code"))
     name = _name(data.get("name"), f"{code}.name")
+    _only(data, GROUP_KEYS if "children" in data else ITEM_KEYS, code)
+    for entry in _list(data, "occurrences", code):
+        _only(entry, OCCURRENCE_KEYS, f"{code}.occurrences")
+    for entry in _list(data, "exemptions", code):
+        _only(entry, EXEMPTION_KEYS, f"{code}.exemptions")
     if "children" in data:
         return Group(code, name, _number(_get(data, "points", code), f"{code}.points"),
                      tuple(_node(c) for c in _list(data, "children", code)))
@@ -92,23 +124,27 @@ def rubric_from_dict(data: Mapping[str, Any]) -> Rubric:
     """A checked Rubric from its plain-data form; RuleError on the first thing wrong."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise RuleError(ERR_FORMAT, field="format")
+    _only(data, TEMPLATE_KEYS, "")
     quota = data.get("quota") or {}
+    _only(quota, QUOTA_KEYS, "quota")
+    for grade in _list(data, "grades"):
+        _only(grade, GRADE_KEYS, "grades")
     rubric = Rubric(
         code=str(_get(data, "code")),
         name=_name(_get(data, "name"), "name"),
         full_points=_number(_get(data, "full_points"), "full_points"),
-        sections=tuple(_node(s) for s in _list(data, "sections", "sections")),
+        sections=tuple(_node(s) for s in _list(data, "sections")),
         bands=tuple(Band(str(_get(b, "code", "grades")), _name(b.get("name"), "grades"),
                          _number(_get(b, "minimum", "grades"), "grades"))
-                    for b in _list(data, "grades", "grades")),
+                    for b in _list(data, "grades")),
         quota_band=quota.get("grade"),
         quota_percent=_number(quota.get("percent"), "quota_percent"),
-        vetoes=_findings(data, "vetoes", "vetoes"),
-        scorer_groups=_findings(data, "scorer_groups", "scorer_groups"),
+        vetoes=_findings(data, "vetoes"),
+        scorer_groups=_findings(data, "scorer_groups"),
         period=str(data.get("period") or "annual"),
         source=_optional_name(data.get("source"), "source"),
         sample=bool(data.get("sample")),
-        notes=tuple(_name(n, "notes") for n in _list(data, "notes", "notes")),
+        notes=tuple(_name(n, "notes") for n in _list(data, "notes")),
     )
     return check_rubric(rubric)
 

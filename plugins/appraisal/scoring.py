@@ -166,9 +166,11 @@ class Tally:
     def __init__(self, rubric: Rubric, settings: RoundSettings, staff: Iterable[Hashable]) -> None:
         self.rubric = rubric
         self.staff = set(staff)
+        if settings.trim_at < TRIM_AT_LEAST:
+            raise RuleError(ERR_TRIM_AT, field="trim_at", least=TRIM_AT_LEAST)
         self.trim_at = settings.trim_at
-        self.weights = None if not settings.weights else {
-            g: int(to_decimal(w) * 100) for g, w in settings.weights.items()}
+        weights = check_weights(settings.weights)  # whole hundredths of a percent, totalling 100
+        self.weights = None if weights is None else {g: int(w * 100) for g, w in weights.items()}
         # item code -> (lowest, highest in cents, the one group allowed or None)
         self._judged = {i.code: (int(i.minimum * 100), int(i.points * 100),
                                  None if i.scorer == COMMITTEE else i.scorer)

@@ -44,8 +44,9 @@ def items(draw, code: str) -> Item:
         floor = draw(cents(0, int(points * 100) - 1))
         exemptions = ()
         if draw(st.booleans()):
-            exemptions = (Exemption("free", Name("免扣", "Exempt"), "day", draw(st.sampled_from([None, Decimal(3)])),
-                                    "k0"),)
+            limit = draw(st.sampled_from([None, Decimal(3)]))
+            beyond = "k0" if limit is not None and occurrences[0].unit == "day" else None
+            exemptions = (Exemption("free", Name("免扣", "Exempt"), "day", limit if beyond else None, beyond),)
         return Item(code, _name(code), kind, points, floor, draw(st.sampled_from((SECRETARY, NAMED))),
                     occurrences, exemptions, forfeits, may_not_apply)
     cap = draw(st.one_of(st.none(), cents(50, 1000)))

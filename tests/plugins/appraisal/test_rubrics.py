@@ -113,6 +113,22 @@ def test_the_logistics_template_adds_food_safety_and_has_no_missed_lessons():
                                                                         "unauthorised_substitute"}
 
 
+@pytest.mark.parametrize("counts, points", [
+    ({"marriage_leave": 7}, "10.00"),                       # 婚假 within a week: free
+    ({"marriage_leave": 9}, "6.00"),                        # two days beyond count as 事假
+    ({"funeral_leave": 3, "paternity_leave": 3}, "10.00"),
+    ({"force_majeure_leave": 4, "personal_leave": 1}, "6.00"),
+    ({"serious_illness_leave": 30}, "10.00"),               # by committee decision: no limit
+    ({"away_on_duty": 4, "missed_meeting": 1}, "9.50"),
+    ({"absence_without_leave": 2, "missed_lesson": 2}, "0.00"),  # 6 + 4 = 10
+    ({"sick_leave": "1.5"}, "9.25"),
+])
+def test_attendance_on_the_003_template(counts, points):
+    attendance = TEACHERS.items["attendance"]
+    checked, _ = attendance.check_counts(counts, "点名册")
+    assert attendance.score_counts(checked) == D(points)
+
+
 # --- A person worked out by hand on each template ------------------------------------------------
 
 def teachers_round(head_teacher=True):
@@ -295,6 +311,12 @@ ITEMS = ["sections", 0, "children"]
     (["period"], "weekly", r.ERR_PERIOD, "period"),
     (["format"], 2, rubric_data.ERR_FORMAT, "format"),
     (["full_points"], KeyError, rubric_data.ERR_KEY_MISSING, "full_points"),
+    (["fullpoints"], 20, rubric_data.ERR_UNKNOWN_KEY, "fullpoints"),
+    (ITEMS + [0, "minumum"], 2, rubric_data.ERR_UNKNOWN_KEY, "judged.minumum"),
+    (ITEMS + [1, "occurrences", 0, "per"], "day", rubric_data.ERR_UNKNOWN_KEY, "leave.occurrences.per"),
+    (["grades", 0, "min"], 90, rubric_data.ERR_UNKNOWN_KEY, "grades.min"),
+    (["name"], "小", rubric_data.ERR_SHAPE, "name"),
+    (["sections"], {"code": "s"}, rubric_data.ERR_SHAPE, "sections"),
     (["full_points"], 25, r.ERR_SECTIONS_TOTAL, "full_points"),
     (ITEMS + [1, "code"], "judged", r.ERR_CODE_TWICE, "judged.code"),
     (ITEMS + [0, "kind"], "guess", r.ERR_KIND, "judged.kind"),
@@ -310,7 +332,11 @@ ITEMS = ["sections", 0, "children"]
     (ITEMS + [1, "exemptions"], [{"code": "wedding", "name": {"zh": "婚假", "en": "Wedding"}, "unit": "day",
                                   "limit": 3, "beyond": "holiday"}], r.ERR_BEYOND, "leave.wedding.beyond"),
     (ITEMS + [1, "exemptions"], [{"code": "wedding", "name": {"zh": "婚假", "en": "Wedding"}, "unit": "day",
-                                  "limit": "2.25"}], rules.ERR_COUNT_HALF_DAYS, "leave.wedding.limit"),
+                                  "limit": "2.25", "beyond": "day_off"}], rules.ERR_COUNT_HALF_DAYS, "leave.wedding.limit"),
+    (ITEMS + [1, "exemptions"], [{"code": "wedding", "name": {"zh": "婚假", "en": "Wedding"}, "unit": "day",
+                                  "limit": 3}], r.ERR_LIMIT_AND_BEYOND, "leave.wedding.limit"),
+    (ITEMS + [1, "exemptions"], [{"code": "duty", "name": {"zh": "因公", "en": "On duty"}, "unit": "time",
+                                  "limit": 3, "beyond": "day_off"}], r.ERR_BEYOND, "leave.duty.beyond"),
     (ITEMS + [0, "occurrences"], [{"code": "x", "name": {"zh": "x", "en": "x"}, "unit": "time", "amount": 1}],
      r.ERR_OCCURRENCES_NOT_COUNTED, "judged.occurrences"),
     (ITEMS + [2, "children", 0, "minimum"], 1, r.ERR_MINIMUM_ZERO, "bonus.minimum"),
