@@ -10,8 +10,7 @@ The order of the decisions:
 4. the quota: at most floor(N x quota %) keep the quota grade (the highest), highest totals
    first; the others fall to the next grade down ("moved down"). When the last place is
    shared by a tie, those tied wait for the Director's decision (`decide_tie`), and the round
-   cannot be finalised until then (`RoundResult.waiting`);
-   what comes out is the proposed grade;
+   cannot be finalised until then (`RoundResult.waiting`). What comes out is the proposed grade;
 5. the committee may set another grade than the proposed one with a reason (`change_grade`),
    never above the lowest for a vetoed person and never past the quota."""
 from __future__ import annotations
@@ -96,11 +95,7 @@ class RoundResult:
                       key=lambda s: (s.rank is None, s.rank or 0, order[s.person]))
 
 
-def _band_order(rubric: Rubric) -> dict[str, int]:
-    return {code: i for i, (code, _) in enumerate(rubric.band_pairs)}
-
-
-def standings(rubric: Rubric, settings: RoundSettings, marks: Tally,
+def grade_round(rubric: Rubric, settings: RoundSettings, marks: Tally,
               staff: Iterable[Hashable], not_graded: Iterable[Hashable] = ()) -> RoundResult:
     """Steps 1–4 of the module's order on a filled Tally."""
     staff = list(dict.fromkeys(staff))
@@ -110,10 +105,11 @@ def standings(rubric: Rubric, settings: RoundSettings, marks: Tally,
     bands = rubric.band_pairs
     banded = {p: grade(r.total, bands, veto=bool(r.vetoes)) for p, r in results.items()}
 
-    top = rubric.quota_band
-    n = len(results)
-    percent = None if not top else settings.small_round_quota if n < SMALL_ROUND else rubric.quota_percent
-    limit = quota_limit(n, rubric.quota_percent, settings.small_round_quota) if top else None
+    top, n = rubric.quota_band, len(results)
+    percent = limit = None
+    if top is not None:
+        percent = settings.small_round_quota if n < SMALL_ROUND else rubric.quota_percent
+        limit = quota_limit(n, rubric.quota_percent, settings.small_round_quota)
     final: dict[Hashable, Optional[str]] = dict(banded)
     moved: list[Hashable] = []
     tie = None
@@ -133,12 +129,13 @@ def standings(rubric: Rubric, settings: RoundSettings, marks: Tally,
             for p in at:
                 final[p] = None
     tied = set(tie.candidates) if tie else set()
+    moved_set = set(moved)
     out = {}
     for p in staff:
         if p in skipped:
             out[p] = Standing(p, graded=False)
         else:
-            out[p] = Standing(p, True, results[p], places[p], banded[p], final[p], final[p], p in moved, p in tied)
+            out[p] = Standing(p, True, results[p], places[p], banded[p], final[p], final[p], p in moved_set, p in tied)
     return RoundResult(out, n, top, percent, limit, tuple(moved), tie, bands[-1][0], next_down)
 
 
@@ -147,7 +144,7 @@ def finalise(rubric: Rubric, settings: RoundSettings, staff: Iterable[Hashable],
     """Every total, rank and grade of a round from what was entered (see `scoring.tally` for the
     kinds of `entries`). Check `waiting` before storing: a tie needs `decide_tie` first."""
     staff = list(staff)
-    return standings(rubric, settings, tally(rubric, settings, staff, **entries), staff, not_graded)
+    return grade_round(rubric, settings, tally(rubric, settings, staff, **entries), staff, not_graded)
 
 
 def decide_tie(result: RoundResult, chosen: Iterable[Hashable]) -> RoundResult:
@@ -181,7 +178,7 @@ def change_grade(result: RoundResult, rubric: Rubric, person: Hashable, new_grad
         raise RuleError(ERR_NOT_GRADED, field="person")
     if result.waiting and standing.tied:
         raise RuleError(ERR_TIE_WAITING, field="grade")
-    if new_grade not in _band_order(rubric):
+    if new_grade not in {b.code for b in rubric.bands}:
         raise RuleError(ERR_UNKNOWN_GRADE, field="grade", grade=new_grade)
     text = folded(reason).strip()
     if new_grade != standing.proposed and not text:
