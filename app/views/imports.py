@@ -15,6 +15,7 @@ from flask import (Response, abort, current_app, flash, g, redirect, render_temp
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..export.xlsx import Column
@@ -131,7 +132,9 @@ class ImportMixin:
             flash(message, "danger")
             return self.render_template(self.import_template, **self._import_context())
         if request.accept_mimetypes.best == "application/x-ndjson":
-            return Response(stream_with_context(self._stream(upload)), mimetype="application/x-ndjson")
+            # The request's files are closed once the view returns; the stream reads a copy.
+            copy = FileStorage(io.BytesIO(upload.read()), filename=upload.filename)
+            return Response(stream_with_context(self._stream(copy)), mimetype="application/x-ndjson")
         result = None
         for event in self._events(upload):
             if isinstance(event, Result):
