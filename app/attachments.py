@@ -262,8 +262,6 @@ def check_image(kind: Kind, data: bytes, max_pixels: int) -> bytes:
     """Decode the whole image under the pixel limit and return a re-encoded JPEG thumbnail."""
     from PIL import Image, ImageOps
 
-    if not image_trailer_ok(kind, data):
-        raise AttachmentError(ERR_POLYGLOT)
     try:
         with Image.open(io.BytesIO(data)) as im:
             if (im.format or "").lower() != {"jpeg": "jpeg", "png": "png", "webp": "webp"}[kind.code]:
@@ -285,7 +283,10 @@ def check_image(kind: Kind, data: bytes, max_pixels: int) -> bytes:
                 im = im.convert("RGB")
             out = io.BytesIO()
             im.save(out, "JPEG", quality=80, optimize=True)
-            return out.getvalue()
+        # Decoded fine, but something follows the image's end (a ZIP, a page): a polyglot.
+        if not image_trailer_ok(kind, data):
+            raise AttachmentError(ERR_POLYGLOT)
+        return out.getvalue()
     except AttachmentError:
         raise
     except Image.DecompressionBombError:
