@@ -7,7 +7,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from ..extensions import db
 from ..imports import ImportColumn, Importer
@@ -26,6 +26,8 @@ LOCATION_LABELS = {
 }
 ERR_BUILDING_TAKEN = _l("This campus already has a building of that name.")
 ERR_ROOM_TAKEN = _l("This building already has a room of that name.")
+# FAB makes a non-nullable boolean a required field, so an unticked box could never be saved.
+ACTIVE_FIELD = BooleanField(_l("Active"), default=True)
 KIND_WORDS = {"教室": "classroom", "活动室": "classroom", "功能室": "function", "专用教室": "function",
               "办公室": "office", "会议室": "meeting", "宿舍": "dormitory", "寝室": "dormitory",
               "午睡室": "dormitory", "厨房": "kitchen", "食堂": "dining", "餐厅": "dining", "仓库": "store",
@@ -46,6 +48,7 @@ class BuildingView(HouqinModelView):
     label_columns = LOCATION_LABELS
     campus_column = "campus_id"
     attachment_owner = "building"
+    add_form_extra_fields = edit_form_extra_fields = {"active": ACTIVE_FIELD}
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
     def pre_add(self, item):
@@ -121,6 +124,7 @@ class RoomView(ImportMixin, HouqinModelView):
     formatters_columns = {"kind": choice_label(ROOM_KINDS)}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=ROOM_KINDS, widget=Select2Widget(), default="classroom"),
+        "active": ACTIVE_FIELD,
     }
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import", "can_template"]
 
