@@ -380,3 +380,26 @@ def test_an_attachment_folder_inside_the_upload_folder_stops_start_up(tmp_path):
     with pytest.raises(RuntimeError, match="must not be inside UPLOAD_FOLDER"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "x" * 40,
                     "UPLOAD_FOLDER": str(tmp_path / "up"), "ATTACHMENT_FOLDER": str(tmp_path / "up" / "att")})
+
+
+@pytest.mark.slow
+def test_the_backup_archive_holds_the_attachment_files(tmp_path):
+    """Attachments live under instance/ by default, so `flask houqin backup` carries them."""
+    import tarfile
+
+    from app import create_app
+    from app.attachments import LocalStorage
+    from tests.seed import CHEAP_PASSWORD_HASH
+
+    inst = tmp_path / "instance"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{inst}/houqin.db", "TESTING": True,
+                      "SECRET_KEY": "b" * 40, "RATELIMIT_ENABLED": False, "FAB_PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
+                      "ATTACHMENT_FOLDER": str(inst / "attachments"), "UPLOAD_FOLDER": str(inst / "uploads")})
+    app.instance_path = str(inst)
+    LocalStorage(app.config["ATTACHMENT_FOLDER"]).save("ab" * 16, io.BytesIO(PDF))
+    archive = tmp_path / "b.tar.gz"
+    result = app.test_cli_runner().invoke(args=["houqin", "backup", str(archive)])
+    assert result.exit_code == 0, result.output
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile(f"instance/attachments/ab/{'ab' * 16}")
+        assert member.read() == PDF
