@@ -35,6 +35,8 @@ class BuildingApi(HouqinModelRestApi):
     search_columns = ["name", "code", "campus", "active"]
     order_columns = ["name", "code"]
     base_order = ("name", "asc")
+    # Places have history (assets stood there, repairs were reported): deactivate, never delete.
+    base_permissions = ["can_get", "can_info", "can_post", "can_put"]
 
     def validate(self, item):
         errors = super().validate(item)
@@ -54,6 +56,7 @@ class RoomApi(HouqinModelRestApi):
     order_columns = ["name", "code", "floor"]
     base_order = ("name", "asc")
     base_filters = [["campus_id", FilterCampusScope, False]]
+    base_permissions = ["can_get", "can_info", "can_post", "can_put"]
     add_query_rel_fields = edit_query_rel_fields = {"building": [["campus_id", FilterCampusScope, False]]}
 
     def validate(self, item):
@@ -67,10 +70,3 @@ class RoomApi(HouqinModelRestApi):
         if item.building is not None and item.name and duplicate_room(item):
             errors.setdefault("name", []).append(gettext("Already exists."))
         return errors
-
-    def pre_delete(self, item):
-        super().pre_delete(item)
-        from .api import FieldErrors
-
-        if not can_use_campus(item.campus_id):
-            raise FieldErrors({"campus": [str(WRONG_CAMPUS)]})

@@ -62,7 +62,9 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         [p for v in ORG_VIEWS for p in perms(v, EDIT)]
         + perms("StaffView", ("can_import", "can_template", "can_deactivate"))
         + perms("RoomView", ("can_import", "can_template"))
-        + [p for v in ("CampusApi", "DepartmentApi", "BuildingApi", "RoomApi") for p in perms(v, API_WRITE)]
+        + [p for v in ("CampusApi", "DepartmentApi") for p in perms(v, API_WRITE)]
+        # Rooms have history (assets stood in them, repairs were reported): deactivate, never delete.
+        + [p for v in ("BuildingApi", "RoomApi") for p in perms(v, API_READ + ("can_post", "can_put"))]
         + perms("StaffApi", API_READ + ("can_post", "can_put"))
         + perms("SettingsView", ("can_index", "can_save"))
         + ORG_MENUS + menus("Settings", "Administration")
