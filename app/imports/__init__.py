@@ -60,6 +60,7 @@ class RowError:
     column: str       # the column's name in the user's language ("" for the whole row)
     message: str
     key: str = ""
+    value: str = ""   # what the cell held (shown beside the message)
 
 
 @dataclass
@@ -255,7 +256,9 @@ def run(importer: Importer, stream, filename: str, *, state: ImportState, transl
 
         def add(err: RuleError, key: str | None):
             key = err.field or key or ""
-            errors.append(RowError(number, labels.get(key, ""), _message(err, translate), key))
+            shown = cell_text(raw.get(key)) if key else ""
+            errors.append(RowError(number, labels.get(key, ""), _message(err, translate), key,
+                                   shown if len(shown) <= 60 else shown[:60] + "…"))
 
         for col in importer.columns:
             value = raw.get(col.key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 
@@ -19,7 +19,7 @@ from .base import HouqinModelView, choice_label
 from .imports import ImportMixin
 
 LOCATION_LABELS = {
-    "name": _l("Name"), "code": _l("Code"), "campus": _l("Campus"), "floors": _l("Floors"),
+    "name": _lp("place", "Name"), "code": _lp("place", "Code"), "campus": _l("Campus"), "floors": _l("Floors"),
     "note": _l("Note"), "active": _l("Active"), "building": _l("Building"), "floor": _l("Floor"),
     "kind": _l("Kind"), "class_name": _l("Class using it"), "area": _l("Area (m²)"),
     "capacity": _l("Capacity"),
