@@ -245,8 +245,14 @@ def attachments_of(owner_type: str, record_id: int) -> list:
     from .models import Attachment
     from .extensions import db
 
-    return db.session.execute(select(Attachment).where(
-        Attachment.owner_type == owner_type, Attachment.owner_id == record_id).order_by(Attachment.id)).scalars().all()
+    from sqlalchemy.orm import joinedload, noload
+
+    from .models import HouqinUser
+
+    # the panel names each uploader: joined, not one query per file (nor their campuses)
+    uploader = joinedload(Attachment.uploaded_by)
+    return db.session.execute(select(Attachment).options(uploader, uploader.noload(HouqinUser.campuses)).where(
+        Attachment.owner_type == owner_type, Attachment.owner_id == record_id).order_by(Attachment.id)).unique().scalars().all()
 
 
 # -- checking a file ---------------------------------------------------------------------------

@@ -139,3 +139,27 @@ def test_a_bad_room_row_names_row_and_column(app, client_as, uid):
     body = client_as("director_a").post("/roomview/import/", data={"file": (_rooms_csv(rows), "rooms.csv")},
                                         content_type="multipart/form-data").get_data(as_text=True)
     assert "<td>4</td><td>楼层</td><td>不是整数。</td>" in body.replace("\n", "").replace(" ", "")
+
+
+@pytest.mark.parametrize("user", ["director_a", "assetkeeper_a"])
+def test_room_pages_run_few_statements(app, client_as, count_statements, place, user):
+    """The list joins building and campus in its query; the show page's attachment panel is two
+    statements (the record as the user may see it, its files with their uploaders) however many
+    files it has."""
+    tag, made = place
+    room_id = made["TA"][1][0]
+    c = client_as(user)
+    if user == "director_a":
+        for n in range(3):
+            c.post(f"/attachments/room/{room_id}/upload", data={"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"{n}.pdf")},
+                   content_type="multipart/form-data")
+
+    def count(url):
+        c.get(url)
+        with count_statements() as counter:
+            assert c.get(url).status_code == 200
+        return counter.count
+
+    assert count("/roomview/list/") <= 5
+    assert count(f"/roomview/list/?_flt_2_name={tag}") <= 5
+    assert count(f"/roomview/show/{room_id}") <= 5
