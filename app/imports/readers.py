@@ -40,14 +40,15 @@ def read_table(stream: BinaryIO, *, max_rows: int, max_unpacked: int) -> list[li
 
 
 def _limit(rows_iter, max_rows: int):
-    out = []
+    out, filled = [], 0
     for row in rows_iter:
         values = list(row)
         while values and (values[-1] is None or values[-1] == ""):
             values.pop()
         out.append(values)
+        filled += bool(values)
         # header and title rows come on top of the data rows
-        if sum(1 for r in out if r) > max_rows + 20:
+        if filled > max_rows + 20:
             raise ReadError(ERR_TOO_MANY, max=max_rows)
     while out and not out[-1]:
         out.pop()
