@@ -403,3 +403,43 @@ def test_the_backup_archive_holds_the_attachment_files(tmp_path):
     with tarfile.open(archive) as tar:
         member = tar.extractfile(f"instance/attachments/ab/{'ab' * 16}")
         assert member.read() == PDF
+
+
+def test_after_an_upload_the_page_goes_back_only_to_this_site(app, client_as, rooms):
+    c = client_as("director_a")
+    for target, expected in (("//evil.example/x", "/"), ("https://evil.example/", "/"),
+                             (f"/roomview/show/{rooms['TA']}", f"/roomview/show/{rooms['TA']}")):
+        resp = c.post(f"/attachments/room/{rooms['TA']}/upload", content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(PDF), "a.pdf"), "next": target})
+        assert resp.status_code == 302 and resp.headers["Location"] == expected
+
+
+def test_the_allowed_kinds_setting_takes_several_choices_and_refuses_others(app):
+    from app.settings import SettingError, parse
+
+    spec = app.extensions["houqin"].setting_spec("attachment_kinds")
+    assert parse(spec, ["pdf", "", "image"]) == ["image", "pdf"]  # in the declared order; "" = none ticked
+    assert parse(spec, [""]) == []
+    with pytest.raises(SettingError):
+        parse(spec, ["image", "exe"])
+
+
+def test_an_owner_whose_view_does_not_exist_stops_start_up():
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from app.plugin import Plugin, PluginError, Registry, integrate_attachment_owners
+
+    fake_ab = SimpleNamespace(baseviews=[], menu=SimpleNamespace(get_list=lambda: []))
+    for owner, words in ((AttachmentOwner("x.note", "x:Note", view="NoSuchView"), "NoSuchView"),
+                         (AttachmentOwner("x.note", "x:Note"), "neither a view nor an access function")):
+        plugin = Plugin(name="x", title="X", attachment_owners=[owner])
+        registry = Registry([plugin])
+        integrate_attachment_owners(fake_ab, plugin, registry)
+        with Flask("t").app_context(), pytest.raises(PluginError, match=words):
+            registry.check(fake_ab)
+    registry = Registry([Plugin(name="y", title="Y", attachment_owners=[AttachmentOwner("room", "a:B", view="V")])])
+    registry.attachment_owners["room"] = object()
+    with pytest.raises(PluginError, match="already declared"):
+        integrate_attachment_owners(fake_ab, registry.plugins[0], registry)
