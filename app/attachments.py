@@ -82,10 +82,15 @@ class AttachmentError(RuleError):
 def is_locked(record) -> bool:
     """Is the record locked (an approved set of minutes, a closed month, a finalised round)?
 
-    The general lock mechanism is issue 8's (state changes, locks and numbering: app/workflow.py
-    and its locks module); until it is connected here, no record is locked by it and this
-    returns False. Connect it by returning that module's answer for `record` — every attachment
-    write already asks this function through `writable()`."""
+    The general lock mechanism is issue 8's (app/workflow.py and app/locks.py, on its branch);
+    until it is merged, no record is locked by it and this returns False. Connect it with
+
+        from .locks import is_locked as record_locked
+        return record_locked(db.session, type(record), sa_inspect(record).identity[0])
+
+    and give `Attachment` `__locked_with__ = ("owner_table", "owner_id")` so its flush-level
+    guard refuses attachment rows of a locked record on every path too. Every attachment write
+    already asks this function through `writable()`."""
     return False
 
 
@@ -348,11 +353,18 @@ def attach(owner_type: str, record_id: int, stream: BinaryIO, filename: str):
         thumb_name = stored + ".thumb.jpg"
         store.save(thumb_name, io.BytesIO(thumb))
     user = getattr(g, "user", None)
-    row = Attachment(owner_type=owner_type, owner_id=record_id, original_name=name, stored_name=stored,
+    row = Attachment(owner_type=owner_type, owner_id=record_id, owner_table=_table_of(owner_type),
+                     original_name=name, stored_name=stored,
                      thumbnail_name=thumb_name, kind=kind.code, content_type=kind.mime, size=size,
                      checksum=checksum, uploaded_by_id=getattr(user, "id", None))
     db.session.add(row)
     return row
+
+
+def _table_of(owner_type: str) -> str:
+    from .plugin import resolve
+
+    return resolve(owner_spec(owner_type).model).__tablename__
 
 
 def discard(rows) -> None:

@@ -16,6 +16,9 @@ class Attachment(Audited, Model):
     id = Column(Integer, primary_key=True)
     owner_type = Column(String(40), nullable=False)  # "room", "assets.asset" ... (app.attachments registry)
     owner_id = Column(Integer, nullable=False)
+    # The owning record's table: what issue 8's locks name a child row's parent by
+    # (`__locked_with__ = ("owner_table", "owner_id")` in app/locks.py).
+    owner_table = Column(String(80), nullable=False)
     original_name = Column(String(160), nullable=False)  # sanitised (app.filetypes.safe_filename)
     stored_name = Column(String(80), nullable=False, unique=True)  # random, in the storage
     thumbnail_name = Column(String(80))  # re-encoded JPEG for images

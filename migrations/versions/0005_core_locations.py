@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_type', sa.String(length=40), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('owner_table', sa.String(length=80), nullable=False),
     sa.Column('original_name', sa.String(length=160), nullable=False),
     sa.Column('stored_name', sa.String(length=80), nullable=False),
     sa.Column('thumbnail_name', sa.String(length=80), nullable=True),

@@ -173,6 +173,7 @@ def test_an_upload_is_stored_listed_downloaded_safely_and_audited(app, client_as
     assert [(r.original_name, r.kind, r.content_type) for r in rows] == [
         ("平面图.png", "png", "image/png"), ("发票.pdf", "pdf", "application/pdf")]
     assert rows[0].thumbnail_name and not rows[1].thumbnail_name and len(rows[0].checksum) == 64
+    assert rows[0].owner_table == "room"  # what the general locks name the parent by
     listing = c.get(f"/attachments/room/{rooms['TA']}/").get_json()
     assert [a["name"] for a in listing["result"]] == ["平面图.png", "发票.pdf"] and listing["can_change"]
     got = c.get(f"/attachments/{rows[1].id}/file")
@@ -261,7 +262,8 @@ def test_a_locked_records_files_are_locked_with_it(app, client_as, ctx, rooms, t
     from app.extensions import db
 
     with app.app_context():  # one already there before the lock (written directly)
-        db.session.add(Attachment(owner_type="test.locked", owner_id=rooms["TA"], original_name="old.pdf",
+        db.session.add(Attachment(owner_type="test.locked", owner_id=rooms["TA"], owner_table="room",
+                                  original_name="old.pdf",
                                   stored_name="0" * 32, kind="pdf", content_type="application/pdf", size=1,
                                   checksum="0" * 64))
         db.session.commit()
