@@ -173,7 +173,10 @@ def allowed_groups() -> list[str]:
 
 
 def allowed_label() -> str:
-    return ", ".join(gettext(GROUP_LABELS[g_]) for g_ in allowed_groups()) or "—"
+    from .i18n import current_language
+
+    sep = "、" if current_language() == "zh" else ", "
+    return sep.join(gettext(GROUP_LABELS[g_]) for g_ in allowed_groups()) or "—"
 
 
 # -- owners and access -----------------------------------------------------------------------

@@ -113,7 +113,9 @@ class RoomView(ImportMixin, HouqinModelView):
     show_columns = ["campus", "building", "name", "code", "floor", "kind", "class_name", "area", "capacity",
                     "note", "active"]
     export_columns = show_columns
-    search_columns = ["name", "code", "class_name", "campus", "kind", "active"]
+    search_columns = ["name", "building", "code", "class_name", "campus", "kind", "active"]
+    # the building by typing the start of its name (a text box, not a drop-down of every building)
+    name_search_relations = ("building",)
     order_columns = ["name", "code", "floor", "class_name"]
     base_order = ("name", "asc")
     label_columns = LOCATION_LABELS

@@ -69,6 +69,8 @@ def test_rooms_are_searched_by_name_class_and_kind(app, client_as, place):
     c = client_as("director_a")
     by_class = c.get(f"/roomview/list/?_flt_2_class_name=小一班{tag}").get_data(as_text=True)
     assert by_class.count(f"小一班{tag}") >= 2 and f"201{tag}" not in by_class
+    by_building = c.get(f"/roomview/list/?_flt_0_building=教学楼{tag}T").get_data(as_text=True)
+    assert by_building.count(f"教学楼{tag}TA") == 2 and by_building.count(f"教学楼{tag}TB") == 2
     by_kind = c.get(f"/roomview/list/?_flt_2_name={tag}&_flt_0_kind=store").get_data(as_text=True)
     assert f"201{tag}" in by_kind and f"101{tag}" not in by_kind and "仓库/库房" in by_kind
 
