@@ -97,6 +97,13 @@ def create_app(overrides: dict | None = None):
     from .views.relations import options_html
 
     app.jinja_env.filters["hq_options"] = options_html
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from .views.attachments import attachment_panel, human_size, too_large
+
+    app.jinja_env.globals.update(attachment_panel=attachment_panel, hq_size=human_size)
+    app.register_error_handler(RequestEntityTooLarge, too_large)
+    _check_attachment_folder(app)
     audit.install()
 
     with app.app_context():
@@ -118,6 +125,15 @@ def create_app(overrides: dict | None = None):
     install_request_guards(app)
     app.cli.add_command(_cli_group(plugins))
     return app
+
+
+def _check_attachment_folder(app) -> None:
+    """Flask-AppBuilder serves UPLOAD_FOLDER at /<view>/download/<filename>: attachments, whose
+    access is their owner's, must never be stored where that route reaches."""
+    folder = os.path.abspath(app.config["ATTACHMENT_FOLDER"])
+    uploads = os.path.abspath(app.config["UPLOAD_FOLDER"])
+    if os.path.commonpath([folder, uploads]) == uploads:
+        raise RuntimeError(f"ATTACHMENT_FOLDER ({folder}) must not be inside UPLOAD_FOLDER ({uploads}).")
 
 
 def _cli_group(plugins):

@@ -43,7 +43,7 @@ class SettingSpec:
     key: str
     label: Any
     default: Any
-    kind: str = "str"  # str | int | time | bool | choice | timezone
+    kind: str = "str"  # str | int | time | bool | choice | multi (several choices) | timezone
     scope: str = "global"
     description: Any = ""
     choices: list[tuple[str, Any]] | None = None
@@ -118,6 +118,9 @@ class Plugin:
     settings: list[SettingSpec] = field(default_factory=list)
     commands: list[Any] = field(default_factory=list)  # click commands added under `flask houqin`
     demo: Callable[[Any], None] | None = None  # demo(session)
+    # Record types that accept files (app.attachments.AttachmentOwner): name, model, the view
+    # whose permissions and visible rows decide access, or an access function of its own.
+    attachment_owners: list[Any] = field(default_factory=list)
     # Folders; None = the conventional place inside the plugin's package when it exists
     # (templates/, static/, translations/, migrations/versions/).
     package_dir: str | None = None
@@ -308,8 +311,16 @@ def integrate_catalogue_roles(appbuilder, plugin: Plugin, registry: "Registry") 
         registry.catalogue_owner[role.key] = f"plugin '{plugin.name}'" if plugin.name != "core" else "core"
 
 
+def integrate_attachment_owners(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for owner in plugin.attachment_owners:
+        if owner.name in registry.attachment_owners:
+            raise PluginError(f"Plugin '{plugin.name}' declares the attachment owner '{owner.name}', "
+                              f"which is already declared.")
+        registry.attachment_owners[owner.name] = owner
+
+
 INTEGRATIONS = (integrate_catalogue_roles, integrate_menus, integrate_settings, integrate_views,
-                integrate_apis, integrate_widgets, integrate_blueprint)
+                integrate_apis, integrate_widgets, integrate_blueprint, integrate_attachment_owners)
 
 
 class Registry:
@@ -327,6 +338,7 @@ class Registry:
         self.catalogue_owner: dict[str, str] = {}
         self.owners: dict[str, str] = {}  # view/API class name -> "core" or the plugin's name
         self.host_views: set[str] = set()  # Flask-AppBuilder's own views (security, login ...): core's
+        self.attachment_owners: dict[str, Any] = {}  # name -> app.attachments.AttachmentOwner
         self._loaded = False
 
     @property
@@ -394,6 +406,13 @@ class Registry:
                 if spec.category and spec.category not in self.menus:
                     raise PluginError(f"{who} puts '{spec.name}' in the menu '{spec.category}', "
                                       f"which nobody declares.")
+            for owner in manifest.attachment_owners:
+                if owner.view and owner.view not in {type(v).__name__ for v in appbuilder.baseviews}:
+                    raise PluginError(f"{who} lets the view '{owner.view}' decide who sees the attachments "
+                                      f"of '{owner.name}', but no such view is registered.")
+                if not owner.view and owner.access is None:
+                    raise PluginError(f"{who} declares the attachment owner '{owner.name}' with neither a "
+                                      f"view nor an access function: nobody could be refused.")
             for link in manifest.links:
                 if link.endpoint not in endpoints:
                     raise PluginError(f"{who} has a menu entry '{link.name}' without a view "

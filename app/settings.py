@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .filetypes import GROUP_LABELS as _ATTACHMENT_LABELS, GROUPS as _ATTACHMENT_GROUPS
 from .plugin import SettingSpec
 from .rules import RuleError, parse_hhmm, parse_yes_no
 
@@ -20,6 +21,13 @@ CORE_SETTINGS = [
                 minimum=5, maximum=480, description=_l("The gate PC is shared: idle sessions end.")),
     SettingSpec("health_cert_warning_days", _l("Warn of health certificates expiring within (days)"), 30,
                 "int", minimum=1, maximum=365),
+    # Attachments (app/attachments.py): what may be uploaded and how much.
+    SettingSpec("attachment_kinds", _l("Files that may be attached"), list(_ATTACHMENT_GROUPS), "multi",
+                choices=[(code, _l(label)) for code, label in _ATTACHMENT_LABELS.items()],
+                description=_l("SVG, HTML and Office files with macros are always refused.")),
+    SettingSpec("attachment_max_mb", _l("Largest attachment (MB per file)"), 10, "int", minimum=1, maximum=100),
+    SettingSpec("attachment_request_max_mb", _l("Largest upload (MB per request, all files together)"), 40,
+                "int", minimum=1, maximum=500),
 ]
 
 # Short cache: every worker re-reads within this many seconds of a change.
@@ -35,6 +43,13 @@ def parse(spec: SettingSpec, raw):
     text = "" if raw is None else str(raw).strip()
     if spec.kind == "bool":
         return parse_yes_no(text)
+    if spec.kind == "multi":  # several of the choices (a list of checkboxes; none is allowed)
+        values = raw if isinstance(raw, (list, tuple)) else text.split(",")
+        values = [v for v in values if str(v).strip()]  # the form's hidden "" says "none ticked"
+        codes = [c for c, _ in spec.choices or []]
+        if any(str(v).strip() not in codes for v in values):
+            raise SettingError(_l("Choose one of the offered values."))
+        return [c for c in codes if c in {str(v).strip() for v in values}]
     if text == "":
         raise SettingError(_l("This field is required."))
     if spec.kind == "int":

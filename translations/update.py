@@ -77,7 +77,9 @@ def extract(source: str) -> Catalog:
 
 
 def key(message) -> tuple:
-    return (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
+    # Babel's .mo reader gives a context as bytes, its .po reader as text.
+    context = message.context.decode("utf-8") if isinstance(message.context, bytes) else message.context
+    return (context, message.id if isinstance(message.id, str) else tuple(message.id))
 
 
 def fab_gaps() -> list[str]:

@@ -121,6 +121,8 @@ class HouqinModelView(ExportMixin, ModelView):
     count_cap: int = 0
     # "starts with" searches an index can serve (case-sensitive for Latin letters).
     indexed_prefix_search: bool = False
+    # The attachment owner type (app.attachments) whose files the show page lists and accepts.
+    attachment_owner: str | None = None
 
     def __init__(self, **kwargs):
         self.datamodel = HouqinInterface.like(
@@ -147,6 +149,11 @@ class HouqinModelView(ExportMixin, ModelView):
         for col in set(self.list_columns or []) | set(self.show_columns or []):
             formatters.setdefault(col, self._display_formatter(col))
         self.formatters_columns = formatters
+        if getattr(self, "importer", None) is not None:  # app.views.imports.ImportMixin
+            self.extra_args = {**(self.extra_args or {}), "has_import": True}
+        if self.attachment_owner:
+            self.show_template = "houqin/show.html"
+            self.extra_args = {**(self.extra_args or {}), "attachment_owner": self.attachment_owner}
         super().__init__(**kwargs)
 
     def _init_forms(self):

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
-from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from wtforms import SelectField
 
@@ -15,6 +13,8 @@ from ..models import EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, St
 from ..rules import check_date_order, normalize_phone
 from ..scoping import FilterCampusScope
 from .base import HouqinModelView, choice_label
+from .imports import ImportMixin
+from .staff_import import StaffImporter
 from .validators import NotBefore, Rule
 
 STAFF_LABELS = {
@@ -81,13 +81,13 @@ class PositionView(HouqinModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
 
-class StaffView(HouqinModelView):
+class StaffView(ImportMixin, HouqinModelView):
     datamodel = SQLAInterface(Staff)
     list_title = _l("Staff")
     show_title = _l("Staff member")
     add_title = _l("Add staff member")
     edit_title = _l("Edit staff member")
-    list_template = "houqin/staff_list.html"
+    importer = StaffImporter()
     list_columns = ["staff_no", "name", "gender", "position", "campus", "department", "work_phone",
                     "personal_phone", "health_cert_expiry", "active"]
     show_columns = ["name", "staff_no", "gender", "work_phone", "personal_phone", "position",
@@ -143,19 +143,3 @@ class StaffView(HouqinModelView):
         db.session.commit()
         flash(gettext("%(count)d staff deactivated.", count=len(items)), "success")
         return redirect(url_for("StaffView.list"))
-
-    @expose("/import/", methods=["GET", "POST"])
-    @has_access
-    @permission_name("import")
-    def import_(self):
-        from .staff_import import import_page
-
-        return import_page(self)
-
-    @expose("/import/template/")
-    @has_access
-    def template(self):
-        from .staff_import import template_download
-
-        return template_download()
-

@@ -252,3 +252,82 @@ def test_loading_twice_pushes_nothing_twice():
     finally:
         contract.INTEGRATIONS = saved
     assert calls == ["x"] and len(registry.widgets) == 1
+
+
+@pytest.mark.slow
+def test_a_plugin_attaches_files_and_declares_an_import_with_nothing_of_its_own(sample_installed, app_on,
+                                                                                  scratch_url):
+    """docs/plugins.md's example, on the suite's kind of database: the manifest names an
+    attachment owner and the view an importer; core gives the panel, the routes, the checks,
+    the template, the errors and the match key."""
+    import io
+
+    import openpyxl
+
+    from app.extensions import db
+    from app.models import Staff
+    from houqin_sample.models import SampleNote
+
+    app = app_on(scratch_url, PLUGINS="sample")
+    _init(app)
+    with app.app_context():
+        from app.models import Campus
+
+        campus = Campus(name="样园", code="SY", active=True)
+        db.session.add(campus)
+        db.session.flush()
+        sm = app.appbuilder.sm
+        reviewer_user = sm.add_user("reviewer", "R", "V", "rv@t", sm.find_role("SampleReviewer"), password=PASSWORD)
+        reviewer_user.campuses = [campus]  # the staff lookup searches the importer's campuses
+        a = sm.add_user("staff_x", "S", "X", "sx@t", sm.find_role("Staff"), password=PASSWORD)
+        for no in ("W1", "W2"):
+            db.session.add(Staff(name="王伟", staff_no=no, campus_id=campus.id, employment_type="established",
+                                 active=True))
+        note = SampleNote(text="检查消毒柜", final=False)
+        db.session.add(note)
+        db.session.commit()
+        note_id = a.id and note.id
+
+    def login(username):
+        c = app.test_client()
+        with c.session_transaction() as s:
+            s["locale"] = "zh"
+        assert c.post("/login/", data={"username": username, "password": PASSWORD}).status_code == 302
+        return c
+
+    reviewer = login("reviewer")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    resp = reviewer.post(f"/attachments/sample.note/{note_id}/upload", data={"file": (io.BytesIO(pdf), "整改.pdf")},
+                         content_type="multipart/form-data")
+    assert resp.status_code == 302
+    page = reviewer.get(f"/samplenoteview/show/{note_id}").get_data(as_text=True)
+    assert "整改.pdf" in page and "hq-upload" in page  # the panel, from attachment_owner
+    staff = login("staff_x")  # can_show only: reads the files, cannot add any
+    assert "整改.pdf" in staff.get(f"/samplenoteview/show/{note_id}").get_data(as_text=True)
+    assert staff.post(f"/attachments/sample.note/{note_id}/upload", data={"file": (io.BytesIO(pdf), "x.pdf")},
+                      content_type="multipart/form-data", headers={"Accept": "application/json"}).status_code == 403
+
+    template = openpyxl.load_workbook(io.BytesIO(reviewer.get("/samplenoteview/import/template/").data))
+    assert [c.value for c in next(template.active.iter_rows(max_row=1))] == [
+        "便签 Note text", "轮次 Round", "负责人 Person in charge"]
+
+    def book(rows):
+        wb = openpyxl.Workbook()
+        wb.active.append(["便签", "轮次", "负责人"])
+        for row in rows:
+            wb.active.append(row)
+        buf = io.BytesIO()
+        wb.save(buf)
+        buf.seek(0)
+        return buf
+
+    def post(rows):
+        return reviewer.post("/samplenoteview/import/", data={"file": (book(rows), "notes.xlsx")},
+                             content_type="multipart/form-data")
+
+    body = post([["检查留样冰箱", "2", "王伟"], ["x" * 201, "1", "W1"]]).get_data(as_text=True)
+    assert "W1" in body and "W2" in body and "请改填工号" in body and "最多 200 个字符" in body
+    assert post([["检查留样冰箱", "2", "W2"], ["检查消毒柜", "1", "W1"]]).status_code == 302
+    with app.app_context():
+        texts = sorted(db.session.execute(db.select(SampleNote.text)).scalars())
+    assert texts == sorted(["检查留样冰箱", "检查消毒柜"])  # the note already there was not imported twice

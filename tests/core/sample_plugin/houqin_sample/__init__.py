@@ -5,6 +5,7 @@ import os
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from app.attachments import AttachmentOwner
 from app.manifest import menus, perms
 from app.plugin import CatalogueRole, Menu, Plugin, SettingSpec, View, Widget
 
@@ -36,8 +37,13 @@ plugin = Plugin(
     roles={
         "Staff": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes")
         + perms("SampleNoteApi", ("can_get",)) + perms("SampleHelloView", ("can_hello",)),
-        "SampleReviewer": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes"),
+        "SampleReviewer": perms("SampleNoteView", ("can_list", "can_show", "can_edit", "can_import", "can_template"))
+        + menus("Sample", "Sample notes"),
     },
+    # Files on its notes: whoever may see a note (can_show, and the row visible) reads them;
+    # whoever may edit it (can_edit) adds and deletes them.
+    attachment_owners=[AttachmentOwner("sample.note", "houqin_sample.models:SampleNote", view="SampleNoteView",
+                                       label=_l("Sample notes"))],
     settings=[SettingSpec("sample_notes_per_page", _l("Sample notes per page"), 20, "int", minimum=5, maximum=100)],
     commands=[sample_count_command],
     demo=load_demo,

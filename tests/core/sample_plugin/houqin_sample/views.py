@@ -5,12 +5,16 @@ from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
 from app.api import HouqinModelRestApi
 from app.views.base import HouqinModelView
+from app.views.imports import ImportMixin
 
+from .imports import SampleNoteImporter
 from .models import SampleNote
 
 
-class SampleNoteView(HouqinModelView):
+class SampleNoteView(ImportMixin, HouqinModelView):
     datamodel = SQLAInterface(SampleNote)
+    attachment_owner = "sample.note"  # its show page lists and takes files
+    importer = SampleNoteImporter()   # /samplenoteview/import/ and the template
     list_title = _l("Sample notes")
     list_columns = add_columns = edit_columns = show_columns = ["text", "round_no"]
     label_columns = {"text": _l("Note text"), "round_no": _lp("appraisal", "Round")}
