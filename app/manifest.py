@@ -43,6 +43,7 @@ SELF_SERVICE = (
     + perms("ResetMyPasswordView", ("can_this_form_get", "can_this_form_post"))
     + perms("UserInfoEditView", ("can_this_form_get", "can_this_form_post"))
     + perms("StaffView", ("can_list", "can_show"))
+    + perms("TodoView", ("can_list",))
     + menus("Organisation", "Staff")
 )
 ORG_MENUS = menus("Organisation", "Campuses", "Departments", "Positions", "Staff")
@@ -100,6 +101,7 @@ def core_manifest() -> Plugin:
             View("app.views.org:PositionView", "Positions", _l("Positions"), "fa-briefcase", "Organisation"),
             View("app.views.settings:SettingsView", "Settings", _l("Settings"), "fa-sliders", "Administration"),
             View("app.views.audit:AuditLogView", "Audit log", _l("Audit log"), "fa-history", "Administration"),
+            View("app.views.todo:TodoView"),  # reached from the navbar's count on every page
         ],
         apis=["app.api:CampusApi", "app.api:DepartmentApi", "app.api:StaffApi"],
         widgets=_widgets(),

@@ -128,15 +128,26 @@ class HouqinSecurityManager(SecurityManager):
     def load_user(self, pk):
         """The signed-in user with roles, groups and campuses in one statement
         (FAB loads each relation separately on every request)."""
+        from .extensions import FRAME
+        from .settings import note_version, version_column
+
         try:
             pk = int(pk)
         except (TypeError, ValueError):
             return None
-        user = self.session.execute(
-            select(HouqinUser).where(HouqinUser.id == pk)
+        # The settings version rides along (app/settings.py): a change reaches this worker on
+        # its next request without a statement of its own. Further per-request checks (a
+        # server-side session) belong in this statement too: the page budget is 4 in all.
+        row = self.session.execute(
+            select(HouqinUser, version_column().label("settings_version")).where(HouqinUser.id == pk)
             .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups), joinedload(HouqinUser.campuses))
-        ).unique().scalar_one_or_none()
-        return user if user is not None and user.is_active else None
+            .execution_options(**{FRAME: "user"})
+        ).unique().first()
+        if row is None:
+            return None
+        user, version = row
+        note_version(version)
+        return user if user.is_active else None
 
     # -- permissions: one query per request instead of one per menu item --------
     def _permission_set(self, user) -> set[tuple[str, str]]:
@@ -144,6 +155,8 @@ class HouqinSecurityManager(SecurityManager):
         key = getattr(user, "id", None)
         if cache is not None and cache[0] == key:
             return cache[1]
+        from .extensions import FRAME
+
         role_ids = [r.id for r in self.get_user_roles(user)]
         rows = self.session.execute(
             select(self.permission_model.name, self.viewmenu_model.name)
@@ -152,6 +165,7 @@ class HouqinSecurityManager(SecurityManager):
             .join(self.permission_model, PermissionView.permission_id == self.permission_model.id)
             .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
             .where(assoc_permissionview_role.c.role_id.in_(role_ids))
+            .execution_options(**{FRAME: "permissions"})
         ).all() if role_ids else []
         result = {(p, v) for p, v in rows}
         g._houqin_perms = (key, result)
@@ -247,13 +261,19 @@ def install_request_guards(app) -> None:
         now = time.time()
         idle = current_app.extensions["houqin_settings"].get("idle_timeout_minutes") * 60
         last = session.get("_last_seen")
+        # A page's own polling (the to-do count, the desk's answers) is not activity: an open
+        # page on the shared gate PC must still sign out after the idle time.
+        background = request.headers.get("X-Houqin-Background") == "1"
         if last is not None and now - last > idle:
             logout_user()
             session.clear()
+            if background:
+                return {"message": str(_l("You were signed out after a period of inactivity."))}, 401
             flash(str(_l("You were signed out after a period of inactivity.")), "warning")
             return redirect(url_for("AuthDBView.login"))
-        session["_last_seen"] = now
-        session.permanent = True
+        if not background:
+            session["_last_seen"] = now
+            session.permanent = True
         if getattr(user, "must_change_password", False):
             allowed = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
                        "AuthDBView.logout"}

@@ -1,11 +1,11 @@
 from .audit import AuditLog, DemoRecord
 from .base import Audited, CampusScoped, UTCDateTime, utcnow
 from .org import DEFAULT_POSITIONS, EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
-from .settings import Setting
+from .settings import Setting, SettingVersion
 from .user import HouqinUser, user_campus
 
 __all__ = [
     "AuditLog", "DemoRecord", "Audited", "CampusScoped", "UTCDateTime", "utcnow",
     "DEFAULT_POSITIONS", "EMPLOYMENT_TYPES", "GENDERS", "Campus", "Department", "Position",
-    "Staff", "Setting", "HouqinUser", "user_campus",
+    "Staff", "Setting", "SettingVersion", "HouqinUser", "user_campus",
 ]
