@@ -44,7 +44,11 @@ def todo_widget(appbuilder):
     """The first few items waiting for the user, with their answers in place (a host sees the
     visitor waiting at the gate); nothing when nothing waits."""
     sections = todo.sections(TILE_ITEMS)
-    shown = [(s, it) for s in sections for it in s.items][:TILE_ITEMS]
+    shown, room = [], TILE_ITEMS
+    for section in sections:
+        if section.items and room > 0:
+            shown.append((section, section.items[:room]))
+            room -= len(shown[-1][1])
     failed = [s for s in sections if s.count is None]
     if not shown and not failed:
         return None
