@@ -36,9 +36,12 @@ def nice_ceiling(peak: float) -> tuple[float, float]:
         return 1, 1
     raw = peak / 4
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    step = max(step, 1) if peak >= 1 else step
-    return math.ceil(peak / step) * step, step
+    # 2.5 only from 25 up: counts keep whole-number ticks
+    steps = (1, 2, 2.5, 5, 10) if power >= 10 else (1, 2, 5, 10)
+    step = next(m * power for m in steps if m * power >= raw)
+    if step >= 1:
+        step = int(step)
+    return math.ceil(peak / step - 1e-9) * step, step
 
 
 def _num(value: float) -> str:
@@ -53,7 +56,8 @@ def _open(title: str, width: int, height: int) -> list[str]:
 
 
 def _no_data(parts: list[str], x: float, y: float) -> None:
-    parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" fill="#555">{escape(gettext("No data"))}</text>')
+    text = gettext("No data")  # not inside the f-string: the extractor would miss it
+    parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" fill="#555">{escape(text)}</text>')
 
 
 def _y_axis(parts, left, top, plot_w, plot_h, axis_top, step, y_label):

@@ -43,6 +43,7 @@ SELF_SERVICE = (
     + perms("ResetMyPasswordView", ("can_this_form_get", "can_this_form_post"))
     + perms("UserInfoEditView", ("can_this_form_get", "can_this_form_post"))
     + perms("StaffView", ("can_list", "can_show"))
+    + perms("StaffApi", API_READ)  # the same directory through the API (own record included)
     + perms("TodoView", ("can_list",))
     + menus("Organisation", "Staff")
 )

@@ -112,3 +112,14 @@ def test_the_desk_keeps_the_page_budget(app, client_as, gate, count_statements):
         assert len(counter.frame) <= 4, (user, counter.frame)
         assert {"user", "permissions"} <= set(counter.frame)
     assert counter.frame.count("todo") == 1  # the Director: both gate kinds, one statement
+
+
+def test_the_visitors_hosted_panel_is_for_the_person_and_the_office(app, client_as, gate, uid):
+    host = gate.staff("TA", username="staff_a")
+    name = uid("访")
+    gate.visit(host_id=host, name=name)
+    mine = client_as("staff_a").get(f"/staffview/show/{host}").get_data(as_text=True)
+    assert 'id="panel-visitors-hosted"' in mine and name in mine
+    assert name in client_as("director_a").get(f"/staffview/show/{host}").get_data(as_text=True)
+    colleague = client_as("gatekeeper_a").get(f"/staffview/show/{host}")
+    assert colleague.status_code == 200 and 'id="panel-visitors-hosted"' not in colleague.get_data(as_text=True)
