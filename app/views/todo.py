@@ -3,9 +3,9 @@ answer it in place, and the count the navbar polls (/todo/count, every 30 s, app
 todo.js). What is listed comes from the plugins' `todos` (app/todo.py)."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.security.decorators import has_access_api, permission_name
+from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 
 from .. import todo
@@ -29,8 +29,14 @@ class TodoView(BaseView):
                                     limit=PAGE_LIMIT)
 
     @expose("/count")
-    @has_access_api
-    @permission_name("list")
     def count(self):
-        """The navbar's number: the user, permissions and one count statement, nothing more."""
-        return jsonify(count=todo.total() or 0)
+        """The navbar's number: the user, the few permissions it needs and one count statement,
+        nothing more (≤ 3 ms a poll). Checks can_list on TodoView itself: FAB's decorator would
+        load every permission the user holds first."""
+        user = getattr(g, "user", None)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return jsonify(message=gettext("Please sign in.")), 401
+        total = todo.poll_total()
+        if total is None:
+            return jsonify(message=gettext("Access is denied")), 403
+        return jsonify(count=total)

@@ -86,9 +86,9 @@ def override_items(user, limit: int) -> list[TodoItem]:
 
 TODOS = [
     Todo("visitors.host", _l("Visitors waiting for your answer"), host_count, host_items,
-         ("can_respond", "VisitView"), icon="fa-door-open", order=10),
+         ("can_respond", "VisitView"), icon="fa-door-open", order=20),
     Todo("visitors.override", _l("Blocklist overrides waiting for your decision"), override_count, override_items,
-         ("can_decide", "GateDeskView"), icon="fa-user-shield", order=20),
+         ("can_decide", "GateDeskView"), icon="fa-user-shield", order=10),  # a refused visitor waits
 ]
 
 
