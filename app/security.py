@@ -15,7 +15,7 @@ from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from .models.user import HouqinUser
@@ -190,18 +190,20 @@ class HouqinSecurityManager(SecurityManager):
         role_ids = [r.id for r in self.get_user_roles(user)]
         if not role_ids:
             return set()
-        names = {p for p, _ in pairs}
-        views = {v for _, v in pairs}
-        rows = self.session.connection().execute(
-            select(self.permission_model.name, self.viewmenu_model.name).distinct()
-            .select_from(PermissionView)
-            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
-            .join(self.permission_model, PermissionView.permission_id == self.permission_model.id)
-            .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
-            .where(assoc_permissionview_role.c.role_id.in_(role_ids), self.permission_model.name.in_(names),
-                   self.viewmenu_model.name.in_(views))
-            .execution_options(**{FRAME: "permissions"})
-        ).all()
+        stmt = getattr(self, "_held_among_stmt", None)
+        if stmt is None:  # built once: the poll runs it every 30 s for every open page
+            stmt = self._held_among_stmt = (
+                select(self.permission_model.name, self.viewmenu_model.name).distinct()
+                .select_from(PermissionView)
+                .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+                .join(self.permission_model, PermissionView.permission_id == self.permission_model.id)
+                .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
+                .where(assoc_permissionview_role.c.role_id.in_(bindparam("roles", expanding=True)),
+                       self.permission_model.name.in_(bindparam("names", expanding=True)),
+                       self.viewmenu_model.name.in_(bindparam("views", expanding=True)))
+                .execution_options(**{FRAME: "permissions"}))
+        rows = self.session.connection().execute(stmt, {
+            "roles": role_ids, "names": sorted({p for p, _ in pairs}), "views": sorted({v for _, v in pairs})}).all()
         return pairs & {(p, v) for p, v in rows}
 
     def _get_user_permission_view_menus(self, user, permission_name, view_menus_name=None):

@@ -101,7 +101,7 @@ def counts(held: set | None = None) -> dict[str, int | None]:
     if queries:
         stmt = select(*[q.scalar_subquery().label(f"todo_{i}") for i, (_, q) in enumerate(queries)])
         try:
-            row = db.session.execute(stmt.execution_options(**{FRAME: "todo"})).one()
+            row = db.session.connection().execute(stmt.execution_options(**{FRAME: "todo"})).one()
             result = {todo.name: int(n or 0) for (todo, _), n in zip(queries, row)}
         except SQLAlchemyError:
             log.exception("to-do count failed; counting each kind alone")

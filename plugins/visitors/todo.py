@@ -7,13 +7,14 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import local_day_range_utc
 from app.plugin import Panel, Todo
-from app.scoping import own_staff_id, scope_clause, user_campus_ids
+from app.models import Staff
+from app.scoping import scope_clause, user_campus_ids
 from app.security import is_unscoped
 from app.todo import TodoButton, TodoItem
 
@@ -24,22 +25,30 @@ from .models import ON_SITE, PENDING, WAITING, OverrideRequest, Visit
 PANEL_VISITS = 10
 
 
-def _host_waiting(user):
+def _host_waiting():
     """On site today, waiting for this user's answer (a visit left open since yesterday is the
-    desk's to sign out, not the host's to answer)."""
-    start, _ = local_day_range_utc()
-    return (Visit.host_id == own_staff_id(user), Visit.host_response == PENDING, Visit.status == ON_SITE,
-            Visit.time_in >= start)
+    desk's to sign out, not the host's to answer). Parameters: todo_user, todo_since."""
+    host = select(Staff.id).where(Staff.user_id == bindparam("todo_user")).correlate(None).scalar_subquery()
+    return (Visit.host_id == host, Visit.host_response == PENDING, Visit.status == ON_SITE,
+            Visit.time_in >= bindparam("todo_since"))
+
+
+# Built once: the count runs on every page and every poll; .params() fills in the user and day.
+HOST_COUNT = select(func.count(Visit.id)).where(*_host_waiting())
+
+
+def _host_params(user) -> dict:
+    return {"todo_user": user.id, "todo_since": local_day_range_utc()[0]}
 
 
 def host_count(user):
-    return select(func.count(Visit.id)).where(*_host_waiting(user))
+    return HOST_COUNT.params(**_host_params(user))
 
 
 def host_items(user, limit: int) -> list[TodoItem]:
     visits = db.session.execute(
         select(Visit).options(joinedload(Visit.visitor), joinedload(Visit.purpose), joinedload(Visit.campus))
-        .where(*_host_waiting(user)).order_by(Visit.time_in, Visit.id).limit(limit)
+        .where(*_host_waiting()).order_by(Visit.time_in, Visit.id).limit(limit), _host_params(user)
     ).scalars().all()
     items = []
     for v in visits:
