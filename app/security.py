@@ -138,11 +138,16 @@ class HouqinSecurityManager(SecurityManager):
         # The settings version rides along (app/settings.py): a change reaches this worker on
         # its next request without a statement of its own. Further per-request checks (a
         # server-side session) belong in this statement too: the page budget is 4 in all.
-        row = self.session.execute(
-            select(HouqinUser, version_column().label("settings_version")).where(HouqinUser.id == pk)
-            .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups), joinedload(HouqinUser.campuses))
-            .execution_options(**{FRAME: "user"})
-        ).unique().first()
+        # Built once: it runs on every request, polls included.
+        stmt = getattr(self, "_load_user_stmt", None)
+        if stmt is None:
+            stmt = self._load_user_stmt = (
+                select(HouqinUser, version_column().label("settings_version"))
+                .where(HouqinUser.id == bindparam("pk"))
+                .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups),
+                         joinedload(HouqinUser.campuses))
+                .execution_options(**{FRAME: "user"}))
+        row = self.session.execute(stmt, {"pk": pk}).unique().first()
         if row is None:
             return None
         user, version = row
