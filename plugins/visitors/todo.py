@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -25,12 +25,17 @@ from .models import ON_SITE, PENDING, WAITING, OverrideRequest, Visit
 PANEL_VISITS = 10
 
 
+# As literals, not parameters: they match the partial index ix_visit_host_waiting, which the
+# planners only use when the query states its condition (SQLite never, with bound values).
+WAITING_FOR_HOST = (literal_column("visit.host_response") == literal_column(f"'{PENDING}'"),
+                    literal_column("visit.status") == literal_column(f"'{ON_SITE}'"))
+
+
 def _host_waiting():
     """On site today, waiting for this user's answer (a visit left open since yesterday is the
     desk's to sign out, not the host's to answer). Parameters: todo_user, todo_since."""
     host = select(Staff.id).where(Staff.user_id == bindparam("todo_user")).correlate(None).scalar_subquery()
-    return (Visit.host_id == host, Visit.host_response == PENDING, Visit.status == ON_SITE,
-            Visit.time_in >= bindparam("todo_since"))
+    return (Visit.host_id == host, *WAITING_FOR_HOST, Visit.time_in >= bindparam("todo_since"))
 
 
 # Built once: the count runs on every page and every poll; .params() fills in the user and day.
