@@ -341,23 +341,22 @@ def integrate_settings(appbuilder, plugin: Plugin, registry: "Registry") -> None
 
 
 def integrate_todos(appbuilder, plugin: Plugin, registry: "Registry") -> None:
-    for todo in plugin.todos:
-        if todo.name in registry.todo_owner:
-            raise PluginError(f"{_who(plugin)} declares the to-do kind '{todo.name}', "
-                              f"which {registry.todo_owner[todo.name]} already declares.")
-        registry.todo_owner[todo.name] = _who(plugin)
-        registry.todos.append(todo)
-    registry.todos.sort(key=lambda t: t.order)
+    _add_named(plugin, "to-do kind", plugin.todos, registry.todos, registry.todo_owner)
 
 
 def integrate_panels(appbuilder, plugin: Plugin, registry: "Registry") -> None:
-    for panel in plugin.panels:
-        if panel.name in registry.panel_owner:
-            raise PluginError(f"{_who(plugin)} declares the staff-record panel '{panel.name}', "
-                              f"which {registry.panel_owner[panel.name]} already declares.")
-        registry.panel_owner[panel.name] = _who(plugin)
-        registry.panels.append(panel)
-    registry.panels.sort(key=lambda p: p.order)
+    _add_named(plugin, "staff-record panel", plugin.panels, registry.panels, registry.panel_owner)
+
+
+def _add_named(plugin: Plugin, kind: str, items: list, into: list, owners: dict[str, str]) -> None:
+    """Contributions known by name (to-do kinds, panels): a name declared twice stops start-up."""
+    for item in items:
+        if item.name in owners:
+            raise PluginError(f"{_who(plugin)} declares the {kind} '{item.name}', "
+                              f"which {owners[item.name]} already declares.")
+        owners[item.name] = _who(plugin)
+        into.append(item)
+    into.sort(key=lambda x: x.order)
 
 
 def _who(plugin: Plugin) -> str:

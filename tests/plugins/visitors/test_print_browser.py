@@ -4,25 +4,11 @@ pages with their page numbers, table headers repeated on every page and the sign
 on the last (core's print layout; core's own page is tested in tests/browser/test_print.py)."""
 from __future__ import annotations
 
-import itertools
-import random
-
 import pytest
 
 VISITS = 60  # on site at the print campus: several pages of each list
-_seq = itertools.count(1)
-
-
-def resident_id() -> str:
-    from plugins.visitors import rules
-
-    rng = random.Random(5100 + next(_seq))
-    first17 = f"330106{rng.randrange(1960, 2000)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
-    return first17 + rules.resident_id_check_char(first17)
-
-
 @pytest.fixture(scope="module")
-def gate_print_campus(live_app):
+def gate_print_campus(live_app, resident_id):
     """A campus with VISITS visitors on site today, hosted by one teacher."""
     from sqlalchemy import select
 

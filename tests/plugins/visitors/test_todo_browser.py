@@ -4,24 +4,11 @@ one tap to let them in, and a new visitor appearing on the open page by itself (
 every 30 s: the test moves the page's clock on). Screens of the new pages in both languages."""
 from __future__ import annotations
 
-import itertools
-import random
-
 import pytest
 from playwright.sync_api import expect
 
 PHONE = {"width": 390, "height": 844}
-_seq = itertools.count(1)
-
-
-def resident_id() -> str:
-    from plugins.visitors import rules
-
-    rng = random.Random(7300 + next(_seq))
-    first17 = f"440305{rng.randrange(1960, 2000)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
-    return first17 + rules.resident_id_check_char(first17)
-
-
+# `resident_id` (a fresh valid ID number) is the gate's fixture: tests/plugins/visitors/conftest.py
 @pytest.fixture(scope="module")
 def host(live_app, live_seed):
     """staff_a's own staff record on campus TA (made once, or found)."""
@@ -43,7 +30,7 @@ def host(live_app, live_seed):
     return pk
 
 
-def arrive(live_app, live_seed, host_id, name, organisation="新华书店"):
+def arrive(live_app, live_seed, resident_id, host_id, name, organisation="新华书店"):
     """A visitor signed in at the TA desk for `host_id`, waiting for the host's answer."""
     from sqlalchemy import select
 
@@ -83,9 +70,9 @@ def in_view(page, locator):
 
 
 def test_a_host_lets_a_waiting_visitor_in_from_the_to_do_list_on_a_phone(
-        new_context, live_server, live_app, live_seed, host, browser_login, browser_uid, save_screen):
+        new_context, live_server, live_app, live_seed, host, browser_login, browser_uid, save_screen, resident_id):
     name = "家长" + browser_uid("A")[-4:]
-    visit_id = arrive(live_app, live_seed, host, name)
+    visit_id = arrive(live_app, live_seed, resident_id, host, name)
     ctx = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     page.clock.install()
@@ -108,7 +95,7 @@ def test_a_host_lets_a_waiting_visitor_in_from_the_to_do_list_on_a_phone(
 
     # a second parent arrives while the page is open: the next poll shows them
     other = "家长" + browser_uid("B")[-4:]
-    arrive(live_app, live_seed, host, other, organisation="")
+    arrive(live_app, live_seed, resident_id, host, other, organisation="")
     before = int(count.inner_text())
     page.clock.fast_forward("00:31")
     expect(page.locator(".hq-todo-item", has_text=other)).to_be_visible()
@@ -131,9 +118,9 @@ def test_a_host_lets_a_waiting_visitor_in_from_the_to_do_list_on_a_phone(
 
 
 def test_the_dashboard_shows_the_first_waiting_items(new_context, live_server, live_app, live_seed, host,
-                                                     browser_login, browser_uid, save_screen):
+                                                     browser_login, browser_uid, save_screen, resident_id):
     name = "送书" + browser_uid("C")[-4:]
-    arrive(live_app, live_seed, host, name)
+    arrive(live_app, live_seed, resident_id, host, name)
     for lang, locale in (("zh", "zh-CN"), ("en", "en-GB")):
         page = new_context(locale=locale, viewport={"width": 1366, "height": 900}).new_page()
         browser_login(page, live_server, "staff_a")
