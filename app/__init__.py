@@ -94,6 +94,9 @@ def create_app(overrides: dict | None = None):
 
     app.extensions["houqin_settings"] = Settings(app, registry)
     i18n.install(app)
+    from . import todo
+
+    todo.install(app)
     from .views.relations import options_html
 
     app.jinja_env.filters["hq_options"] = options_html

@@ -12,9 +12,10 @@ from sqlalchemy.exc import DataError, StatementError
 
 from .extensions import db
 from .models import Campus, Department, Staff
+from .panels import panel_data
 from .privacy import MASKERS, is_masked
 from .rules import RuleError, check_date_order, normalize_phone
-from .scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
+from .scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
 from .security import sees_personal_data
 from .views.base import WRONG_CAMPUS, campus_of
 from .views.filters import FilterClause
@@ -38,6 +39,7 @@ class FieldErrors(Exception):
 class HouqinModelRestApi(ModelRestApi):
     masked_columns: dict[str, str] = {}
     campus_column: str | None = None
+    own_record_column: str | None = None  # as HouqinModelView.own_record_column
     # Who may see which rows beyond campus scoping (as HouqinModelView.row_access).
     row_access = None
     allow_browser_login = True
@@ -46,7 +48,9 @@ class HouqinModelRestApi(ModelRestApi):
         if self.row_access is not None:
             self.base_filters = list(self.base_filters or []) + [["id", FilterClause, type(self).row_access]]
         if self.campus_column:
-            self.base_filters = list(self.base_filters or []) + [[self.campus_column, FilterCampusScope, False]]
+            scope = [self.campus_column, FilterCampusScopeOrOwn, self.own_record_column] if self.own_record_column \
+                else [self.campus_column, FilterCampusScope, False]
+            self.base_filters = list(self.base_filters or []) + [scope]
             self.add_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
             self.edit_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
         super().__init__()
@@ -145,6 +149,7 @@ class StaffApi(HouqinModelRestApi):
     resource_name = "staff"
     datamodel = SQLAInterface(Staff)
     campus_column = "campus_id"
+    own_record_column = "user_id"
     masked_columns = {"personal_phone": "phone"}
     list_columns = ["id", "name", "staff_no", "gender", "work_phone", "personal_phone", "position.name_zh",
                     "position.name_en", "employment_type", "campus_id", "campus.name", "department.name",
@@ -157,6 +162,13 @@ class StaffApi(HouqinModelRestApi):
     # Staff have history: deactivate (PUT active=false) instead of deleting.
     base_permissions = ["can_get", "can_info", "can_post", "can_put"]
     base_order = ("staff_no", "asc")
+
+    def pre_get(self, data):
+        """One record's answer carries the panels that chose to show something to this viewer."""
+        super().pre_get(data)
+        pk = data.get("id")
+        staff = db.session.get(Staff, pk) if pk is not None else None
+        data["panels"] = panel_data(g.user, staff) if staff is not None else []
 
     def validate(self, item):
         errors = super().validate(item)

@@ -253,7 +253,7 @@ def attachments_of(owner_type: str, record_id: int) -> list:
     from .models import Attachment
     from .extensions import db
 
-    from sqlalchemy.orm import joinedload, noload
+    from sqlalchemy.orm import joinedload
 
     from .models import HouqinUser
 

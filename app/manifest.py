@@ -51,6 +51,8 @@ SELF_SERVICE = (
     + perms("ResetMyPasswordView", ("can_this_form_get", "can_this_form_post"))
     + perms("UserInfoEditView", ("can_this_form_get", "can_this_form_post"))
     + perms("StaffView", ("can_list", "can_show"))
+    + perms("StaffApi", API_READ)  # the same directory through the API (own record included)
+    + perms("TodoView", ("can_list",))
     + menus("Organisation", "Staff")
     + PLACES_READ
 )
@@ -115,6 +117,7 @@ def core_manifest() -> Plugin:
             View("app.views.settings:SettingsView", "Settings", _l("Settings"), "fa-sliders", "Administration"),
             View("app.views.audit:AuditLogView", "Audit log", _l("Audit log"), "fa-history", "Administration"),
             View("app.views.attachments:AttachmentView"),
+            View("app.views.todo:TodoView"),  # reached from the navbar's count on every page
         ],
         apis=["app.api:CampusApi", "app.api:DepartmentApi", "app.api:StaffApi",
               "app.locations_api:BuildingApi", "app.locations_api:RoomApi"],

@@ -14,7 +14,7 @@ from wtforms.fields.core import UnboundField
 
 from ..i18n import format_date, format_datetime
 from ..privacy import MASKERS, is_masked
-from ..scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
+from ..scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
 from ..security import sees_personal_data
 from .exporting import ExportMixin, export_labels, plain_text, xlsx_download  # noqa: F401 (offered to plugins)
 from .filters import FilterClause, HouqinInterface
@@ -108,6 +108,8 @@ class HouqinModelView(ExportMixin, ModelView):
     # a campus_id column switches on campus scoping of rows and of the campus dropdown
     campus_column: str | None = None
     campus_nullable = False
+    # the column holding a login's id ("user_id"): that user sees their own row whatever its campus
+    own_record_column: str | None = None
     export_columns: list[str] | None = None
     money_columns: tuple[str, ...] = ()
     # Who may see which rows, beyond campus scoping: a function returning a WHERE clause for the
@@ -132,7 +134,10 @@ class HouqinModelView(ExportMixin, ModelView):
         if self.row_access is not None:
             base.append(["id", FilterClause, type(self).row_access])
         if self.campus_column:
-            base.append([self.campus_column, FilterCampusScope, self.campus_nullable])
+            if self.own_record_column:
+                base.append([self.campus_column, FilterCampusScopeOrOwn, self.own_record_column])
+            else:
+                base.append([self.campus_column, FilterCampusScope, self.campus_nullable])
             rel = {"campus": [["id", FilterOwnCampuses, None]]}
             self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
             self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}

@@ -1,7 +1,7 @@
 """core: buildings and rooms (campus -> building -> room) and attachments on any record
 
 Revision ID: 0005_core_locations
-Revises: 0001_core
+Revises: 0002_core_settings_version
 Create Date: 2026-12-01 09:14:35.005705
 
 """
@@ -12,7 +12,7 @@ import app.models.base  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0005_core_locations'
-down_revision = '0001_core'
+down_revision = '0002_core_settings_version'
 branch_labels = None
 depends_on = None
 

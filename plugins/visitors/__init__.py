@@ -14,6 +14,7 @@ from app.manifest import menus, perms
 from app.plugin import Link, Menu, Plugin, SettingSpec, View
 
 from .cli import purge_visitors_command
+from .todo import PANELS, TODOS
 from .widgets import WIDGETS
 
 READ = ("can_list", "can_show", "can_export")
@@ -106,6 +107,8 @@ plugin = Plugin(
     ],
     apis=["plugins.visitors.api:VisitApi"],
     widgets=WIDGETS,
+    todos=TODOS,  # a visitor waiting for their host; an override waiting for a Director
+    panels=PANELS,  # the visitors a staff member hosted, on their record
     roles=ROLES,
     settings=SETTINGS,
     demo=load_demo,

@@ -331,3 +331,104 @@ def test_a_plugin_attaches_files_and_declares_an_import_with_nothing_of_its_own(
     with app.app_context():
         texts = sorted(db.session.execute(db.select(SampleNote.text)).scalars())
     assert texts == sorted(["检查留样冰箱", "检查消毒柜"])  # the note already there was not imported twice
+
+
+def _user(app, username, roles, campuses=(), staff=None):
+    """A login with these roles and campuses (ids), linked to the staff record `staff` (id) if given."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus, Staff
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        sm = app.appbuilder.sm
+        user = sm.add_user(username, username, "T", f"{username}@t", [sm.find_role(r) for r in roles],
+                           password=PASSWORD)
+        user.campuses = [db.session.get(Campus, c) for c in campuses]
+        if staff is not None:
+            db.session.get(Staff, staff).user_id = user.id
+        db.session.commit()
+
+
+def _login_as(app, username):
+    c = app.test_client()
+    with c.session_transaction() as s:
+        s["locale"] = "zh"
+    assert c.post("/login/", data={"username": username, "password": PASSWORD}).status_code == 302
+    return c
+
+
+@pytest.mark.slow
+def test_a_plugins_panel_decides_per_viewer_and_a_colleague_finds_none_of_it(sample_installed, tmp_path):
+    """The test plugin's private panel shows on a staff member's own record and to the office;
+    staff A on colleague B's record — page, API, export — finds none of B's. With two plugins
+    contributing to-do kinds, the navbar's count is still one statement."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus, Staff
+    from houqin_sample.models import SampleNote
+
+    app = _make_app(tmp_path, "p7", plugins="sample,visitors")
+    _init(app)
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        campus = Campus(name="面板园", code="PNL", active=True)
+        db.session.add(campus)
+        db.session.flush()
+        a = Staff(name="甲", staff_no="PNL-A", campus_id=campus.id, employment_type="contract", active=True)
+        b = Staff(name="乙", staff_no="PNL-B", campus_id=campus.id, employment_type="contract", active=True)
+        db.session.add_all([a, b, SampleNote(text="待定稿", final=False)])
+        db.session.commit()
+        campus_id, a_id, b_id = campus.id, a.id, b.id
+    _user(app, "panel_a", ["Staff"], [campus_id], staff=a_id)
+    _user(app, "panel_b", ["Staff"], [campus_id], staff=b_id)
+    _user(app, "panel_auditor", ["Auditor"])
+    _user(app, "panel_director", ["Director", "Staff"])
+    mine, theirs = "sample-private-PNL-A", "sample-private-PNL-B"
+
+    staff_a = _login_as(app, "panel_a")
+    own = staff_a.get("/staffview/mine/")
+    assert own.status_code == 302 and own.headers["Location"].endswith(f"/staffview/show/{a_id}")
+    assert mine in staff_a.get(f"/staffview/show/{a_id}").get_data(as_text=True)
+    colleague = staff_a.get(f"/staffview/show/{b_id}")
+    assert colleague.status_code == 200 and "乙" in colleague.get_data(as_text=True)
+    assert theirs not in colleague.get_data(as_text=True) and 'id="panel-sample-private"' not in \
+        colleague.get_data(as_text=True)
+    assert theirs not in staff_a.get("/staffview/list/").get_data(as_text=True)
+    assert theirs not in staff_a.get("/staffview/export/").get_data(as_text=True)
+    token = app.test_client().post("/api/v1/security/login", json={
+        "username": "panel_a", "password": PASSWORD, "provider": "db"}).get_json()["access_token"]
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    answer = api.get(f"/api/v1/staff/{b_id}", headers=auth)
+    assert answer.status_code == 200 and answer.get_json()["panels"] == []
+    assert theirs not in answer.get_data(as_text=True)
+    assert theirs not in api.get("/api/v1/staff/", headers=auth).get_data(as_text=True)
+    assert api.get(f"/api/v1/staff/{a_id}", headers=auth).get_json()["panels"] == [
+        {"name": "sample.private", "title": "Sample private panel", "data": {"marker": mine}}]
+
+    auditor = _login_as(app, "panel_auditor")  # may export the staff list: still none of B's panel
+    export = auditor.get("/staffview/export/")
+    assert export.status_code == 200 and theirs.encode() not in export.data
+    assert theirs not in auditor.get(f"/staffview/show/{b_id}").get_data(as_text=True)
+
+    director = _login_as(app, "panel_director")  # the office sees it
+    assert theirs in director.get(f"/staffview/show/{b_id}").get_data(as_text=True)
+    director.get("/")
+    from sqlalchemy import event
+
+    from app.extensions import FRAME
+
+    frames = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        frames.append(context.execution_options.get(FRAME))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        html = director.get("/todo/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    kinds = {t.name for t in app.extensions["houqin"].todos}
+    assert {"sample.open", "visitors.host", "visitors.override"} <= kinds
+    assert frames.count("todo") == 1 and "待定稿" in html

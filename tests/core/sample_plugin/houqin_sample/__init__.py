@@ -7,13 +7,53 @@ from markupsafe import Markup
 
 from app.attachments import AttachmentOwner
 from app.manifest import menus, perms
-from app.plugin import CatalogueRole, Menu, Plugin, SettingSpec, View, Widget
+from app.plugin import CatalogueRole, Menu, Panel, Plugin, SettingSpec, Todo, View, Widget
 
 from .cli import sample_count_command
 
 
 def sample_widget(appbuilder):
     return Markup('<div id="sample-widget">sample widget</div>')
+
+
+def open_notes_count(user):
+    """To-do: sample notes not final yet (a reviewer finalises them)."""
+    from sqlalchemy import func, select
+
+    from .models import SampleNote
+
+    return select(func.count(SampleNote.id)).where(SampleNote.final.is_(False))
+
+
+def open_notes(user, limit):
+    from flask import url_for
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.todo import TodoItem
+
+    from .models import SampleNote
+
+    notes = db.session.execute(select(SampleNote).where(SampleNote.final.is_(False))
+                               .order_by(SampleNote.id).limit(limit)).scalars()
+    return [TodoItem(title=n.text, url=url_for("SampleNoteView.show", pk=n.id)) for n in notes]
+
+
+def private_panel(viewer, staff):
+    """Private to the person and the office: a colleague sees nothing of it."""
+    from app.security import sees_personal_data
+
+    if viewer.id != staff.user_id and not sees_personal_data(viewer):
+        return None
+    return Markup('<p class="sample-private">sample-private-{}</p>').format(staff.staff_no)
+
+
+def private_panel_data(viewer, staff):
+    from app.security import sees_personal_data
+
+    if viewer.id != staff.user_id and not sees_personal_data(viewer):
+        return None
+    return {"marker": f"sample-private-{staff.staff_no}"}
 
 
 def load_demo(session):
@@ -33,6 +73,9 @@ plugin = Plugin(
            View("houqin_sample.views:SampleHelloView")],
     apis=["houqin_sample.views:SampleNoteApi"],
     widgets=[Widget("sample", sample_widget, ("can_list", "SampleNoteView"))],
+    todos=[Todo("sample.open", _l("Sample notes to finalise"), open_notes_count, open_notes,
+                ("can_list", "SampleNoteView"))],
+    panels=[Panel("sample.private", _l("Sample private panel"), private_panel, private_panel_data)],
     catalogue_roles=[CatalogueRole("SampleReviewer", "示例审核员", "Sample reviewer", _l("Reads the sample notes."))],
     roles={
         "Staff": perms("SampleNoteView", ("can_list", "can_show")) + menus("Sample", "Sample notes")
