@@ -46,7 +46,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from . import audit, i18n
+    from . import audit, i18n, locks
     from .extensions import csrf, db, migrate
     from .manifest import core_manifest
     from .plugin import Registry, discover
@@ -98,6 +98,7 @@ def create_app(overrides: dict | None = None):
 
     app.jinja_env.filters["hq_options"] = options_html
     audit.install()
+    locks.install(app)  # locked records, state columns: checked at every flush and bulk statement
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])

@@ -11,6 +11,7 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.exc import DataError, StatementError
 
 from .extensions import db
+from .locks import refuse_if_locked
 from .models import Campus, Department, Staff
 from .privacy import MASKERS, is_masked
 from .rules import RuleError, check_date_order, normalize_phone
@@ -19,6 +20,7 @@ from .security import sees_personal_data
 from .views.base import WRONG_CAMPUS, campus_of
 from .views.filters import FilterClause
 from .views.validators import rule_message
+from .workflow import Refusal, refusal_response
 
 
 def rule_errors(*errors: RuleError, default: str = "message") -> dict[str, list[str]]:
@@ -79,6 +81,7 @@ class HouqinModelRestApi(ModelRestApi):
             raise FieldErrors(errors)
 
     def pre_update(self, item):
+        refuse_if_locked(item)
         state = sa_inspect(item)
         for col in self.masked_columns:
             if is_masked(getattr(item, col)):
@@ -92,6 +95,9 @@ class HouqinModelRestApi(ModelRestApi):
         except FieldErrors as err:
             db.session.rollback()
             return self.response_422(message=err.messages)
+        except Refusal as err:  # a locked record (checked again at every flush): 409 with its message
+            db.session.rollback()
+            return refusal_response(self, err)
         except (DataError, StatementError):
             # e.g. a related id that is not a number: PostgreSQL refuses the cast (SQLite does not)
             db.session.rollback()
@@ -104,6 +110,7 @@ class HouqinModelRestApi(ModelRestApi):
         return self._guarded(lambda: super(HouqinModelRestApi, self).put_headless(pk))
 
     def pre_delete(self, item):
+        refuse_if_locked(item)
         if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
             raise FieldErrors({"campus": [str(WRONG_CAMPUS)]})
 

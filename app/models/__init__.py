@@ -3,9 +3,14 @@ from .base import Audited, CampusScoped, UTCDateTime, utcnow
 from .org import DEFAULT_POSITIONS, EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
 from .settings import Setting
 from .user import HouqinUser, user_campus
+from .calendar import AcademicYear, Term
+from .jobs import JobRun, SchedulerBeat
+from .numbering import SequenceCounter
+from .workflow import ApprovalRecord, RecordVersion
 
 __all__ = [
     "AuditLog", "DemoRecord", "Audited", "CampusScoped", "UTCDateTime", "utcnow",
     "DEFAULT_POSITIONS", "EMPLOYMENT_TYPES", "GENDERS", "Campus", "Department", "Position",
     "Staff", "Setting", "HouqinUser", "user_campus",
+    "AcademicYear", "Term", "JobRun", "SchedulerBeat", "SequenceCounter", "ApprovalRecord", "RecordVersion",
 ]

@@ -1,0 +1,356 @@
+"""Workflow transitions on screens and in the REST API, declared rather than coded:
+
+    class DisposalView(TransitionsMixin, HouqinModelView):
+        datamodel = SQLAInterface(Disposal)
+        transition_routes = ("approve", "reject", "reopen")   # names of the model's transitions
+
+gives POST /disposalview/do/approve/<pk> (permission can_approve on DisposalView), and on the show
+page the record's state, the buttons the user may press from it (with a reason box, and the
+external approval's fields above its threshold), its approvals and its earlier versions. A refused
+transition re-shows the page with the message on the field and what was typed kept (422), or
+flashes why when the record has moved on. `perform_transition` is the one place to call a
+plugin's own service instead of the plain transition.
+
+    class DisposalApi(TransitionsApiMixin, HouqinModelRestApi):
+        transition_routes = ("approve", "reject", "reopen")
+
+gives POST /api/v1/<resource>/<pk>/approve with {"reason", "external": {"body", "number", "date"}},
+answering 200 {"id", "state"}, 403, 404, 409 {"message"} (moved on, locked) or 422 {"message":
+{field: [...]}}; documented in the OpenAPI spec.
+
+RecordVersionView shows the readable versions of a locked record to those who may read it.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import expose as api_expose, protect, safe
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import Schema, fields
+
+from ..extensions import db
+from ..locks import shown_value, versions as record_versions
+from ..rules import RuleError
+from ..workflow import (StateMoved, approvals, available, field_errors, find_transition, refusal_response,
+                        transition, workflows)
+from .validators import rule_message
+
+REOPEN_NOTE = _l("The current content is kept as a readable version.")
+DONE_DEFAULT = _l("Done: %(action)s.")
+
+
+def external_threshold(record, t):
+    """The amount from which this transition's approval needs the external reference, when the
+    record reaches it (for the form); else None."""
+    from decimal import Decimal
+
+    from flask import current_app
+
+    approval = t.approval
+    if approval is None or approval.amount is None or approval.external_from is None:
+        return None
+    amount = approval.amount(record) if callable(approval.amount) else getattr(record, approval.amount)
+    threshold = approval.external_from
+    if isinstance(threshold, str):
+        threshold = current_app.extensions["houqin_settings"].get(threshold)
+    if amount is None or threshold is None or Decimal(str(amount)) < Decimal(str(threshold)):
+        return None
+    return threshold
+
+
+def _form_input():
+    form = request.form
+    external = {k: form.get(f"external_{k}") for k in ("body", "number", "date")}
+    return form.get("reason"), (external if any(external.values()) else None)
+
+
+class TransitionsMixin:
+    transition_routes: tuple[str, ...] = ()
+    show_template = "houqin/show.html"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.transition_routes:
+            attr = f"do_{name}"
+            if attr in cls.__dict__:
+                continue
+
+            def handler(self, pk, _name=name):
+                return self.run_transition(_name, pk)
+            handler.__name__ = attr
+            handler.__doc__ = f"Run the transition {name!r}."
+            setattr(cls, attr, expose(f"/do/{name}/<int:pk>", methods=["POST"])(has_access(permission_name(name)(handler))))
+
+    def __init__(self, **kwargs):
+        if self.base_permissions is not None:
+            self.base_permissions = list(self.base_permissions) + [
+                f"can_{n}" for n in self.transition_routes if f"can_{n}" not in self.base_permissions]
+        super().__init__(**kwargs)
+
+    # -- running -------------------------------------------------------------------------------
+    def perform_transition(self, name: str, item, *, reason, external):
+        """Run the transition (override to call the plugin's service for `name`)."""
+        return transition(db.session, self.datamodel.obj, self.datamodel.get_pk_value(item), name,
+                          reason=reason, external=external)
+
+    def run_transition(self, name: str, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        _flow, t = find_transition(self.datamodel.obj, name)
+        reason, external = _form_input()
+        try:
+            self.perform_transition(name, item, reason=reason, external=external)
+            db.session.commit()
+        except RuleError as err:
+            db.session.rollback()
+            status = getattr(err, "http_status", 422)
+            if status == 422:
+                errors: dict[str, list[str]] = {}
+                for e in field_errors(err):
+                    errors.setdefault(e.field or "message", []).append(rule_message(e))
+                g._hq_transition = {"name": name, "errors": errors, "values": request.form.to_dict()}
+                return self._show_again(pk), 422
+            flash(rule_message(err), "danger")
+            return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        flash(str(t.done) if t.done else gettext(DONE_DEFAULT, action=str(t.label or name)), "success")
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+    def _show_again(self, pk):
+        widgets = self._show(pk)
+        return self.render_template(self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+                                    related_views=self._related_views)
+
+    # -- the show page ---------------------------------------------------------------------------
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and "pk" in kwargs:
+            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            if item is not None:
+                kwargs["hq_flow"] = self.workflow_panel(item)
+        return super().render_template(template, **kwargs)
+
+    def workflow_panel(self, item) -> dict:
+        model = self.datamodel.obj
+        pk = self.datamodel.get_pk_value(item)
+        posted = g.get("_hq_transition") or {}
+        buttons = []
+        for flow, t in available(item):
+            if t.name not in self.transition_routes:
+                continue
+            threshold = external_threshold(item, t)
+            mine = posted.get("name") == t.name
+            buttons.append(dict(
+                name=t.name, label=str(t.label or t.name), style=t.style, needs_reason=t.needs_reason,
+                reopen=t.reopen, threshold=threshold,
+                url=url_for(f"{self.endpoint}.do_{t.name}", pk=pk),
+                errors=posted.get("errors", {}) if mine else {},
+                values=posted.get("values", {}) if mine else {}))
+        flows = workflows(model)
+        return dict(
+            states=[(flow.label(getattr(item, flow.column)), flow.is_locked(getattr(item, flow.column)))
+                    for flow in flows],
+            buttons=buttons, reopen_note=str(REOPEN_NOTE),
+            approvals=approvals(db.session, model, pk),
+            versions=record_versions(db.session, model, pk),
+            versions_url=url_for("RecordVersionView.record", table=model.__tablename__, pk=pk))
+
+
+# -- the REST API ------------------------------------------------------------------------------------
+
+class ExternalApprovalSchema(Schema):
+    body = fields.String(metadata={"description": "The approving body (审批机关)"})
+    number = fields.String(metadata={"description": "Its document number (批复文号)"})
+    date = fields.Date(metadata={"description": "The approval's date"})
+
+
+class TransitionSchema(Schema):
+    """The body of POST /api/v1/<resource>/<pk>/<transition>."""
+
+    reason = fields.String(metadata={"description": "Required by transitions that ask for a reason (reopen ...)"})
+    external = fields.Nested(ExternalApprovalSchema, metadata={
+        "description": "The external approval, required from the approval's threshold on"})
+
+
+API_DOC = """Run the transition '{name}' once (a conditional update: a second request finds the state moved on).
+---
+post:
+  parameters:
+  - in: path
+    name: pk
+    schema:
+      type: integer
+  requestBody:
+    required: false
+    content:
+      application/json:
+        schema:
+          $ref: '#/components/schemas/TransitionSchema'
+  responses:
+    200:
+      description: Done; the record's new state
+    403:
+      $ref: '#/components/responses/403'
+    404:
+      $ref: '#/components/responses/404'
+    409:
+      description: The record has moved on, or is locked
+    422:
+      $ref: '#/components/responses/422'
+"""
+
+
+class TransitionsApiMixin:
+    transition_routes: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.transition_routes:
+            attr = f"do_{name}"
+            if attr in cls.__dict__:
+                continue
+
+            def handler(self, pk, _name=name):
+                return self.run_transition(_name, pk)
+            handler.__name__ = attr
+            handler.__doc__ = API_DOC.format(name=name)
+            setattr(cls, attr, api_expose(f"/<int:pk>/{name}", methods=["POST"])(
+                protect()(safe(permission_name(name)(handler)))))
+
+    def __init__(self):
+        if self.base_permissions is not None:
+            self.base_permissions = list(self.base_permissions) + [
+                f"can_{n}" for n in self.transition_routes if f"can_{n}" not in self.base_permissions]
+        self.openapi_spec_component_schemas = tuple(self.openapi_spec_component_schemas or ()) + (
+            TransitionSchema, ExternalApprovalSchema)
+        super().__init__()
+
+    def perform_transition(self, name: str, item, *, reason, external):
+        return transition(db.session, self.datamodel.obj, self.datamodel.get_pk_value(item), name,
+                          reason=reason, external=external)
+
+    def run_transition(self, name: str, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if body is None:
+            body = {}
+        if not isinstance(body, dict) or not isinstance(body.get("external") or {}, dict):
+            return self.response_400(message="Request is not a JSON object")
+        try:
+            outcome = self.perform_transition(name, item, reason=body.get("reason"), external=body.get("external"))
+            db.session.commit()
+        except RuleError as err:
+            db.session.rollback()
+            return refusal_response(self, err)
+        return self.response(200, id=pk, state=outcome.target, self_approved=outcome.self_approved)
+
+
+# -- readable versions -----------------------------------------------------------------------------
+
+def _owner_view(model):
+    """The screen that shows records of `model` (its labels and who may read it)."""
+    from flask import current_app
+
+    for view in current_app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        if datamodel is not None and getattr(datamodel, "obj", None) is model and hasattr(view, "show_columns"):
+            yield view
+
+
+def _readable(model, pk):
+    """The view through which the current user may read this record, or None."""
+    from flask import current_app
+
+    sm = current_app.appbuilder.sm
+    for view in _owner_view(model):
+        if sm.has_access("can_show", view.class_permission_name) and \
+                view.datamodel.get(pk, view._base_filters) is not None:
+            return view
+    return None
+
+
+class RecordVersionView(BaseView):
+    """/versions/<table>/<pk>: the earlier contents of a record (who, when, why), for whoever may
+    read the record itself on its own screen."""
+
+    route_base = "/versions"
+    default_view = "record"
+
+    def _model(self, table):
+        from ..locks import info
+
+        model = info().by_table.get(table)
+        if model is None:
+            abort(404)
+        return model
+
+    def _guard(self, model, pk):
+        user = getattr(g, "user", None)
+        if user is None or not user.is_authenticated:
+            return redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login", next=request.url))
+        view = _readable(model, pk)
+        if view is None:
+            abort(404)
+        return view
+
+    @expose("/<table>/<int:pk>")
+    def record(self, table, pk):
+        model = self._model(table)
+        view = self._guard(model, pk)
+        if not isinstance(view, BaseView):
+            return view
+        rows = record_versions(db.session, model, pk)
+        return self.render_template("houqin/versions.html", rows=rows, table=table, pk=pk,
+                                    state_label=lambda state: _state_label(model, state),
+                                    back=url_for(f"{view.endpoint}.show", pk=pk), title=gettext("Versions"),
+                                    record=str(view.datamodel.get(pk)))
+
+    @expose("/<table>/<int:pk>/<int:number>")
+    def version(self, table, pk, number):
+        from sqlalchemy import select
+
+        from ..models.workflow import RecordVersion
+
+        model = self._model(table)
+        view = self._guard(model, pk)
+        if not isinstance(view, BaseView):
+            return view
+        row = db.session.execute(select(RecordVersion).where(
+            RecordVersion.table_name == table, RecordVersion.record_id == str(pk),
+            RecordVersion.number == number)).scalar_one_or_none()
+        if row is None:
+            abort(404)
+        current = view.datamodel.get(pk)
+        labels = dict(getattr(view, "label_columns", {}) or {})
+        fields_ = []
+        for key, value in (row.data.get("fields") or {}).items():
+            now = shown_value(current, key, getattr(current, key, None)) if current is not None else None
+            fields_.append(dict(key=key, label=str(labels.get(key, key)), value=value, changed=now != value))
+        children = [_child_table(table_name, rows_) for table_name, rows_ in (row.data.get("children") or {}).items()]
+        return self.render_template("houqin/version.html", row=row, fields=fields_, children=children,
+                                    back=url_for(".record", table=table, pk=pk), title=gettext("Version %(n)s", n=number),
+                                    state=_state_label(model, row.state), record=str(current))
+
+
+def _child_table(table: str, rows: list[dict]) -> dict:
+    """A child table of a version with the headings its own screen uses."""
+    from ..locks import info
+
+    model = info().by_table.get(table)
+    view = next(iter(_owner_view(model)), None) if model is not None else None
+    labels = dict(getattr(view, "label_columns", {}) or {})
+    title = str(getattr(view, "list_title", "") or table) if view is not None else table
+    keys = list(rows[0].keys()) if rows else []
+    return dict(title=title, headers=[str(labels.get(k, k)) for k in keys], rows=[[r.get(k) for k in keys] for r in rows])
+
+
+def _state_label(model, state):
+    for flow in workflows(model):
+        if state in flow.states:
+            return flow.label(state)
+    return state or ""
+
+
+__all__ = ["TransitionsMixin", "TransitionsApiMixin", "RecordVersionView", "TransitionSchema", "StateMoved"]
