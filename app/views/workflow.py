@@ -140,12 +140,15 @@ class TransitionsMixin:
                 continue
             threshold = external_threshold(item, t)
             mine = posted.get("name") == t.name
+            errors = posted.get("errors", {}) if mine else {}
+            own = {"reason", "external_body", "external_number", "external_date"}
             buttons.append(dict(
+                general=[m for key, messages in errors.items() if key not in own for m in messages],
                 name=t.name, label=str(t.label or t.name), style=t.style, needs_reason=t.needs_reason,
                 reopen=t.reopen, threshold=threshold,
                 url=url_for(f"{self.endpoint}.do_{t.name}", pk=pk),
-                errors=posted.get("errors", {}) if mine else {},
-                values=posted.get("values", {}) if mine else {}))
+                errors=errors,
+                typed=posted.get("values", {}) if mine else {}))
         flows = workflows(model)
         return dict(
             states=[(flow.label(getattr(item, flow.column)), flow.is_locked(getattr(item, flow.column)))

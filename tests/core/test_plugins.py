@@ -44,9 +44,8 @@ def site(tmp_path):
     sys.path.remove(str(folder))
     from app.extensions import db
 
-    table = db.Model.metadata.tables.get("sample_note")
-    if table is not None:  # uninstalled: its table leaves the shared metadata again
-        db.Model.metadata.remove(table)
+    for name in [t for t in db.Model.metadata.tables if t.startswith("sample_")]:
+        db.Model.metadata.remove(db.Model.metadata.tables[name])  # uninstalled: its tables leave the metadata
     for mod in [m for m in sys.modules if m.startswith(("houqin_sample", "houqin_broken", "houqin_needy"))]:
         del sys.modules[mod]
     importlib.invalidate_caches()
