@@ -245,12 +245,16 @@ def restore_command(archive, yes):
 def run_due_command(only, listing):
     """Run the scheduled jobs that are due (call every few minutes from cron or a systemd timer, on
     any number of hosts: each job runs once per period). See docs/operations.md."""
+    from flask_babel import force_locale
+
     from .jobs import overview, run_due
 
     if listing:
-        for item in overview(db.session):
+        with force_locale("en"):  # an operator's log, in English like the other commands
+            items = [(item, item.job.schedule.describe()) for item in overview(db.session)]
+        for item, schedule in items:
             last = item.last
-            click.echo(f"{item.job.name}: {item.job.schedule.describe()}; last "
+            click.echo(f"{item.job.name}: {schedule}; last "
                        f"{f'{last.status} {last.period}' if last else 'never'}; due "
                        f"{', '.join(p.key for p in item.pending) or 'nothing'}{' (stopped: failing)' if item.stuck else ''}")
         return

@@ -27,6 +27,7 @@ import logging
 import os
 import socket
 import traceback
+from time import monotonic
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Callable, Optional, Union
@@ -225,20 +226,21 @@ def _running(session, job: Job):
                            .limit(1)).scalar_one_or_none()
 
 
-def _abandon_stale(session, job: Job, now: datetime) -> bool:
-    """A run still "running" past its timeout: its host died. Mark it abandoned (once)."""
+def _abandon_stale(session, job: Job, now: datetime):
+    """A run still "running" past its timeout: its host died. Mark it abandoned (once). Returns the
+    run still going (not stale), or None when the job is free."""
     from .models.jobs import ABANDONED, RUNNING
 
     JobRun = _runs()
     stale = _running(session, job)
     if stale is None:
-        return True
+        return None
     if stale.started_at > now - timedelta(minutes=job.timeout_minutes):
-        return False
+        return stale
     session.execute(update(JobRun).where(JobRun.id == stale.id, JobRun.status == RUNNING).values(
         status=ABANDONED, ended_at=now, error=f"abandoned: no end after {job.timeout_minutes} minutes"))
     session.commit()
-    return True
+    return None
 
 
 # -- running --------------------------------------------------------------------------------------
@@ -277,7 +279,7 @@ def _execute(session, job: Job, period: Period, trigger: str, run_id: int, now: 
 
     JobRun = _runs()
     ctx = JobContext(session, job, period, trigger, run_id, now, user)
-    started = _utcnow()
+    started = monotonic()
     actor = (getattr(user, "id", None), getattr(user, "username", None) or f"job:{job.name}"[:100],
              "web" if user is not None else "job")
     try:
@@ -289,31 +291,31 @@ def _execute(session, job: Job, period: Period, trigger: str, run_id: int, now: 
             ctx.rows = value
         elif isinstance(value, str):
             ctx.result = value
-        ended = _utcnow()
+        seconds = monotonic() - started
+        # Times on the runner's clock (`now` + the run's length): tests run the schedule at other dates.
         session.execute(update(JobRun).where(JobRun.id == run_id).values(
-            status=DONE, ended_at=ended, rows=ctx.rows, result=ctx.result[:500] or None))
+            status=DONE, ended_at=now + timedelta(seconds=seconds), rows=ctx.rows, result=ctx.result[:500] or None))
         session.commit()  # the job's writes and its "done" together
-        return Report(job.name, period.key, DONE, ctx.rows, ctx.result, run_id=run_id,
-                      seconds=(ended - started).total_seconds())
+        return Report(job.name, period.key, DONE, ctx.rows, ctx.result, run_id=run_id, seconds=seconds)
     except IntegrityError as exc:
         session.rollback()
         if "uq_houqin_job_run_done" in str(exc.orig) or "job_run.job, houqin_job_run.period" in str(exc.orig):
             session.execute(delete(JobRun).where(JobRun.id == run_id))
             session.commit()
             return Report(job.name, period.key, "skipped", result="done by another host", run_id=run_id)
-        return _failed(session, job, period, run_id, exc)
+        return _failed(session, job, period, run_id, exc, now + timedelta(seconds=monotonic() - started))
     except Exception as exc:  # any failure of a job is recorded, and retried later
         session.rollback()
-        return _failed(session, job, period, run_id, exc)
+        return _failed(session, job, period, run_id, exc, now + timedelta(seconds=monotonic() - started))
 
 
-def _failed(session, job, period, run_id, exc) -> Report:
+def _failed(session, job, period, run_id, exc, ended) -> Report:
     from .models.jobs import FAILED
 
     JobRun = _runs()
     text = "".join(traceback.format_exception(exc))[-4000:]
     log.error("job %s %s failed: %s", job.name, period.key, exc)
-    session.execute(update(JobRun).where(JobRun.id == run_id).values(status=FAILED, ended_at=_utcnow(), error=text))
+    session.execute(update(JobRun).where(JobRun.id == run_id).values(status=FAILED, ended_at=ended, error=text))
     session.commit()
     return Report(job.name, period.key, FAILED, error=text, run_id=run_id)
 
@@ -339,8 +341,10 @@ def run_job(session, job: Job, now: Optional[datetime] = None, *, user=None, for
 
     now = now or _utcnow()
     reports = []
-    if not _abandon_stale(session, job, now):
-        return [Report(job.name, "", "waiting", result="running elsewhere")]
+    busy = _abandon_stale(session, job, now)
+    if busy is not None:
+        session.rollback()
+        return [Report(job.name, busy.period, "waiting", result=f"running on {busy.host}")]
     for period in pending_periods(session, job, now):
         last = _latest_attempt(session, job, period)
         if last is not None and last.status == DONE:
@@ -406,8 +410,10 @@ def run_now(name: str, user=None, now: Optional[datetime] = None) -> list[Report
     if pending_periods(session, job, now):
         return run_job(session, job, now, user=user, force=True)
     period = job.schedule.latest_due(now, _tz())
-    if not _abandon_stale(session, job, now):
-        return [Report(job.name, period.key, "waiting", result="running elsewhere")]
+    busy = _abandon_stale(session, job, now)
+    if busy is not None:
+        session.rollback()
+        return [Report(job.name, busy.period, "waiting", result=f"running on {busy.host}")]
     run_id = _claim(session, job, period, MANUAL, now, user)
     if run_id is None:
         return [Report(job.name, period.key, "waiting", result="running elsewhere")]

@@ -27,8 +27,9 @@ ERR_TERM_OUTSIDE = N_("The term must lie within its academic year (%(start)s to 
 ERR_TERM_OVERLAP = N_("These dates overlap another term of this year (%(start)s to %(end)s)")
 ERR_TERM_NUMBER = N_("Choose term 1 to 4")
 ERR_TERM_TAKEN = N_("This academic year already has this term")
-ERR_TERM_SEQUENCE = N_("Terms are numbered in date order: term %(number)s starts %(relation)s this one")
-REL_LATER, REL_EARLIER = N_("later than"), N_("earlier than")
+# Terms are numbered in date order (第一学期 before 第二学期).
+ERR_TERM_BEFORE = N_("Term %(number)s must start before this one")
+ERR_TERM_AFTER = N_("Term %(number)s must start after this one")
 
 
 # -- pure checks (no database) -------------------------------------------------------------------
@@ -75,8 +76,8 @@ def check_term(number: Optional[int], start: Optional[date], end: Optional[date]
             raise RuleError(ERR_TERM_OVERLAP, field="start_date", start=other.start.isoformat(),
                             end=other.end.isoformat())
         if (other.number < number) != (other.start < start):
-            raise RuleError(ERR_TERM_SEQUENCE, field="number", number=other.number,
-                            relation=REL_LATER if other.number < number else REL_EARLIER)
+            raise RuleError(ERR_TERM_BEFORE if other.number < number else ERR_TERM_AFTER, field="number",
+                            number=other.number)
 
 
 # -- queries ------------------------------------------------------------------------------------

@@ -15,6 +15,14 @@ ZH_TERM_NUMBERS = {1: "第一学期", 2: "第二学期", 3: "第三学期", 4: "
 EN_TERM_NUMBERS = {1: "first term", 2: "second term", 3: "third term", 4: "fourth term"}
 
 
+def year_label(name: str, lang: str | None = None) -> str:
+    if lang is None:
+        from app.i18n import current_language
+
+        lang = current_language()
+    return f"{name} academic year" if lang == "en" else f"{name}学年"
+
+
 class AcademicYear(Audited, Model):
     __tablename__ = "houqin_academic_year"
     __table_args__ = (Index("ix_houqin_academic_year_dates", "campus_id", "start_date", "end_date"),)
@@ -26,17 +34,13 @@ class AcademicYear(Audited, Model):
     end_date = Column(Date, nullable=False)
     terms = relationship("Term", back_populates="academic_year", order_by="Term.number", lazy="selectin",
                          cascade="all, delete-orphan")
-    __label_columns__ = ("name",)
+    __label_columns__ = ("name",)  # all that __str__ reads (search forms load only these)
 
     def label(self, lang: str | None = None) -> str:
-        if lang is None:
-            from app.i18n import current_language
-
-            lang = current_language()
-        return f"{self.name} academic year" if lang == "en" else f"{self.name}学年"
+        return year_label(self.name, lang)
 
     def __str__(self):
-        return self.label()
+        return year_label(self.name)
 
 
 class Term(Audited, Model):

@@ -250,9 +250,14 @@ def sample_env():
     importlib.invalidate_caches()
     url, drop = make_database(tmp)
     try:
+        import warnings
+
         from app import create_app
 
-        app = create_app(config(tmp, url))
+        with warnings.catch_warnings():
+            # Each test module imports the plugin afresh into the one declarative registry.
+            warnings.filterwarnings("ignore", "This declarative base already contains a class")
+            app = create_app(config(tmp, url))
         env = SampleEnv(app, url, site, tmp, migrate_and_seed(app))
         yield env
         from app.extensions import db

@@ -48,7 +48,7 @@ def test_a_locked_request_cannot_be_changed_through_the_api(sample_env):
     pk = env.request(state="approved")
     client, headers = env.api("req_a")
     put = client.put(f"/api/v1/samplerequest/{pk}", json={"title": "x"}, headers=headers)
-    assert put.status_code == 409 and "locked" in put.get_json()["message"]
+    assert put.status_code == 409 and "已锁定" in put.get_json()["message"]
     gone = client.delete(f"/api/v1/samplerequest/{pk}", headers=headers)
     assert gone.status_code == 409
     assert env.get(models()[0], pk).title == "打印机墨盒"

@@ -117,10 +117,11 @@ def test_the_api_runs_transitions_the_same_way_and_answers_409_or_422_with_a_mes
     resp = client.post(f"/api/v1/samplerequest/{pk}/approve", json={}, headers=headers)
     assert resp.status_code == 200 and resp.get_json()["state"] == "approved"
     again = client.post(f"/api/v1/samplerequest/{pk}/approve", json={}, headers=headers)
-    assert again.status_code == 409 and again.get_json()["message"] == "Not done: this record is already Approved."
+    # An API client has no language of its own: the institution's default, Chinese.
+    assert again.status_code == 409 and again.get_json()["message"] == "未执行：该记录已是“已批准”状态。"
     other = env.request(state="submitted")
     missing = client.post(f"/api/v1/samplerequest/{other}/reject", json={"reason": ""}, headers=headers)
-    assert missing.status_code == 422 and missing.get_json()["message"] == {"reason": ["Give a reason"]}
+    assert missing.status_code == 422 and missing.get_json()["message"] == {"reason": ["请填写原因"]}
     assert client.post("/api/v1/samplerequest/999999/approve", json={}, headers=headers).status_code == 404
     assert client.post(f"/api/v1/samplerequest/{other}/approve", data="[1]", headers={
         **headers, "Content-Type": "application/json"}).status_code == 400
