@@ -281,28 +281,24 @@ class RecordVersionView(BaseView):
     route_base = "/versions"
     default_view = "record"
 
-    def _model(self, table):
+    def _guard(self, table, pk):
+        """The record's model and the screen through which the user may read it (signed in first)."""
         from ..locks import info
 
-        model = info().by_table.get(table)
-        if model is None:
-            abort(404)
-        return model
-
-    def _guard(self, model, pk):
         user = getattr(g, "user", None)
         if user is None or not user.is_authenticated:
-            return redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login", next=request.url))
-        view = _readable(model, pk)
+            return None, redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login",
+                                          next=request.url))
+        model = info().by_table.get(table)
+        view = _readable(model, pk) if model is not None else None
         if view is None:
             abort(404)
-        return view
+        return model, view
 
     @expose("/<table>/<int:pk>")
     def record(self, table, pk):
-        model = self._model(table)
-        view = self._guard(model, pk)
-        if not isinstance(view, BaseView):
+        model, view = self._guard(table, pk)
+        if model is None:
             return view
         rows = record_versions(db.session, model, pk)
         return self.render_template("houqin/versions.html", rows=rows, table=table, pk=pk,
@@ -316,9 +312,8 @@ class RecordVersionView(BaseView):
 
         from ..models.workflow import RecordVersion
 
-        model = self._model(table)
-        view = self._guard(model, pk)
-        if not isinstance(view, BaseView):
+        model, view = self._guard(table, pk)
+        if model is None:
             return view
         row = db.session.execute(select(RecordVersion).where(
             RecordVersion.table_name == table, RecordVersion.record_id == str(pk),
