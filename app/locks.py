@@ -333,6 +333,14 @@ def _before_flush(session, flush_context, instances) -> None:
     i = info()
     if not (i.lockable or i.children or i.stateful):
         return
+    # Each record to hold once, however many of its rows this flush writes: (model, key) -> the
+    # record's own write (True) or a child row's (False).
+    held: dict = {}
+
+    def hold(targets, own: bool) -> None:
+        for target in targets:
+            held[target] = held.get(target, False) or own
+
     for obj in list(session.dirty):
         model = type(obj)
         if model not in i.stateful and model not in i.lockable and model not in i.children:
@@ -345,22 +353,27 @@ def _before_flush(session, flush_context, instances) -> None:
         if model in i.stateful and _state_changed(obj, i.stateful[model]):
             raise RecordLocked(ERR_STATE_DIRECT)
         if model in i.lockable:
-            _check_row(session, model, state.identity[0])
+            hold([(model, state.identity[0])], True)
         if model in i.children:
-            _check_parents(session, _parent_targets(obj, i, old=True) + _parent_targets(obj, i, old=False))
+            hold(_parent_targets(obj, i, old=True) + _parent_targets(obj, i, old=False), False)
     for obj in list(session.new):
         if type(obj) in i.children:
-            _check_parents(session, _parent_targets(obj, i, old=False))
+            hold(_parent_targets(obj, i, old=False), False)
     for obj in list(session.deleted):
         model = type(obj)
         state = sa_inspect(obj)
         if state.identity is None:
             continue
         if model in i.lockable:
-            _check_row(session, model, state.identity[0])
+            hold([(model, state.identity[0])], True)
         if model in i.children:
-            _check_parents(session, _parent_targets(obj, i, old=True))
+            hold(_parent_targets(obj, i, old=True), False)
         _check_references(session, obj, i)
+    for (model, pk), own in held.items():
+        if own:
+            _check_row(session, model, pk)
+        else:
+            _check_parents(session, [(model, pk)])
 
 
 def _after_flush(session, flush_context) -> None:

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional, Union
 
-from sqlalchemy import and_, exists, inspect as sa_inspect, literal, or_, select, update
+from sqlalchemy import and_, inspect as sa_inspect, literal, or_, select, update
 
 from .rules import N_, RuleError
 
@@ -532,13 +532,6 @@ def refusal_response(api, err: RuleError, default_field: str = "message"):
     return api.response(status, message=rule_message(err))
 
 
-def decimal_or_none(raw) -> Optional[Decimal]:
-    try:
-        return Decimal(str(raw))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-
-
 __all__ = ["Workflow", "Transition", "Approval", "transition", "available", "approvals", "holders", "holds",
            "Refusal", "StateMoved", "NotPermitted", "RecordLocked", "InputErrors", "field_errors", "refusal_response",
-           "WHO", "WHEN", "WHY", "REFUSE", "SOLE_HOLDER", "CURRENT", "state_label", "exists"]
+           "WHO", "WHEN", "WHY", "REFUSE", "SOLE_HOLDER", "CURRENT", "state_label"]

@@ -3,7 +3,7 @@ formats, the big-list features (app/views/filters.py) and "Export to Excel" of t
 filter and search (app/views/exporting.py). Plugins subclass it and declare attributes."""
 from __future__ import annotations
 
-from flask import flash, g
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.widgets import ListWidget
@@ -220,5 +220,5 @@ class HouqinModelView(ExportMixin, ModelView):
                     refuse_if_locked(item)
                 except RecordLocked as err:
                     flash(str(err), "danger")
-                    return None
+                    abort(redirect(url_for(f"{self.endpoint}.show", pk=pk)))
         return super()._edit(pk)

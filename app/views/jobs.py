@@ -37,15 +37,16 @@ class JobRunView(HouqinModelView):
     list_title = _l("Job runs")
     show_title = _l("Job run")
     base_permissions = ["can_list", "can_show", "can_export"]
-    list_columns = ["job", "period", "status", "cause", "attempt", "started_at", "ended_at", "host", "rows", "result"]
-    show_columns = list_columns + ["actor", "pid", "error"]
+    list_columns = ["job", "period", "status", "actor", "attempt", "started_at", "host", "rows", "result"]
+    show_columns = ["job", "period", "status", "cause", "actor", "attempt", "started_at", "ended_at", "host", "pid",
+                    "rows", "result", "error"]
     search_columns = ["job", "period", "status", "cause", "started_at"]
     order_columns = ["started_at", "job", "period"]
     base_order = ("started_at", "desc")
     label_columns = {
-        "job": _l("Job"), "period": _l("Period"), "status": _l("Result"), "cause": _l("Started by"),
+        "job": _l("Job"), "period": _l("Period"), "status": _l("Result"), "cause": _l("Kind"),
         "attempt": _l("Attempt"), "started_at": _l("Started"), "ended_at": _l("Ended"), "host": _l("Host"),
-        "rows": _l("Rows"), "result": _l("Summary"), "actor": _l("User"), "pid": _l("Process"),
+        "rows": _l("Rows"), "result": _l("Summary"), "actor": _l("Started by"), "pid": _l("Process"),
         "error": _l("Error"),
     }
     formatters_columns = {"status": choice_label(STATUSES), "cause": choice_label(CAUSES), "job": _job_label,

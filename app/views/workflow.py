@@ -150,12 +150,15 @@ class TransitionsMixin:
                 errors=errors,
                 typed=posted.get("values", {}) if mine else {}))
         flows = workflows(model)
+        kept = record_versions(db.session, model, pk)
+        # Approvals given before the last reopen belong to an earlier version, not to this content.
+        since = kept[0].at if kept else None
         return dict(
             states=[(flow.label(getattr(item, flow.column)), flow.is_locked(getattr(item, flow.column)))
                     for flow in flows],
             buttons=buttons, reopen_note=str(REOPEN_NOTE),
-            approvals=approvals(db.session, model, pk),
-            versions=record_versions(db.session, model, pk),
+            approvals=[a for a in approvals(db.session, model, pk) if since is None or a.at >= since],
+            versions=kept,
             versions_url=url_for("RecordVersionView.record", table=model.__tablename__, pk=pk))
 
 
@@ -321,27 +324,90 @@ class RecordVersionView(BaseView):
         if row is None:
             abort(404)
         current = view.datamodel.get(pk)
-        labels = dict(getattr(view, "label_columns", {}) or {})
         fields_ = []
-        for key, value in (row.data.get("fields") or {}).items():
-            now = shown_value(current, key, getattr(current, key, None)) if current is not None else None
-            fields_.append(dict(key=key, label=str(labels.get(key, key)), value=value, changed=now != value))
-        children = [_child_table(table_name, rows_) for table_name, rows_ in (row.data.get("children") or {}).items()]
+        for key, label, value, raw_now in _readable_fields(model, view, row.data.get("fields") or {}, current,
+                                                         getattr(view, "show_columns", None)):
+            fields_.append(dict(key=key, label=label, value=value, changed=raw_now is not _NOT_SHOWN
+                                and raw_now != (row.data.get("fields") or {}).get(key)))
+        children = [_child_table(table_name, rows_, model) for table_name, rows_ in
+                    (row.data.get("children") or {}).items()]
         return self.render_template("houqin/version.html", row=row, fields=fields_, children=children,
                                     back=url_for(".record", table=table, pk=pk), title=gettext("Version %(n)s", n=number),
                                     state=_state_label(model, row.state), record=str(current))
 
 
-def _child_table(table: str, rows: list[dict]) -> dict:
-    """A child table of a version with the headings its own screen uses."""
+_NOT_SHOWN = object()
+
+
+def _readable_fields(model, view, stored: dict, current, columns):
+    """(column, label, value as shown, current stored value) for the columns the record's own screen
+    shows, in its order: a relation by the related record's name, a state by its label, dates and
+    yes/no in the house formats. Columns the screen does not show (keys, hashes) are left out."""
+    from datetime import date as date_, datetime as datetime_
+
+    from sqlalchemy import inspect as sa_inspect
+
+    from ..i18n import format_date, format_datetime
+    from .base import yes_no
+
+    labels = dict(getattr(view, "label_columns", {}) or {})
+    mapper = sa_inspect(model)
+    flows = {flow.column: flow for flow in workflows(model)}
+    out = []
+    for name in columns or list(stored):
+        key, related = name, None
+        if name in mapper.relationships:
+            rel = mapper.relationships[name]
+            if rel.direction.name != "MANYTOONE":
+                continue
+            (local, _remote), = rel.local_remote_pairs
+            key, related = local.key, rel.mapper.class_
+        if key not in stored:
+            continue
+        value = stored[key]
+        now = shown_value(current, key, getattr(current, key, None)) if current is not None else _NOT_SHOWN
+        if related is not None and value is not None:
+            obj = db.session.get(related, value)
+            value = str(obj) if obj is not None else f"#{value}"
+        elif key in flows:
+            value = flows[key].label(value)
+        elif isinstance(value, bool):
+            value = yes_no()[value]
+        elif isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+            try:
+                value = format_datetime(datetime_.fromisoformat(value)) if "T" in value else \
+                    format_date(date_.fromisoformat(value))
+            except ValueError:
+                pass
+        out.append((key, str(labels.get(name, name)), value, now))
+    return out
+
+
+def _child_table(table: str, rows: list[dict], parent_model) -> dict:
+    """A child table of a version with the columns and headings its own screen lists."""
     from ..locks import info
 
     model = info().by_table.get(table)
     view = next(iter(_owner_view(model)), None) if model is not None else None
-    labels = dict(getattr(view, "label_columns", {}) or {})
     title = str(getattr(view, "list_title", "") or table) if view is not None else table
-    keys = list(rows[0].keys()) if rows else []
-    return dict(title=title, headers=[str(labels.get(k, k)) for k in keys], rows=[[r.get(k) for k in keys] for r in rows])
+    columns = [c for c in (getattr(view, "list_columns", None) or list(rows[0] if rows else []))
+               if _relation_target(model, c) is not parent_model]
+    table_rows, headers = [], []
+    for row in rows:
+        shown = _readable_fields(model, view, row, None, columns) if model is not None else \
+            [(k, k, v, _NOT_SHOWN) for k, v in row.items()]
+        headers = [label for _key, label, _value, _now in shown]
+        table_rows.append([value for _key, _label, value, _now in shown])
+    return dict(title=title, headers=headers, rows=table_rows)
+
+
+def _relation_target(model, name):
+    from sqlalchemy import inspect as sa_inspect
+
+    if model is None:
+        return None
+    rels = sa_inspect(model).relationships
+    return rels[name].mapper.class_ if name in rels else None
 
 
 def _state_label(model, state):

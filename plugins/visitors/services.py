@@ -24,9 +24,9 @@ from app.privacy import mask_id, mask_phone
 
 from . import rules
 from .intake import Intake, hashes, phone_last4
-from .models import (APPROVED, BY_PHONE, CANCELLED, CONFIRMED, CONVERTED, DECLINED, EXPECTED,
-                     IN_APP, IN_PERSON, LEFT, ON_SITE, PENDING, REFUSED, TURNED_AWAY, USED, WAITING, Appointment,
-                     BlocklistEntry, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit, Visitor)
+from .models import (APPROVED, BY_PHONE, CONFIRMED, CONVERTED, EXPECTED, IN_APP, IN_PERSON, ON_SITE, PENDING,
+                     TURNED_AWAY, USED, WAITING, Appointment, BlocklistEntry, DutyLog, OverrideRequest, PatrolRound,
+                     Purpose, Visit, Visitor)
 from .rules import N_, RuleError
 
 ERR_FULL_NUMBER = N_("Type the full document number")

@@ -319,3 +319,34 @@ def test_only_retention_and_demo_remove_may_write_past_a_lock_and_both_are_audit
                         if re.search(r"\bunlocked\(session, \"", fh.read()):
                             users.append(os.path.relpath(path, ROOT))
     assert sorted(users) == ["app/demo.py", "plugins/visitors/retention.py"]
+
+
+def test_the_lock_check_costs_one_statement_per_record_touched(sample_env):
+    """Adding lines to a draft request holds the request once (FOR UPDATE / a no-op UPDATE), however
+    many lines; a model with nothing lockable costs nothing."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from app.models import Staff
+
+    env = sample_env
+    SampleRequest, SampleRequestLine, _ = models()
+    pk = env.request()
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+    with env.app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            db.session.add_all([SampleRequestLine(request_id=pk, item=f"第{i}项", quantity=1) for i in range(3)])
+            db.session.flush()
+            held = [s for s in seen if "sample_request" in s and "sample_request_line" not in s]
+            assert len(held) == 1, seen
+            db.session.commit()
+            seen.clear()
+            db.session.get(Staff, env.staff).work_phone = "021-55556666"
+            db.session.commit()
+            assert not [s for s in seen if "sample_request" in s], seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)

@@ -274,3 +274,43 @@ def test_holders_count_only_active_people_who_may_use_the_campus(sample_env):
         assert env.users["rev_b"] not in on_a and env.users["rev_a"] in on_a
         reopeners = set(holders(db.session, [("can_reopen", "SampleRequestView")], campus_id=env.campuses["SA"]))
         assert env.users["boss"] in reopeners  # a Director sees every campus
+
+
+class Statements:
+    def __init__(self, engine):
+        self.engine, self.seen = engine, []
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self.add)
+        return self
+
+    def add(self, conn, cursor, statement, *args):
+        self.seen.append(statement)
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self.add)
+
+
+def test_a_transition_costs_three_statements_and_an_approval_two_more(sample_env):
+    """Read the record, the conditional UPDATE, the audit entry; an approval also asks who else holds
+    the permission (the requester is not the approver here, so it does not) and keeps its record."""
+    from app.extensions import db
+    from app.workflow import transition
+
+    env = sample_env
+    pk = env.request()
+    with env.app.app_context():
+        user = env.app.appbuilder.sm.find_user(username="rev_a")
+        with Statements(db.engine) as submit:
+            transition(db.session, model(), pk, "submit", user=None)
+        db.session.commit()
+        with Statements(db.engine) as approve:
+            transition(db.session, model(), pk, "approve", user=user)
+        db.session.commit()
+    assert len([s for s in submit.seen if not s.startswith(("BEGIN", "SAVEPOINT"))]) == 3, submit.seen
+    writes = [s.split()[0] for s in approve.seen if s.split()[0] in ("UPDATE", "INSERT")]
+    assert writes == ["UPDATE", "INSERT", "INSERT"], approve.seen  # the state, the approval, the audit entry
