@@ -519,12 +519,27 @@ def take_version(session, obj, kind: str, reason: Optional[str], *, state: Optio
     return number
 
 
-def snapshot(session, obj, kind: str = "snapshot", reason: Optional[str] = None) -> int:
-    """Keep the record's current content as a readable version (a plugin's own moment, e.g. the
-    action items' status when minutes are approved)."""
+def snapshot(session, obj, kind: str = "snapshot", reason: Optional[str] = None,
+             extra: Optional[dict] = None) -> int:
+    """Keep the record's current content as a readable version at a moment of the plugin's own;
+    `extra` adds what is not a child row (the action items' status when minutes are approved:
+    {"action items": [{"item": ..., "status": ...}, ...]}), shown with the version."""
     flows = workflows(type(obj))
     state = getattr(obj, flows[0].column) if flows else None
-    return take_version(session, obj, kind, reason, state=state)
+    data = record_fields(obj)
+    if extra:
+        data["extra"] = {str(k): v for k, v in extra.items()}
+    return take_version(session, obj, kind, reason, state=state, data=json_safe(data))
+
+
+def json_safe(value):
+    from .audit import _jsonable
+
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return _jsonable(value)
 
 
 def versions(session, model_or_table, pk) -> list:

@@ -392,7 +392,7 @@ def transition(session, model, pk, name: str, *, user=CURRENT, reason: Optional[
     back on a refusal: nothing is half-written). `values` adds columns to the same UPDATE;
     `external` = {"body", "number", "date"} for an approval above its threshold."""
     from .audit import current_actor
-    from .locks import record_fields, take_version
+    from .locks import record_fields, shown_value, take_version
     from .models.audit import AuditLog
     from .models.base import utcnow
     from .models.workflow import ApprovalRecord
@@ -455,7 +455,9 @@ def transition(session, model, pk, name: str, *, user=CURRENT, reason: Optional[
     if user is not None:
         user_id, actor = user.id, getattr(user, "username", actor)
     outcome = Outcome(pk, state, t.target, self_approved=ctx.self_approved)
-    changes = {col: [_plain(old[col]), _plain(sets[col])] for col in sets if old[col] != sets[col]}
+    # As the audit log shows any write: personal numbers masked, hidden values hidden.
+    changes = {col: [shown_value(record, col, old[col]), shown_value(record, col, sets[col])]
+               for col in sets if old[col] != sets[col]}
     changes["transition"] = t.name
     if reason:
         changes["reason"] = reason

@@ -331,6 +331,11 @@ class RecordVersionView(BaseView):
                                 and raw_now != (row.data.get("fields") or {}).get(key)))
         children = [_child_table(table_name, rows_, model) for table_name, rows_ in
                     (row.data.get("children") or {}).items()]
+        for title, rows_ in (row.data.get("extra") or {}).items():  # a plugin's own snapshot data
+            rows_ = rows_ if isinstance(rows_, list) else [{"": rows_}]
+            keys = list(rows_[0]) if rows_ and isinstance(rows_[0], dict) else [""]
+            children.append(dict(title=title, headers=keys, rows=[[r.get(k) if isinstance(r, dict) else r
+                                                                     for k in keys] for r in rows_]))
         return self.render_template("houqin/version.html", row=row, fields=fields_, children=children,
                                     back=url_for(".record", table=table, pk=pk), title=gettext("Version %(n)s", n=number),
                                     state=_state_label(model, row.state), record=str(current))

@@ -350,3 +350,21 @@ def test_the_lock_check_costs_one_statement_per_record_touched(sample_env):
             assert not [s for s in seen if "sample_request" in s], seen
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_plugin_keeps_a_version_at_a_moment_of_its_own_with_extra_data(sample_env):
+    """Minutes approved keep the action items' status as it stood: app.locks.snapshot(..., extra=)."""
+    from app.extensions import db
+    from app.locks import snapshot, versions
+
+    env = sample_env
+    pk = env.request(title="带附加数据", state="approved")
+    with env.app.app_context():
+        req = db.session.get(models()[0], pk)
+        number = snapshot(db.session, req, "approved", "批准时的待办状态",
+                          extra={"Action items": [{"item": "更换消毒柜", "status": "open"}]})
+        db.session.commit()
+        (kept,) = versions(db.session, "sample_request", pk)
+        assert kept.number == number == 1 and kept.kind == "approved" and kept.state == "approved"
+    page = env.login("req_a").get(f"/versions/sample_request/{pk}/1").get_data(as_text=True)
+    assert "Action items" in page and "更换消毒柜" in page and "带附加数据" in page
