@@ -403,6 +403,9 @@ def transition(session, model, pk, name: str, *, user=CURRENT, reason: Optional[
     if user is not None and t.permission is not None and not holds(user, t.permissions()):
         raise NotPermitted(ERR_NOT_PERMITTED)
     now = now or utcnow()
+    # Writes the caller made before asking are flushed first (and checked like any other write);
+    # the record is then read fresh, so the guards see what the database holds.
+    session.flush()
     record = session.get(model, pk, populate_existing=True)
     if record is None:
         raise StateMoved(t.moved or ERR_GONE)

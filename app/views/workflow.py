@@ -59,6 +59,27 @@ def external_threshold(record, t):
     return threshold
 
 
+def _add_routes(cls, decorate, doc) -> None:
+    """One route per declared transition, do_<name>, guarded by the permission can_<name>."""
+    for name in cls.transition_routes:
+        attr = f"do_{name}"
+        if attr in cls.__dict__:
+            continue
+
+        def handler(self, pk, _name=name):
+            return self.run_transition(_name, pk)
+        handler.__name__ = attr
+        handler.__doc__ = doc(name)
+        setattr(cls, attr, decorate(name, handler))
+
+
+def _add_permissions(view) -> None:
+    """A view that lists its permissions must list the transitions' too."""
+    if view.base_permissions is not None:
+        view.base_permissions = list(view.base_permissions) + [
+            f"can_{n}" for n in view.transition_routes if f"can_{n}" not in view.base_permissions]
+
+
 def _form_input():
     form = request.form
     external = {k: form.get(f"external_{k}") for k in ("body", "number", "date")}
@@ -71,21 +92,11 @@ class TransitionsMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name in cls.transition_routes:
-            attr = f"do_{name}"
-            if attr in cls.__dict__:
-                continue
-
-            def handler(self, pk, _name=name):
-                return self.run_transition(_name, pk)
-            handler.__name__ = attr
-            handler.__doc__ = f"Run the transition {name!r}."
-            setattr(cls, attr, expose(f"/do/{name}/<int:pk>", methods=["POST"])(has_access(permission_name(name)(handler))))
+        _add_routes(cls, lambda name, handler: expose(f"/do/{name}/<int:pk>", methods=["POST"])(
+            has_access(permission_name(name)(handler))), lambda name: f"Run the transition {name!r}.")
 
     def __init__(self, **kwargs):
-        if self.base_permissions is not None:
-            self.base_permissions = list(self.base_permissions) + [
-                f"can_{n}" for n in self.transition_routes if f"can_{n}" not in self.base_permissions]
+        _add_permissions(self)
         super().__init__(**kwargs)
 
     # -- running -------------------------------------------------------------------------------
@@ -211,22 +222,11 @@ class TransitionsApiMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name in cls.transition_routes:
-            attr = f"do_{name}"
-            if attr in cls.__dict__:
-                continue
-
-            def handler(self, pk, _name=name):
-                return self.run_transition(_name, pk)
-            handler.__name__ = attr
-            handler.__doc__ = API_DOC.format(name=name)
-            setattr(cls, attr, api_expose(f"/<int:pk>/{name}", methods=["POST"])(
-                protect()(safe(permission_name(name)(handler)))))
+        _add_routes(cls, lambda name, handler: api_expose(f"/<int:pk>/{name}", methods=["POST"])(
+            protect()(safe(permission_name(name)(handler)))), lambda name: API_DOC.format(name=name))
 
     def __init__(self):
-        if self.base_permissions is not None:
-            self.base_permissions = list(self.base_permissions) + [
-                f"can_{n}" for n in self.transition_routes if f"can_{n}" not in self.base_permissions]
+        _add_permissions(self)
         self.openapi_spec_component_schemas = tuple(self.openapi_spec_component_schemas or ()) + (
             TransitionSchema, ExternalApprovalSchema)
         super().__init__()

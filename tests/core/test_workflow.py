@@ -314,3 +314,17 @@ def test_a_transition_costs_three_statements_and_an_approval_two_more(sample_env
     assert len([s for s in submit.seen if not s.startswith(("BEGIN", "SAVEPOINT"))]) == 3, submit.seen
     writes = [s.split()[0] for s in approve.seen if s.split()[0] in ("UPDATE", "INSERT")]
     assert writes == ["UPDATE", "INSERT", "INSERT"], approve.seen  # the state, the approval, the audit entry
+
+
+def test_what_a_service_changed_before_a_transition_is_kept_and_checked(sample_env):
+    from app.extensions import db
+    from app.workflow import transition
+
+    env = sample_env
+    pk = env.request(title="先改标题")
+    with env.app.app_context():
+        db.session.get(model(), pk).title = "改后提交"
+        transition(db.session, model(), pk, "submit", user=None)
+        db.session.commit()
+    req = env.get(model(), pk)
+    assert (req.title, req.status) == ("改后提交", "submitted")
