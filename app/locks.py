@@ -418,7 +418,17 @@ def _bulk_statement(state) -> None:
         if columns & {f.column for f in i.stateful[model]}:
             raise RecordLocked(ERR_STATE_DIRECT)
     clause = locked_clause(model)
-    if clause is not None:
+    rows = state.parameters if isinstance(state.parameters, list) else None
+    if clause is not None and rows and where is None:
+        # UPDATE by primary key with a list of rows (a month-end run updating thousands of rows):
+        # only those rows are checked.
+        pk_col = mapper.primary_key[0]
+        keys = [r.get(pk_col.key) for r in rows if isinstance(r, dict)]
+        for start in range(0, len(keys), 500):
+            if session.execute(select(literal(1)).select_from(model).where(
+                    pk_col.in_(keys[start:start + 500]), clause).limit(1)).first() is not None:
+                raise RecordLocked(ERR_LOCKED if model in i.lockable else ERR_LOCKED_PARENT, state="")
+    elif clause is not None:
         query = select(literal(1)).select_from(model).where(clause)
         if where is not None:
             query = query.where(where)

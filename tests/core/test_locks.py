@@ -368,3 +368,23 @@ def test_a_plugin_keeps_a_version_at_a_moment_of_its_own_with_extra_data(sample_
         assert kept.number == number == 1 and kept.kind == "approved" and kept.state == "approved"
     page = env.login("req_a").get(f"/versions/sample_request/{pk}/1").get_data(as_text=True)
     assert "Action items" in page and "更换消毒柜" in page and "带附加数据" in page
+
+
+def test_an_update_of_many_rows_by_key_checks_only_those_rows(sample_env):
+    """A month-end run updates thousands of rows by key: the locked ones elsewhere do not stop it,
+    a locked one among them does."""
+    from app.extensions import db
+    from app.workflow import RecordLocked
+
+    env = sample_env
+    SampleRequest = models()[0]
+    drafts = [env.request(title=f"逐行{i}") for i in range(3)]
+    locked = env.request(title="逐行锁", state="approved")
+    with env.app.app_context():
+        db.session.execute(update(SampleRequest), [{"id": pk, "title": f"逐行改{pk}"} for pk in drafts])
+        db.session.commit()
+        with pytest.raises(RecordLocked):
+            db.session.execute(update(SampleRequest), [{"id": pk, "title": "x"} for pk in drafts + [locked]])
+        db.session.rollback()
+    assert [env.get(SampleRequest, pk).title for pk in drafts] == [f"逐行改{pk}" for pk in drafts]
+    assert env.get(SampleRequest, locked).title == "逐行锁"
