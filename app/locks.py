@@ -168,9 +168,14 @@ def lock_error(session, obj) -> Optional[RecordLocked]:
     """The refusal for a write to this (persistent) record, or None. Reads the database, so it is
     fresh; screens call it before saving to put the message on the page."""
     model = type(obj)
-    if not is_lockable(model) or session.info.get(UNLOCKED):
+    if session.info.get(UNLOCKED):
         return None
     state = sa_inspect(obj)
+    flows = info().stateful.get(model)
+    if flows and state.identity is not None and _state_changed(obj, flows):
+        return RecordLocked(ERR_STATE_DIRECT)  # a form that offers the state column
+    if not is_lockable(model):
+        return None
     if state.identity is None or _created_here(session, model, state.identity[0]):
         return None
     with session.no_autoflush:
