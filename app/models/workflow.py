@@ -33,7 +33,7 @@ class ApprovalRecord(Model):
 
 class RecordVersion(Model):
     """A readable earlier content of a locked record, with who, when and why: taken when the record
-    is reopened (and whenever a plugin calls app.locks.snapshot), children included."""
+    is reopened (and whenever a plugin calls app.versions.snapshot), children included."""
 
     __tablename__ = "houqin_record_version"
     __table_args__ = (UniqueConstraint("table_name", "record_id", "number"),)

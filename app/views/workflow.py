@@ -30,7 +30,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import Schema, fields
 
 from ..extensions import db
-from ..locks import shown_value, versions as record_versions
+from ..versions import shown_value, versions as record_versions
 from ..rules import RuleError
 from ..workflow import (StateMoved, approvals, available, field_errors, find_transition, refusal_response,
                         transition, workflows)

@@ -353,9 +353,9 @@ def test_the_lock_check_costs_one_statement_per_record_touched(sample_env):
 
 
 def test_a_plugin_keeps_a_version_at_a_moment_of_its_own_with_extra_data(sample_env):
-    """Minutes approved keep the action items' status as it stood: app.locks.snapshot(..., extra=)."""
+    """Minutes approved keep the action items' status as it stood: app.versions.snapshot(..., extra=)."""
     from app.extensions import db
-    from app.locks import snapshot, versions
+    from app.versions import snapshot, versions
 
     env = sample_env
     pk = env.request(title="带附加数据", state="approved")
