@@ -7,9 +7,10 @@ runs what is due. Call it every few minutes from cron or a systemd timer, on any
     Job("visitors.purge", purge_job, _l("Anonymise old visitors"), daily("03:00"))
 
 A job's function gets a JobContext (session, period, trigger, user) and returns the rows it touched
-(an int), a summary (a str), both as a tuple, or None; it must not commit its own work half-way:
-the runner commits the job's writes together with the run's "done", so a crash leaves nothing
-half-done and the period is run again. Jobs must be idempotent (a retried period runs again).
+(an int), a summary (a str), both as a tuple, or None. The runner commits the job's writes together
+with the run's "done", so a crash leaves nothing half-done and the period is run again; a long job
+may commit in chunks (`ctx.commit()`, for SQLite's single writer). Jobs must be idempotent (a
+retried period runs again).
 
 Guarantees (tables in app.models.jobs):
 - once per period: a unique row per job and period when done, and at most one running run per job,
@@ -130,6 +131,12 @@ class JobContext:
     user: Any = None
     rows: int = 0
     result: str = ""
+
+    def commit(self) -> None:
+        """Commit the work so far (the run stays "running"). SQLite has one writer: a job that
+        writes for many seconds would make web requests wait past their busy timeout, so a long
+        job commits in chunks — and must then be repeatable from wherever a failure stopped it."""
+        self.session.commit()
 
 
 @dataclass

@@ -238,3 +238,29 @@ def test_make_run_says_that_jobs_need_a_timer():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     out = subprocess.run(["make", "-n", "run"], cwd=root, capture_output=True, text=True).stdout
     assert "run-due" in out and "docs/operations.md" in out
+
+
+def test_a_long_job_may_commit_in_chunks_and_a_failure_keeps_what_it_committed(clean):
+    """For SQLite's single writer: ctx.commit() lets web requests write between chunks."""
+    from app.extensions import db
+    from app.jobs import Job, daily, run_job
+    from houqin_sample.models import SampleMonthTotal
+
+    env = clean
+
+    def chunked(ctx):
+        ctx.session.add(SampleMonthTotal(month="C-1", runs=1))
+        ctx.commit()
+        ctx.session.add(SampleMonthTotal(month="C-2", runs=1))
+        raise RuntimeError("stopped half-way")
+
+    job = Job("sample.chunked", chunked, "chunked", daily("02:00"))
+    with env.app.app_context():
+        (report,) = run_job(db.session, job, at("2026-10-10 03:00"))
+        assert report.status == "failed" and "stopped half-way" in report.error
+    assert set(totals(env)) == {"C-1"}
+    with env.app.app_context():
+        from app.models import JobRun
+
+        db.session.execute(delete(JobRun).where(JobRun.job == "sample.chunked"))
+        db.session.commit()
