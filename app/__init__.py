@@ -46,7 +46,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from . import audit, i18n
+    from . import audit, i18n, locks
     from .extensions import csrf, db, migrate
     from .manifest import core_manifest
     from .plugin import Registry, discover
@@ -108,6 +108,7 @@ def create_app(overrides: dict | None = None):
     app.register_error_handler(RequestEntityTooLarge, too_large)
     _check_attachment_folder(app)
     audit.install()
+    locks.install(app)  # locked records, state columns: checked at every flush and bulk statement
 
     with app.app_context():
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])

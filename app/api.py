@@ -11,6 +11,7 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.exc import DataError, StatementError
 
 from .extensions import db
+from .locks import refuse_if_locked
 from .models import Campus, Department, Staff
 from .panels import panel_data
 from .privacy import MASKERS, is_masked
@@ -20,6 +21,7 @@ from .security import sees_personal_data
 from .views.base import WRONG_CAMPUS, campus_of
 from .views.filters import FilterClause
 from .views.validators import rule_message
+from .workflow import Refusal, refusal_response
 
 
 def rule_errors(*errors: RuleError, default: str = "message") -> dict[str, list[str]]:
@@ -83,6 +85,7 @@ class HouqinModelRestApi(ModelRestApi):
             raise FieldErrors(errors)
 
     def pre_update(self, item):
+        refuse_if_locked(item)
         state = sa_inspect(item)
         for col in self.masked_columns:
             if is_masked(getattr(item, col)):
@@ -96,6 +99,9 @@ class HouqinModelRestApi(ModelRestApi):
         except FieldErrors as err:
             db.session.rollback()
             return self.response_422(message=err.messages)
+        except Refusal as err:  # a locked record (checked again at every flush): 409 with its message
+            db.session.rollback()
+            return refusal_response(self, err)
         except (DataError, StatementError):
             # e.g. a related id that is not a number: PostgreSQL refuses the cast (SQLite does not)
             db.session.rollback()
@@ -108,6 +114,7 @@ class HouqinModelRestApi(ModelRestApi):
         return self._guarded(lambda: super(HouqinModelRestApi, self).put_headless(pk))
 
     def pre_delete(self, item):
+        refuse_if_locked(item)
         if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
             raise FieldErrors({"campus": [str(WRONG_CAMPUS)]})
 

@@ -81,17 +81,16 @@ class AttachmentError(RuleError):
 
 def is_locked(record) -> bool:
     """Is the record locked (an approved set of minutes, a closed month, a finalised round)?
+    The general locks' answer (app/locks.py: its own state or a locked parent). Attachment rows
+    are also declared `__locked_with__` their owner, so the flush-level guard refuses them on
+    every path; this earlier check gives the panel and the routes the message first."""
+    from sqlalchemy import inspect as sa_inspect
 
-    The general lock mechanism is issue 8's (app/workflow.py and app/locks.py, on its branch);
-    until it is merged, no record is locked by it and this returns False. Connect it with
+    from .extensions import db
+    from .locks import is_locked as record_locked
 
-        from .locks import is_locked as record_locked
-        return record_locked(db.session, type(record), sa_inspect(record).identity[0])
-
-    and give `Attachment` `__locked_with__ = ("owner_table", "owner_id")` so its flush-level
-    guard refuses attachment rows of a locked record on every path too. Every attachment write
-    already asks this function through `writable()`."""
-    return False
+    identity = sa_inspect(record).identity
+    return bool(identity) and record_locked(db.session, type(record), identity[0])
 
 
 # -- storage ---------------------------------------------------------------------------------

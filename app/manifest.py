@@ -58,6 +58,8 @@ SELF_SERVICE = (
 )
 ORG_MENUS = menus("Organisation", "Campuses", "Buildings", "Rooms", "Departments", "Positions", "Staff")
 ORG_VIEWS = ("CampusView", "BuildingView", "RoomView", "DepartmentView", "PositionView", "StaffView")
+CALENDAR_VIEWS = ("TermView", "AcademicYearView")
+CALENDAR_MENUS = menus("School calendar", "Academic years")
 
 ROLES: dict[str, list[tuple[str, str]]] = {
     "Director": (
@@ -69,14 +71,16 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         + [p for v in ("BuildingApi", "RoomApi") for p in perms(v, API_READ + ("can_post", "can_put"))]
         + perms("StaffApi", API_READ + ("can_post", "can_put"))
         + perms("SettingsView", ("can_index", "can_save"))
-        + ORG_MENUS + menus("Settings", "Administration")
+        + [p for v in CALENDAR_VIEWS for p in perms(v, EDIT + ("can_delete",))]
+        + ORG_MENUS + menus("Settings", "Administration") + CALENDAR_MENUS
         + SELF_SERVICE
     ),
     "Auditor": (
         [p for v in ORG_VIEWS for p in perms(v, READ)]
         + [p for v in ("CampusApi", "DepartmentApi", "StaffApi", "BuildingApi", "RoomApi") for p in perms(v, API_READ)]
         + perms("AuditLogView", ("can_list", "can_show", "can_export"))
-        + ORG_MENUS + menus("Audit log", "Administration")
+        + [p for v in CALENDAR_VIEWS + ("JobRunView",) for p in perms(v, READ)]
+        + ORG_MENUS + menus("Audit log", "Administration", "Job history") + CALENDAR_MENUS
         + SELF_SERVICE
     ),
     "Gatekeeper": list(SELF_SERVICE),
@@ -95,8 +99,9 @@ def _settings():
 
 def _widgets():
     from .views.dashboard import CORE_WIDGETS
+    from .views.jobs import JOB_WIDGETS
 
-    return CORE_WIDGETS
+    return CORE_WIDGETS + JOB_WIDGETS
 
 
 def core_manifest() -> Plugin:
@@ -116,6 +121,13 @@ def core_manifest() -> Plugin:
             View("app.views.org:PositionView", "Positions", _l("Positions"), "fa-briefcase", "Organisation"),
             View("app.views.settings:SettingsView", "Settings", _l("Settings"), "fa-sliders", "Administration"),
             View("app.views.audit:AuditLogView", "Audit log", _l("Audit log"), "fa-history", "Administration"),
+            View("app.views.calendar:TermView", "School calendar", _l("School calendar"), "fa-calendar",
+                 "Administration"),
+            View("app.views.calendar:AcademicYearView", "Academic years", _l("Academic years"), "fa-calendar-alt",
+                 "Administration"),
+            View("app.views.jobs:JobsView", "Scheduled jobs", _l("Scheduled jobs"), "fa-clock", "Administration"),
+            View("app.views.jobs:JobRunView", "Job history", _l("Job history"), "fa-list-alt", "Administration"),
+            View("app.views.workflow:RecordVersionView"),
             View("app.views.attachments:AttachmentView"),
             View("app.views.todo:TodoView"),  # reached from the navbar's count on every page
         ],

@@ -162,6 +162,8 @@ class Plugin:
     # Record types that accept files (app.attachments.AttachmentOwner): name, model, the view
     # whose permissions and visible rows decide access, or an access function of its own.
     attachment_owners: list[Any] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)  # app.jobs.Job: run by `flask houqin run-due`
+    sequences: list[Any] = field(default_factory=list)  # app.numbering.Sequence: next_number(key, ...)
     # Folders; None = the conventional place inside the plugin's package when it exists
     # (templates/, static/, translations/, migrations/versions/).
     package_dir: str | None = None
@@ -375,6 +377,20 @@ def integrate_catalogue_roles(appbuilder, plugin: Plugin, registry: "Registry") 
         registry.catalogue_owner[role.key] = f"plugin '{plugin.name}'" if plugin.name != "core" else "core"
 
 
+def integrate_jobs(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for job in plugin.jobs:
+        if job.name in registry.jobs:
+            raise PluginError(f"Plugin '{plugin.name}' declares the job '{job.name}', which is already declared.")
+        registry.jobs[job.name] = job
+
+
+def integrate_sequences(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for seq in plugin.sequences:
+        if seq.key in registry.sequences:
+            raise PluginError(f"Plugin '{plugin.name}' declares the sequence '{seq.key}', which is already declared.")
+        registry.sequences[seq.key] = seq
+
+
 def integrate_attachment_owners(appbuilder, plugin: Plugin, registry: "Registry") -> None:
     for owner in plugin.attachment_owners:
         if owner.name in registry.attachment_owners:
@@ -385,7 +401,7 @@ def integrate_attachment_owners(appbuilder, plugin: Plugin, registry: "Registry"
 
 INTEGRATIONS = (integrate_catalogue_roles, integrate_menus, integrate_settings, integrate_views,
                 integrate_apis, integrate_widgets, integrate_todos, integrate_panels, integrate_blueprint,
-                integrate_attachment_owners)
+                integrate_attachment_owners, integrate_jobs, integrate_sequences)
 
 
 class Registry:
@@ -409,6 +425,8 @@ class Registry:
         self.owners: dict[str, str] = {}  # view/API class name -> "core" or the plugin's name
         self.host_views: set[str] = set()  # Flask-AppBuilder's own views (security, login ...): core's
         self.attachment_owners: dict[str, Any] = {}  # name -> app.attachments.AttachmentOwner
+        self.jobs: dict[str, Any] = {}  # name -> app.jobs.Job
+        self.sequences: dict[str, Any] = {}  # key -> app.numbering.Sequence
         self._loaded = False
 
     @property

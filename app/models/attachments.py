@@ -12,12 +12,13 @@ class Attachment(Audited, Model):
     """Audited: every upload and deletion is in the log with its name, size and checksum."""
 
     __tablename__ = "attachment"
+    # Locked with the record it belongs to (app/locks.py): no upload or deletion once it is.
+    __locked_with__ = ("owner_table", "owner_id")
     __table_args__ = (Index("ix_attachment_owner", "owner_type", "owner_id"),)
     id = Column(Integer, primary_key=True)
     owner_type = Column(String(40), nullable=False)  # "room", "assets.asset" ... (app.attachments registry)
     owner_id = Column(Integer, nullable=False)
-    # The owning record's table: what issue 8's locks name a child row's parent by
-    # (`__locked_with__ = ("owner_table", "owner_id")` in app/locks.py).
+    # The owning record's table: how the locks name a child row's parent (__locked_with__).
     owner_table = Column(String(80), nullable=False)
     original_name = Column(String(160), nullable=False)  # sanitised (app.filetypes.safe_filename)
     stored_name = Column(String(80), nullable=False, unique=True)  # random, in the storage

@@ -3,7 +3,7 @@ formats, the big-list features (app/views/filters.py) and "Export to Excel" of t
 filter and search (app/views/exporting.py). Plugins subclass it and declare attributes."""
 from __future__ import annotations
 
-from flask import g
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.widgets import ListWidget
@@ -13,9 +13,11 @@ from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
 from ..i18n import format_date, format_datetime
+from ..locks import is_lockable, refuse_if_locked
 from ..privacy import MASKERS, is_masked
 from ..scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
 from ..security import sees_personal_data
+from ..workflow import RecordLocked
 from .exporting import ExportMixin, export_labels, plain_text, xlsx_download  # noqa: F401 (offered to plugins)
 from .filters import FilterClause, HouqinInterface
 from .relations import lighten_relation_fields
@@ -213,5 +215,22 @@ class HouqinModelView(ExportMixin, ModelView):
         self._check_campus(item)
 
     def pre_update(self, item):
+        refuse_if_locked(item)  # a locked record: its message here, before FAB's generic one at save
         self._restore_masked(item)
         self._check_campus(item)
+
+    def pre_delete(self, item):
+        refuse_if_locked(item)
+        super().pre_delete(item)
+
+    def _edit(self, pk):
+        # A locked record opens no edit form: back to where the user came from, saying why.
+        if is_lockable(self.datamodel.obj):
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None:
+                try:
+                    refuse_if_locked(item)
+                except RecordLocked as err:
+                    flash(str(err), "danger")
+                    abort(redirect(url_for(f"{self.endpoint}.show", pk=pk)))
+        return super()._edit(pk)

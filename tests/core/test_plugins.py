@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import sys
 
 import pytest
 
 from tests.seed import CHEAP_PASSWORD_HASH
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import inspect, select
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -44,9 +41,8 @@ def site(tmp_path):
     sys.path.remove(str(folder))
     from app.extensions import db
 
-    table = db.Model.metadata.tables.get("sample_note")
-    if table is not None:  # uninstalled: its table leaves the shared metadata again
-        db.Model.metadata.remove(table)
+    for name in [t for t in db.Model.metadata.tables if t.startswith("sample_")]:
+        db.Model.metadata.remove(db.Model.metadata.tables[name])  # uninstalled: its tables leave the metadata
     for mod in [m for m in sys.modules if m.startswith(("houqin_sample", "houqin_broken", "houqin_needy"))]:
         del sys.modules[mod]
     importlib.invalidate_caches()
@@ -54,14 +50,9 @@ def site(tmp_path):
 
 @pytest.fixture()
 def sample_installed(site):
-    target = os.path.join(site, "houqin_sample")
-    shutil.copytree(os.path.join(HERE, "sample_plugin", "houqin_sample"), target)
-    po = os.path.join(target, "translations", "zh", "LC_MESSAGES", "messages.po")
-    with open(po, "rb") as fh:
-        catalog = read_po(fh, locale="zh")
-    with open(po[:-3] + ".mo", "wb") as fh:
-        write_mo(fh, catalog)
-    _install(site, "sample", "houqin_sample")
+    from tests.core.sample_app import install_sample
+
+    install_sample(site)
     return site
 
 
