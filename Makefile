@@ -24,6 +24,7 @@ init: catalogues
 
 run: init
 	@echo "Houqin on http://$${HOST:-127.0.0.1}:$${PORT:-8080}/"
+	@echo "Scheduled jobs (month-end runs, the visitors' retention purge) run only when cron or a systemd timer calls 'flask houqin run-due' every few minutes: see docs/operations.md"
 	FAB_UPDATE_PERMS=False $(BIN)/gunicorn --config gunicorn.conf.py --workers $${WORKERS:-3} --bind $${HOST:-127.0.0.1}:$${PORT:-8080} \
 		--access-logfile - run:app
 

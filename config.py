@@ -75,4 +75,11 @@ JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=1)
 PLUGINS = env("PLUGINS")
 
 UPLOAD_FOLDER = os.path.join(INSTANCE_DIR, "uploads")
+# Attachments (app/attachments.py): never inside UPLOAD_FOLDER, which Flask-AppBuilder's own
+# /<view>/download/<filename> serves. Several hosts: a folder they all mount (docs/operations.md).
+ATTACHMENT_FOLDER = env("ATTACHMENT_FOLDER") or os.path.join(INSTANCE_DIR, "attachments")
+ATTACHMENT_MAX_PIXELS = int(env("ATTACHMENT_MAX_PIXELS", "50000000"))
+# The import and attachment readers refuse a ZIP (xlsx, docx) unpacking beyond this.
+MAX_UNPACKED_BYTES = int(env("MAX_UNPACKED_MB", "200")) * 1024 * 1024
+IMPORT_MAX_MB = int(env("IMPORT_MAX_MB", "20"))  # one spreadsheet uploaded for import
 SECRET_KEY_FILE = os.path.join(INSTANCE_DIR, "secret_key")

@@ -46,7 +46,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from . import audit, freshness, i18n
+    from . import audit, freshness, i18n, locks
     from .extensions import csrf, db, migrate
     from .manifest import core_manifest
     from .plugin import Registry, discover
@@ -94,13 +94,24 @@ def create_app(overrides: dict | None = None):
 
     app.extensions["houqin_settings"] = Settings(app, registry)
     i18n.install(app)
+    from . import todo
+
+    todo.install(app)
     from .views.relations import options_html
 
     app.jinja_env.filters["hq_options"] = options_html
     from .views import frame
 
     frame.install(app)
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from .views.attachments import attachment_panel, human_size, too_large
+
+    app.jinja_env.globals.update(attachment_panel=attachment_panel, hq_size=human_size)
+    app.register_error_handler(RequestEntityTooLarge, too_large)
+    _check_attachment_folder(app)
     audit.install()
+    locks.install(app)  # locked records, state columns: checked at every flush and bulk statement
     freshness.install()
     # What a worker keeps between requests, checked against the change counters (freshness.py).
     app.extensions["houqin_kept"] = {name: freshness.Kept() for name in ("permissions", "menu", "search")}
@@ -124,6 +135,15 @@ def create_app(overrides: dict | None = None):
     install_request_guards(app)
     app.cli.add_command(_cli_group(plugins))
     return app
+
+
+def _check_attachment_folder(app) -> None:
+    """Flask-AppBuilder serves UPLOAD_FOLDER at /<view>/download/<filename>: attachments, whose
+    access is their owner's, must never be stored where that route reaches."""
+    folder = os.path.abspath(app.config["ATTACHMENT_FOLDER"])
+    uploads = os.path.abspath(app.config["UPLOAD_FOLDER"])
+    if os.path.commonpath([folder, uploads]) == uploads:
+        raise RuntimeError(f"ATTACHMENT_FOLDER ({folder}) must not be inside UPLOAD_FOLDER ({uploads}).")
 
 
 def _cli_group(plugins):

@@ -11,14 +11,17 @@ from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.exc import DataError, StatementError
 
 from .extensions import db
+from .locks import refuse_if_locked
 from .models import Campus, Department, Staff
+from .panels import panel_data
 from .privacy import MASKERS, is_masked
 from .rules import RuleError, check_date_order, normalize_phone
-from .scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
+from .scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
 from .security import sees_personal_data
 from .views.base import WRONG_CAMPUS, campus_of
 from .views.filters import FilterClause
 from .views.validators import rule_message
+from .workflow import Refusal, refusal_response
 
 
 def rule_errors(*errors: RuleError, default: str = "message") -> dict[str, list[str]]:
@@ -38,6 +41,7 @@ class FieldErrors(Exception):
 class HouqinModelRestApi(ModelRestApi):
     masked_columns: dict[str, str] = {}
     campus_column: str | None = None
+    own_record_column: str | None = None  # as HouqinModelView.own_record_column
     # Who may see which rows beyond campus scoping (as HouqinModelView.row_access).
     row_access = None
     allow_browser_login = True
@@ -46,7 +50,9 @@ class HouqinModelRestApi(ModelRestApi):
         if self.row_access is not None:
             self.base_filters = list(self.base_filters or []) + [["id", FilterClause, type(self).row_access]]
         if self.campus_column:
-            self.base_filters = list(self.base_filters or []) + [[self.campus_column, FilterCampusScope, False]]
+            scope = [self.campus_column, FilterCampusScopeOrOwn, self.own_record_column] if self.own_record_column \
+                else [self.campus_column, FilterCampusScope, False]
+            self.base_filters = list(self.base_filters or []) + [scope]
             self.add_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
             self.edit_query_rel_fields = {"campus": [["id", FilterOwnCampuses, None]]}
         super().__init__()
@@ -79,6 +85,7 @@ class HouqinModelRestApi(ModelRestApi):
             raise FieldErrors(errors)
 
     def pre_update(self, item):
+        refuse_if_locked(item)
         state = sa_inspect(item)
         for col in self.masked_columns:
             if is_masked(getattr(item, col)):
@@ -92,6 +99,9 @@ class HouqinModelRestApi(ModelRestApi):
         except FieldErrors as err:
             db.session.rollback()
             return self.response_422(message=err.messages)
+        except Refusal as err:  # a locked record (checked again at every flush): 409 with its message
+            db.session.rollback()
+            return refusal_response(self, err)
         except (DataError, StatementError):
             # e.g. a related id that is not a number: PostgreSQL refuses the cast (SQLite does not)
             db.session.rollback()
@@ -104,6 +114,7 @@ class HouqinModelRestApi(ModelRestApi):
         return self._guarded(lambda: super(HouqinModelRestApi, self).put_headless(pk))
 
     def pre_delete(self, item):
+        refuse_if_locked(item)
         if self.campus_column and not can_use_campus(getattr(item, self.campus_column)):
             raise FieldErrors({"campus": [str(WRONG_CAMPUS)]})
 
@@ -145,6 +156,7 @@ class StaffApi(HouqinModelRestApi):
     resource_name = "staff"
     datamodel = SQLAInterface(Staff)
     campus_column = "campus_id"
+    own_record_column = "user_id"
     masked_columns = {"personal_phone": "phone"}
     list_columns = ["id", "name", "staff_no", "gender", "work_phone", "personal_phone", "position.name_zh",
                     "position.name_en", "employment_type", "campus_id", "campus.name", "department.name",
@@ -157,6 +169,13 @@ class StaffApi(HouqinModelRestApi):
     # Staff have history: deactivate (PUT active=false) instead of deleting.
     base_permissions = ["can_get", "can_info", "can_post", "can_put"]
     base_order = ("staff_no", "asc")
+
+    def pre_get(self, data):
+        """One record's answer carries the panels that chose to show something to this viewer."""
+        super().pre_get(data)
+        pk = data.get("id")
+        staff = db.session.get(Staff, pk) if pk is not None else None
+        data["panels"] = panel_data(g.user, staff) if staff is not None else []
 
     def validate(self, item):
         errors = super().validate(item)

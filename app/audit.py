@@ -174,14 +174,16 @@ def _bulk_statement(state) -> Any:
     job: Job | None = state.session.info.get("audit_job")
     table = mapper.class_.__tablename__
     action = "update" if state.is_update else "delete"
+    # An UPDATE by key of many rows answers no row count (None in the entry).
+    rowcount = getattr(result, "rowcount", None)
     if job is not None:
-        job.rows.append(f"bulk-{action}:{table}:{result.rowcount}")
+        job.rows.append(f"bulk-{action}:{table}:{rowcount}")
         return result
     user_id, actor, source = current_actor()
     where = _literal_where(state)
     values = {}
     if state.is_update:
-        for col, val in getattr(state.statement, "_values", {}).items():
+        for col, val in (getattr(state.statement, "_values", None) or {}).items():  # None: UPDATE by key of many rows
             key = getattr(col, "key", str(col))
             masker = MASKERS.get(mapper.class_.__audit_masked__.get(key, ""))
             raw = getattr(val, "value", val)
@@ -189,7 +191,7 @@ def _bulk_statement(state) -> Any:
     state.session.connection().execute(AuditLog.__table__.insert(), [dict(
         at=utcnow(), user_id=user_id, actor=actor, action="bulk-" + action, table_name=table,
         record_id=None, job=None, source=source,
-        changes={"where": where, "values": values, "rowcount": result.rowcount},
+        changes={"where": where, "values": values, "rowcount": rowcount},
     )])
     return result
 

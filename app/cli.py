@@ -236,3 +236,32 @@ def restore_command(archive, yes):
                     os.makedirs(os.path.dirname(dst), exist_ok=True)
                     shutil.copy2(src, dst)
     click.echo("Restored. Restart the server.")
+
+
+@houqin_cli.command("run-due")
+@click.option("--job", "only", default=None, help="Run only this job (its name, e.g. visitors.purge).")
+@click.option("--list", "listing", is_flag=True, help="Show the declared jobs and what is due; run nothing.")
+@with_appcontext
+def run_due_command(only, listing):
+    """Run the scheduled jobs that are due (call every few minutes from cron or a systemd timer, on
+    any number of hosts: each job runs once per period). See docs/operations.md."""
+    from flask_babel import force_locale
+
+    from .jobs import overview, run_due
+
+    if listing:
+        with force_locale("en"):  # an operator's log, in English like the other commands
+            items = [(item, item.job.schedule.describe()) for item in overview(db.session)]
+        for item, schedule in items:
+            last = item.last
+            click.echo(f"{item.job.name}: {schedule}; last "
+                       f"{f'{last.status} {last.period}' if last else 'never'}; due "
+                       f"{', '.join(p.key for p in item.pending) or 'nothing'}{' (stopped: failing)' if item.stuck else ''}")
+        return
+    reports = run_due(only=only)
+    for report in reports:
+        click.echo(report.line())
+    if not reports:
+        click.echo("Nothing due.")
+    if any(r.status == "failed" for r in reports):
+        raise SystemExit(1)

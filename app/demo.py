@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from .audit import audit_job
 from .extensions import db
+from .locks import unlocked
 from .models import Campus, DemoRecord, Department, Position, Staff, user_campus
 
 # Common surnames first, so many people share a name, as in a real register.
@@ -46,6 +47,35 @@ DEMO_USERS = [
     ("assets1", "AssetKeeper", "HQ"), ("appraiser1", "Appraiser", "HQ"),
     ("meals1", "MealCommittee", "HQ"), ("staff1", "Staff", "HQ"),
 ]
+
+
+# A kindergarten's places: the buildings and rooms plugins name (assets stand in them, repairs
+# are reported for them). Class rooms carry this term's class.
+DEMO_BUILDINGS = [
+    ("教学楼", "JX", 3, [(f"{f}0{n}", f, "classroom", cls) for f, row in
+                        ((1, ("小一班", "小二班", "中一班")), (2, ("中二班", "大一班", "大二班")))
+                        for n, cls in enumerate(row, start=1)]
+     + [("301", 3, "function", None), ("302", 3, "function", None), ("303", 3, "meeting", None)]),
+    ("综合楼", "ZH", 2, [("厨房", 1, "kitchen", None), ("餐厅", 1, "dining", None), ("库房", 1, "store", None),
+                        ("保健室", 2, "clinic", None), ("园长办公室", 2, "office", None),
+                        ("后勤办公室", 2, "office", None)]),
+    ("室外", "SW", None, [("操场", None, "outdoor", None), ("大型玩具区", None, "outdoor", None)]),
+]
+
+
+def load_places(session, campuses) -> None:
+    from .models import Building, Room
+
+    for code, campus in campuses.items():
+        for name, bcode, floors, rooms in DEMO_BUILDINGS:
+            building = Building(campus=campus, name=name, code=f"{code}-{bcode}", floors=floors, active=True)
+            session.add(building)
+            mark_demo(session, building)
+            for room_name, floor, kind, class_name in rooms:
+                room = Room(building=building, name=room_name, floor=floor, kind=kind, class_name=class_name,
+                            code=f"{code}-{bcode}-{room_name}", active=True)
+                session.add(room)
+                mark_demo(session, room)
 
 
 def load_demo(seed: int = 2026) -> str:
@@ -88,6 +118,7 @@ def load_demo(seed: int = 2026) -> str:
             session.add(s)
             mark_demo(session, s)
             staff.append(s)
+        load_places(session, campuses)
         sm = current_app.appbuilder.sm
         for username, role_name, campus_code in DEMO_USERS:
             if sm.find_user(username=username):
@@ -114,7 +145,9 @@ def remove_demo() -> int:
     session = db.session
     meta = db.Model.metadata
     records = session.execute(select(DemoRecord).order_by(DemoRecord.id.desc())).scalars().all()
-    with audit_job(session, "demo_remove", rows=len(records)):
+    # Demo rows may be locked (approved demo minutes): removing them is one of the two writes that
+    # may, audited by this job's entry.
+    with audit_job(session, "demo_remove", rows=len(records)), unlocked(session, "demo --remove"):
         for rec in records:
             table = meta.tables[rec.table_name]
             if rec.table_name == "ab_user":

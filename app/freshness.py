@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import g, has_request_context
+from flask import g, has_app_context
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -37,17 +37,36 @@ def watch(table: str, key: str = "reference") -> None:
     _watched.setdefault(table, set()).add(key)
 
 
-def versions() -> dict[str, int]:
-    """The counters, read once per request (outside a request, every time)."""
-    if has_request_context():
-        found = g.get("_hq_versions")
-        if found is not None:
-            return found
-    from .extensions import db
+def counter_keys() -> tuple[str, ...]:
+    """Core's counters and those the plugins watch with (known once the plugins are loaded)."""
+    return tuple(sorted(set(KEYS) | {key for keys in _watched.values() for key in keys}))
 
-    found = {key: 0 for key in KEYS}
-    found.update(dict(db.session.execute(select(Version.key, Version.version)).all()))
-    if has_request_context():
+
+def version_columns(keys: tuple[str, ...]) -> list:
+    """The counters as columns a per-request statement carries (the signed-in user's load):
+    a request that loads its user learns them without a statement of its own."""
+    return [select(Version.version).where(Version.key == key).correlate(None).scalar_subquery().label(f"hq_v_{key}")
+            for key in keys]
+
+
+def note(keys: tuple[str, ...], values) -> None:
+    """What this request read of the counters, with the user."""
+    if has_app_context():
+        g._hq_versions = {key: value or 0 for key, value in zip(keys, values)}
+
+
+def versions() -> dict[str, int]:
+    """The counters as this request (or app context: a CLI command, a job) read them: with the
+    user, or here once (anonymous pages, commands); a plugin's own counters are read here too."""
+    found = g.get("_hq_versions") if has_app_context() else None
+    if found is not None:
+        return found
+    from .extensions import FRAME, db
+
+    found = {key: 0 for key in counter_keys()}
+    found.update(dict(db.session.execute(select(Version.key, Version.version)
+                                         .execution_options(**{FRAME: "versions"})).all()))
+    if has_app_context():
         g._hq_versions = found
     return found
 
@@ -65,7 +84,7 @@ def bump(session, *keys: str) -> None:
                                 .execution_options(synchronize_session=False, houqin_freshness=True))
         if moved.rowcount == 0:  # a key a plugin watches (core's are made by the migration)
             session.execute(insert(Version).values(key=key, version=1))
-    if has_request_context():
+    if has_app_context():
         g.pop("_hq_versions", None)
 
 
@@ -143,6 +162,12 @@ class Kept:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return value
+
+    def peek(self, key, mark):
+        """The kept value if it is still true, else None (nothing is built)."""
+        with self._lock:
+            hit = self._items.get(key)
+            return hit[1] if hit is not None and hit[0] == mark else None
 
     def clear(self) -> None:
         with self._lock:

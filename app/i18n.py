@@ -161,4 +161,5 @@ def install(app) -> None:
     app.jinja_env.filters["hq_money"] = format_money
     app.jinja_env.globals["hq_lang"] = current_language
     app.jinja_env.globals["hq_timezones"] = timezone_choices
+    app.jinja_env.globals["hq_now"] = local_now
     app.jinja_env.globals["hq_institution"] = lambda: app.extensions["houqin_settings"].get("institution_name")

@@ -37,18 +37,57 @@ class Widget:
 
 
 @dataclass
+class Todo:
+    """A kind of "waiting for you" item (待办): a host confirming a visitor, a director deciding
+    an override, a member with a scoring sheet to fill. Worked out from the records each time
+    (no second copy), so an item vanishes when its record leaves the waiting state.
+
+    `count(user)` returns a SELECT of one number (e.g. `select(func.count(Visit.id)).where(...)`)
+    for the user's waiting items, or None when the user can have none; core runs every kind's
+    count in one statement (the navbar's number on every page). `items(user, limit)` returns up
+    to `limit` `app.todo.TodoItem`s, most urgent first (the to-do page, the dashboard). The user
+    must hold `permission` (permission, view) for the kind to apply."""
+
+    name: str
+    label: Any
+    count: Callable[[Any], Any]
+    items: Callable[[Any, int], list]
+    permission: tuple[str, str] | None = None
+    icon: str = "fa-inbox"
+    order: int = 100
+
+
+@dataclass
+class Panel:
+    """A panel on a staff member's page ("assets in my custody", "my appraisal results").
+    `render(viewer, staff)` returns HTML (Markup) or None: the panel decides itself, for this
+    viewer and this staff record, whether and what to show. `data(viewer, staff)`, when given,
+    returns what the API's `GET /api/v1/staff/<id>` answers under `panels` (JSON-able, or None)."""
+
+    name: str
+    title: Any
+    render: Callable[[Any, Any], Any]
+    data: Callable[[Any, Any], Any] | None = None
+    order: int = 100
+
+
+@dataclass
 class SettingSpec:
-    """A value on the settings screen. `scope` "campus" gives one value per campus."""
+    """A value on the settings screen. `scope` "campus" gives one value per campus.
+    Kinds: str, int, decimal (a Decimal, `places` decimals), date (a datetime.date), time
+    ("HH:MM"), bool, choice (one of `choices`), timezone. `minimum`/`maximum` bound int and
+    decimal values (and dates)."""
 
     key: str
     label: Any
     default: Any
-    kind: str = "str"  # str | int | time | bool | choice | timezone
+    kind: str = "str"  # str | int | decimal | date | time | bool | choice | multi (several choices) | timezone
     scope: str = "global"
     description: Any = ""
     choices: list[tuple[str, Any]] | None = None
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: Any = None
+    maximum: Any = None
+    places: int = 2  # decimal: digits after the point
 
 
 @dataclass
@@ -113,11 +152,18 @@ class Plugin:
     links: list[Link] = field(default_factory=list)
     apis: list[Any] = field(default_factory=list)  # ModelRestApi/BaseApi classes (or "module:Class")
     widgets: list[Widget] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)  # "waiting for you" kinds (app/todo.py)
+    panels: list[Panel] = field(default_factory=list)  # panels on the staff record
     catalogue_roles: list[CatalogueRole] = field(default_factory=list)
     roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # role -> (permission, view)
     settings: list[SettingSpec] = field(default_factory=list)
     commands: list[Any] = field(default_factory=list)  # click commands added under `flask houqin`
     demo: Callable[[Any], None] | None = None  # demo(session)
+    # Record types that accept files (app.attachments.AttachmentOwner): name, model, the view
+    # whose permissions and visible rows decide access, or an access function of its own.
+    attachment_owners: list[Any] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)  # app.jobs.Job: run by `flask houqin run-due`
+    sequences: list[Any] = field(default_factory=list)  # app.numbering.Sequence: next_number(key, ...)
     # Folders; None = the conventional place inside the plugin's package when it exists
     # (templates/, static/, translations/, migrations/versions/).
     package_dir: str | None = None
@@ -296,7 +342,30 @@ def integrate_widgets(appbuilder, plugin: Plugin, registry: "Registry") -> None:
 
 
 def integrate_settings(appbuilder, plugin: Plugin, registry: "Registry") -> None:
-    registry.add_settings(plugin.settings)
+    registry.add_settings(plugin.settings, owner=_who(plugin))
+
+
+def integrate_todos(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    _add_named(plugin, "to-do kind", plugin.todos, registry.todos, registry.todo_owner)
+
+
+def integrate_panels(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    _add_named(plugin, "staff-record panel", plugin.panels, registry.panels, registry.panel_owner)
+
+
+def _add_named(plugin: Plugin, kind: str, items: list, into: list, owners: dict[str, str]) -> None:
+    """Contributions known by name (to-do kinds, panels): a name declared twice stops start-up."""
+    for item in items:
+        if item.name in owners:
+            raise PluginError(f"{_who(plugin)} declares the {kind} '{item.name}', "
+                              f"which {owners[item.name]} already declares.")
+        owners[item.name] = _who(plugin)
+        into.append(item)
+    into.sort(key=lambda x: x.order)
+
+
+def _who(plugin: Plugin) -> str:
+    return "core" if plugin.name == "core" else f"plugin '{plugin.name}'"
 
 
 def integrate_catalogue_roles(appbuilder, plugin: Plugin, registry: "Registry") -> None:
@@ -308,8 +377,31 @@ def integrate_catalogue_roles(appbuilder, plugin: Plugin, registry: "Registry") 
         registry.catalogue_owner[role.key] = f"plugin '{plugin.name}'" if plugin.name != "core" else "core"
 
 
+def integrate_jobs(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for job in plugin.jobs:
+        if job.name in registry.jobs:
+            raise PluginError(f"Plugin '{plugin.name}' declares the job '{job.name}', which is already declared.")
+        registry.jobs[job.name] = job
+
+
+def integrate_sequences(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for seq in plugin.sequences:
+        if seq.key in registry.sequences:
+            raise PluginError(f"Plugin '{plugin.name}' declares the sequence '{seq.key}', which is already declared.")
+        registry.sequences[seq.key] = seq
+
+
+def integrate_attachment_owners(appbuilder, plugin: Plugin, registry: "Registry") -> None:
+    for owner in plugin.attachment_owners:
+        if owner.name in registry.attachment_owners:
+            raise PluginError(f"Plugin '{plugin.name}' declares the attachment owner '{owner.name}', "
+                              f"which is already declared.")
+        registry.attachment_owners[owner.name] = owner
+
+
 INTEGRATIONS = (integrate_catalogue_roles, integrate_menus, integrate_settings, integrate_views,
-                integrate_apis, integrate_widgets, integrate_blueprint)
+                integrate_apis, integrate_widgets, integrate_todos, integrate_panels, integrate_blueprint,
+                integrate_attachment_owners, integrate_jobs, integrate_sequences)
 
 
 class Registry:
@@ -320,6 +412,11 @@ class Registry:
         self.plugins = plugins
         self.widgets: list[Widget] = []
         self.settings: list[SettingSpec] = []
+        self.setting_owner: dict[str, str] = {}
+        self.todos: list[Todo] = []
+        self.todo_owner: dict[str, str] = {}
+        self.panels: list[Panel] = []
+        self.panel_owner: dict[str, str] = {}
         self.services: dict[str, Any] = {}
         self.menus: dict[str, Menu] = {}
         self.links: list[tuple[str, Link]] = []
@@ -327,6 +424,9 @@ class Registry:
         self.catalogue_owner: dict[str, str] = {}
         self.owners: dict[str, str] = {}  # view/API class name -> "core" or the plugin's name
         self.host_views: set[str] = set()  # Flask-AppBuilder's own views (security, login ...): core's
+        self.attachment_owners: dict[str, Any] = {}  # name -> app.attachments.AttachmentOwner
+        self.jobs: dict[str, Any] = {}  # name -> app.jobs.Job
+        self.sequences: dict[str, Any] = {}  # key -> app.numbering.Sequence
         self._loaded = False
 
     @property
@@ -342,9 +442,14 @@ class Registry:
             self.widgets.append(widget)
             self.widgets.sort(key=lambda w: w.order)
 
-    def add_settings(self, specs: list[SettingSpec]) -> None:
-        known = {s.key for s in self.settings}
-        self.settings.extend(s for s in specs if s.key not in known)
+    def add_settings(self, specs: list[SettingSpec], owner: str = "core") -> None:
+        """Two parts declaring one key would share one stored value with two meanings: stop."""
+        for spec in specs:
+            if spec.key in self.setting_owner:
+                raise PluginError(f"The setting '{spec.key}' is declared by {self.setting_owner[spec.key]} "
+                                  f"and by {owner}: rename one of them.")
+            self.setting_owner[spec.key] = owner
+            self.settings.append(spec)
 
     def setting_spec(self, key: str) -> SettingSpec:
         for spec in self.settings:
@@ -394,6 +499,13 @@ class Registry:
                 if spec.category and spec.category not in self.menus:
                     raise PluginError(f"{who} puts '{spec.name}' in the menu '{spec.category}', "
                                       f"which nobody declares.")
+            for owner in manifest.attachment_owners:
+                if owner.view and owner.view not in {type(v).__name__ for v in appbuilder.baseviews}:
+                    raise PluginError(f"{who} lets the view '{owner.view}' decide who sees the attachments "
+                                      f"of '{owner.name}', but no such view is registered.")
+                if not owner.view and owner.access is None:
+                    raise PluginError(f"{who} declares the attachment owner '{owner.name}' with neither a "
+                                      f"view nor an access function: nobody could be refused.")
             for link in manifest.links:
                 if link.endpoint not in endpoints:
                     raise PluginError(f"{who} has a menu entry '{link.name}' without a view "

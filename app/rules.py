@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Optional
 
 
@@ -117,3 +118,63 @@ def parse_hhmm(raw: Any) -> time:
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise RuleError(ERR_TIME_OF_DAY)
     return time(int(match.group(1)), int(match.group(2)))
+
+
+# --- Money ------------------------------------------------------------------------
+
+FEN = Decimal("0.01")
+ERR_MONEY_FORMAT = N_("Enter an amount in yuan, e.g. 1234.50")
+ERR_MONEY_FEN = N_("An amount has at most two decimal places (fen)")
+ERR_MONEY_NEGATIVE = N_("An amount of money cannot be negative")
+ERR_MONEY_TOO_LARGE = N_("An amount cannot be more than %(max)s yuan")
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")  # "1,234.50"; "12,34" is a typo
+
+
+def cents(value) -> Decimal:
+    """Rounded half-up to the fen, as finance rounds (四舍五入, not Python's banker's rounding)."""
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_decimal(raw: Any, field: Optional[str] = None, message: str = ERR_MONEY_FORMAT) -> Optional[Decimal]:
+    """A typed, imported or stored number as Decimal; None when blank. Full-width digits,
+    thousands separators, ¥ and 元 are what input methods and spreadsheets give; a spreadsheet's
+    float arrives as what was typed (its repr: 83.32, never 83.31999...)."""
+    if isinstance(raw, bool) or not isinstance(raw, (type(None), int, float, Decimal, str)):
+        raise RuleError(message, field=field)
+    if raw is None:
+        return None
+    if isinstance(raw, float):
+        raw = repr(raw)
+    if isinstance(raw, (int, Decimal)):
+        value = Decimal(raw)
+    else:
+        text = squeeze(raw).lstrip("¥￥").removesuffix("元")
+        if not text:
+            return None
+        if not (_PLAIN_NUMBER.fullmatch(text) or _GROUPED_NUMBER.fullmatch(text)):
+            raise RuleError(message, field=field)
+        value = Decimal(text.replace(",", ""))
+    if not value.is_finite():
+        raise RuleError(message, field=field)
+    return value
+
+
+def parse_money(raw: Any, field: Optional[str] = None, *, maximum: Optional[Decimal] = None,
+                negative: bool = False, blank: Optional[Decimal] = None) -> Decimal:
+    """An amount in yuan, exact to the fen ("¥5,999.00", "５９９９元", 5999.0): more than two
+    decimals is an error, never a silent rounding. `blank`: what an empty value means (else an
+    error); `negative`: whether a deficit may be typed; `maximum`: what the column holds."""
+    value = parse_decimal(raw, field)
+    if value is None:
+        if blank is None:
+            raise RuleError(ERR_MONEY_FORMAT, field=field)
+        return blank
+    if value < 0 and not negative:
+        raise RuleError(ERR_MONEY_NEGATIVE, field=field)
+    if maximum is not None and abs(value) > maximum:
+        raise RuleError(ERR_MONEY_TOO_LARGE, field=field, max=f"{maximum:,}")
+    if value != value.quantize(FEN):
+        raise RuleError(ERR_MONEY_FEN, field=field)
+    return value.quantize(FEN)

@@ -55,6 +55,24 @@ class FilterCampusScope(BaseFilter):
         return scope_query(query, getattr(self.model, self.column_name), nullable=bool(value))
 
 
+class FilterCampusScopeOrOwn(BaseFilter):
+    """Campus scope, or the user's own record whatever its campus: value = the model's column
+    holding the login's id ("user_id"). A staff member reaches their own staff record even when
+    their login is bound to no campus, or to another one."""
+
+    name = "campus scope or own"
+    arg_name = "campus_scope_own"
+
+    def apply(self, query, value):
+        clause = scope_clause(getattr(self.model, self.column_name))
+        if clause is None:
+            return query
+        user = current_user()
+        if user is None or not getattr(user, "is_authenticated", False):
+            return query.filter(false())
+        return query.filter(or_(clause, getattr(self.model, value) == user.id))
+
+
 class FilterOwnCampuses(BaseFilter):
     """For the Campus dropdowns: only the campuses the user may use."""
 

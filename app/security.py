@@ -15,7 +15,7 @@ from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from .models.user import HouqinUser
@@ -128,15 +128,32 @@ class HouqinSecurityManager(SecurityManager):
     def load_user(self, pk):
         """The signed-in user with roles, groups and campuses in one statement
         (FAB loads each relation separately on every request)."""
+        from . import freshness
+        from .extensions import FRAME
+
         try:
             pk = int(pk)
         except (TypeError, ValueError):
             return None
-        user = self.session.execute(
-            select(HouqinUser).where(HouqinUser.id == pk)
-            .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups), joinedload(HouqinUser.campuses))
-        ).unique().scalar_one_or_none()
-        return user if user is not None and user.is_active else None
+        # The change counters ride along (app/freshness.py): a change of settings, roles or
+        # reference data reaches this worker on its next request without a statement of its
+        # own. Further per-request checks (a server-side session) belong in this statement too:
+        # the page budget is 4 in all. Built once: it runs on every request, polls included.
+        stmt = getattr(self, "_load_user_stmt", None)
+        if stmt is None:
+            self._load_user_keys = keys = freshness.counter_keys()
+            stmt = self._load_user_stmt = (
+                select(HouqinUser, *freshness.version_columns(keys))
+                .where(HouqinUser.id == bindparam("pk"))
+                .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups),
+                         joinedload(HouqinUser.campuses))
+                .execution_options(**{FRAME: "user"}))
+        row = self.session.execute(stmt, {"pk": pk}).unique().first()
+        if row is None:
+            return None
+        user, *counters = row
+        freshness.note(self._load_user_keys, counters)
+        return user if user.is_active else None
 
     # -- permissions: one query per request instead of one per menu item --------
     def _permission_set(self, user) -> set[tuple[str, str]]:
@@ -155,6 +172,8 @@ class HouqinSecurityManager(SecurityManager):
         return result
 
     def _load_permissions(self, role_ids) -> frozenset[tuple[str, str]]:
+        from .extensions import FRAME
+
         if not role_ids:
             return frozenset()
         rows = self.session.execute(
@@ -164,11 +183,50 @@ class HouqinSecurityManager(SecurityManager):
             .join(self.permission_model, PermissionView.permission_id == self.permission_model.id)
             .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
             .where(assoc_permissionview_role.c.role_id.in_(role_ids))
+            .execution_options(**{FRAME: "permissions"})
         ).all()
         return frozenset((p, v) for p, v in rows)
 
     def _has_view_access(self, user, permission_name, view_name) -> bool:
         return (permission_name, view_name) in self._permission_set(user)
+
+    def held_among(self, pairs) -> set[tuple[str, str]]:
+        """Which of these (permission, view) pairs the current user holds, in one statement that
+        reads only them: a page's polling needs three answers, not the user's 500 permissions.
+        Uses the request's full set when it is already loaded."""
+        from .extensions import FRAME
+
+        user = g.get("user")
+        pairs = {tuple(p) for p in pairs}
+        if user is None or not getattr(user, "is_authenticated", False) or not pairs:
+            return set()
+        cache = g.get("_houqin_perms")
+        if cache is not None and cache[0] == user.id:
+            return pairs & cache[1]
+        from . import freshness
+
+        kept = current_app.extensions["houqin_kept"]["permissions"].peek(
+            tuple(sorted(r.id for r in self.get_user_roles(user))), freshness.stamp("roles"))
+        if kept is not None:  # this worker keeps the role set's permissions: no statement at all
+            return pairs & kept
+        role_ids = [r.id for r in self.get_user_roles(user)]
+        if not role_ids:
+            return set()
+        stmt = getattr(self, "_held_among_stmt", None)
+        if stmt is None:  # built once: the poll runs it every 30 s for every open page
+            stmt = self._held_among_stmt = (
+                select(self.permission_model.name, self.viewmenu_model.name).distinct()
+                .select_from(PermissionView)
+                .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+                .join(self.permission_model, PermissionView.permission_id == self.permission_model.id)
+                .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
+                .where(assoc_permissionview_role.c.role_id.in_(bindparam("roles", expanding=True)),
+                       self.permission_model.name.in_(bindparam("names", expanding=True)),
+                       self.viewmenu_model.name.in_(bindparam("views", expanding=True)))
+                .execution_options(**{FRAME: "permissions"}))
+        rows = self.session.connection().execute(stmt, {
+            "roles": role_ids, "names": sorted({p for p, _ in pairs}), "views": sorted({v for _, v in pairs})}).all()
+        return pairs & {(p, v) for p, v in rows}
 
     def _get_user_permission_view_menus(self, user, permission_name, view_menus_name=None):
         if user is None:
@@ -257,13 +315,19 @@ def install_request_guards(app) -> None:
         now = time.time()
         idle = current_app.extensions["houqin_settings"].get("idle_timeout_minutes") * 60
         last = session.get("_last_seen")
+        # A page's own polling (the to-do count, the desk's answers) is not activity: an open
+        # page on the shared gate PC must still sign out after the idle time.
+        background = request.headers.get("X-Houqin-Background") == "1"
         if last is not None and now - last > idle:
             logout_user()
             session.clear()
+            if background:
+                return {"message": str(_l("You were signed out after a period of inactivity."))}, 401
             flash(str(_l("You were signed out after a period of inactivity.")), "warning")
             return redirect(url_for("AuthDBView.login"))
-        session["_last_seen"] = now
-        session.permanent = True
+        if not background:
+            session["_last_seen"] = now
+            session.permanent = True
         if getattr(user, "must_change_password", False):
             allowed = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
                        "AuthDBView.logout"}

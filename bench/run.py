@@ -17,7 +17,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORE_SECTIONS = ["core"]
+CORE_SECTIONS = ["core", "imports"]
 
 
 def sections() -> dict[str, str]:

@@ -62,6 +62,9 @@ do not import from conftest; names chosen not to clash with the root conftest's
         name.png, for a person to look at (not an assertion); returns the path.
     browser_password  PASSWORD;  browser_uid("S")  a unique string for rows a
         test makes.
+    print_pdf(page, url, name=None)  the page printed to PDF by Chromium (page.pdf with
+        the page's own A4 @page size), read back with pypdf: .texts (one per page),
+        .landscape, .pages; with `name` also kept as artifacts/screens/<name>.pdf.
 
 Example:
     def test_x(page, live_server, browser_login):
@@ -77,6 +80,7 @@ import re
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -320,6 +324,73 @@ def save_screen(page, name: str) -> str:
     path = os.path.join(SCREENS, name if name.endswith(".png") else name + ".png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+@dataclass
+class PrintedPdf:
+    """A page printed to PDF by Chromium (page.pdf(), the page's own @page size): each page's text
+    and whether it is landscape."""
+
+    texts: list[str]
+    landscape: list[bool]
+    data: bytes
+
+    @property
+    def pages(self) -> int:
+        return len(self.texts)
+
+    def assert_layout(self, *, title: str, header: str | None, signatures: list[str], landscape: bool,
+                      min_pages: int = 2, table_pages=None) -> None:
+        """The A4 print layout's promises (houqin/print.html), in the PDF's own text: at least
+        `min_pages` pages, each with its number "n / N"; on each page of the table (all pages, or
+        `table_pages`) its header and the running line with the title; the signature lines on the
+        last page; every page in the page's orientation. A last page holding nothing but the
+        signature lines (the table filled the page before: Chromium does not keep them together)
+        needs no table header."""
+        assert self.pages >= min_pages, self.texts
+        rest = self.texts[-1].replace(f"{self.pages} / {self.pages}", "")
+        for label in signatures:
+            rest = rest.replace(label, "")
+        if table_pages is None:
+            table_pages = range(1, self.pages + (0 if not rest.strip() else 1))
+        for n, text in enumerate(self.texts, start=1):
+            flat = text.replace("\n", " ")
+            assert f"{n} / {self.pages}" in flat, (n, flat[-200:])
+            if header is not None and n in table_pages:
+                assert header in flat, (n, header, flat[:300])
+                assert title in flat, (n, title, flat[:300])
+        last = self.texts[-1]
+        for label in signatures:
+            assert label in last, (label, last[-300:])
+        assert self.landscape == [landscape] * self.pages
+
+
+def print_pdf(page, url: str | None = None, name: str | None = None) -> PrintedPdf:
+    """Open `url` (or stay), print it as Chromium prints it (media print, the CSS page size),
+    read it back with pypdf; with `name`, keep it as tests/browser/artifacts/screens/<name>.pdf."""
+    import io
+
+    from pypdf import PdfReader
+
+    if url is not None:
+        page.goto(url)
+    page.emulate_media(media="print")
+    data = page.pdf(prefer_css_page_size=True, print_background=True)
+    page.emulate_media(media="screen")
+    if name:
+        os.makedirs(SCREENS, exist_ok=True)
+        with open(os.path.join(SCREENS, name + ".pdf"), "wb") as fh:
+            fh.write(data)
+    reader = PdfReader(io.BytesIO(data))
+    texts = [p.extract_text() or "" for p in reader.pages]
+    landscape = [float(p.mediabox.width) > float(p.mediabox.height) for p in reader.pages]
+    return PrintedPdf(texts, landscape, data)
+
+
+@pytest.fixture(name="print_pdf")
+def print_pdf_fixture():
+    """print_pdf(page, url, name=None) -> PrintedPdf(texts, landscape): the page printed to PDF."""
+    return print_pdf
 
 
 def unique(prefix: str = "B") -> str:

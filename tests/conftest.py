@@ -51,8 +51,6 @@ def test_config(tmpdir: str, url: str, **extra) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "SECRET_KEY_FILE": os.path.join(tmpdir, "secret_key"),
-        # statement counts must not depend on when the settings cache expires
-        "HOUQIN_SETTINGS_CACHE_SECONDS": 3600,
         "FAB_PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
         **extra,
     }
@@ -146,9 +144,13 @@ def api_as(app):
 
 
 class StatementCounter:
+    """Statements run, and which of them are core's per-request work (`frame`: the user, the
+    permissions, the to-do count, the settings; app.extensions.FRAME)."""
+
     def __init__(self, engine):
         self.engine = engine
         self.statements: list[str] = []
+        self.frames: list[str | None] = []
 
     def __enter__(self):
         from sqlalchemy import event
@@ -156,8 +158,16 @@ class StatementCounter:
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 
-    def _count(self, conn, cursor, statement, *args):
+    def _count(self, conn, cursor, statement, parameters, context, executemany):
+        from app.extensions import FRAME
+
         self.statements.append(statement)
+        self.frames.append(context.execution_options.get(FRAME) if context is not None else None)
+
+    @property
+    def frame(self) -> list[str]:
+        """Core's per-request statements, by kind ("user", "permissions", "todo", "settings")."""
+        return [f for f in self.frames if f]
 
     def __exit__(self, *exc):
         from sqlalchemy import event

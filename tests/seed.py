@@ -26,7 +26,8 @@ def migrate(app, actor: str = "tests") -> None:
 
 def seed(app, campus_names=("测试A园", "测试B园"), *, staff: bool = False, actor: str = "tests") -> dict:
     """Campuses TA and TB; logins "<role>_a" for every catalogue role (campus TA), "staff_none"
-    (Staff, no campus), "gatekeeper_b" (campus TB) and "director" (Director, no campus);
+    (Staff, no campus), "gatekeeper_b" (campus TB), "director" (Director, no campus) and
+    "director_all" (every catalogue role, no campus);
     with `staff`, staff B0001-B0004 on TA and B0005 on TB, some health certificates about to
     expire or expired. Returns {"campuses": {"TA": id, "TB": id}, "users": {username: role}}."""
     from app.audit import acting_as
@@ -59,6 +60,11 @@ def seed(app, campus_names=("测试A园", "测试B园"), *, staff: bool = False,
         add("staff_none", "Staff", "Staff", "None", [])
         add("gatekeeper_b", "Gatekeeper", "Gate", "B", [b])
         add("director", "Director", "张", "主任", [])
+        # A Director holding every catalogue role: every to-do kind and panel applies (the budget).
+        all_roles = [sm.find_role(name) for name in catalogue()]
+        user = sm.add_user("director_all", "全", "角色", "director_all@test.houqin", all_roles, password=PASSWORD)
+        assert user, "could not create director_all"
+        users["director_all"] = "Director"
         if staff:
             positions = {p.name_zh: p for p in db.session.query(Position).all()}
             today = local_now().date()

@@ -15,7 +15,9 @@ words a context (pgettext("appraisal", "Round")).
 from __future__ import annotations
 
 import copy
+import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -75,7 +77,9 @@ def extract(source: str) -> Catalog:
 
 
 def key(message) -> tuple:
-    return (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
+    # Babel's .mo reader gives a context as bytes, its .po reader as text.
+    context = message.context.decode("utf-8") if isinstance(message.context, bytes) else message.context
+    return (context, message.id if isinstance(message.id, str) else tuple(message.id))
 
 
 def fab_gaps() -> list[str]:
@@ -123,6 +127,24 @@ def memory(lang: str) -> dict[tuple, object]:
     return known
 
 
+def _without_dates(data: bytes) -> bytes:
+    return re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*"', b"", data)
+
+
+def write_if_changed(path: str, catalog: Catalog, **options) -> None:
+    """Write a catalogue only when more than its header dates would change: every `make i18n`
+    rewriting every catalogue's date made branches built side by side conflict in all of them."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, **options)
+    data = buffer.getvalue()
+    if os.path.exists(path):
+        with open(path, "rb") as fh:
+            if _without_dates(fh.read()) == _without_dates(data):
+                return
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
 def update() -> None:
     cats = catalogues()
     memories = {lang: memory(lang) for lang in LANGS}
@@ -130,8 +152,7 @@ def update() -> None:
     for cat in cats:
         pot = template(cat, core_keys)
         os.makedirs(cat.folder, exist_ok=True)
-        with open(cat.pot, "wb") as fh:
-            write_po(fh, pot, no_location=True, sort_output=True)
+        write_if_changed(cat.pot, pot, no_location=True, sort_output=True)
         if core_keys is None:
             core_keys = {key(m) for m in pot if m.id}
         for lang in LANGS:
@@ -143,8 +164,7 @@ def update() -> None:
                 if message.id and not message.string and key(message) in memories[lang]:
                     message.string = memories[lang][key(message)]
             os.makedirs(os.path.dirname(cat.po(lang)), exist_ok=True)
-            with open(cat.po(lang), "wb") as fh:
-                write_po(fh, old, no_location=True, sort_output=True, ignore_obsolete=True)
+            write_if_changed(cat.po(lang), old, no_location=True, sort_output=True, ignore_obsolete=True)
     compile_all(force=True)
 
 

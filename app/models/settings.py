@@ -20,7 +20,10 @@ class Setting(Audited, Model):
 
 
 class Version(Model):
-    """A change counter (app/freshness.py): "settings", "roles", "reference"."""
+    """A change counter (app/freshness.py): "settings", "roles", "reference" (and what a plugin
+    watches). Bumped in the transaction of every change to what it counts and read with the
+    signed-in user on every request: each worker and host notices a change on its next request.
+    Not audited: the change itself is."""
 
     __tablename__ = "houqin_version"
     key = Column(String(40), primary_key=True)

@@ -3,7 +3,7 @@ formats, the big-list features (app/views/filters.py) and "Export to Excel" of t
 filter and search (app/views/exporting.py). Plugins subclass it and declare attributes."""
 from __future__ import annotations
 
-from flask import g
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.widgets import ListWidget
@@ -15,9 +15,11 @@ from wtforms.fields.core import UnboundField
 
 from .. import freshness
 from ..i18n import date_formatter, datetime_formatter, format_date, format_datetime
+from ..locks import is_lockable, refuse_if_locked
 from ..privacy import MASKERS, is_masked
-from ..scoping import FilterCampusScope, FilterOwnCampuses, can_use_campus
+from ..scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
 from ..security import sees_personal_data
+from ..workflow import RecordLocked
 from .exporting import ExportMixin, export_labels, plain_text, xlsx_download  # noqa: F401 (offered to plugins)
 from .filters import FilterClause, HouqinInterface
 from .frame import KeptSearchWidget
@@ -166,6 +168,8 @@ class HouqinModelView(ExportMixin, ModelView):
     # a campus_id column switches on campus scoping of rows and of the campus dropdown
     campus_column: str | None = None
     campus_nullable = False
+    # the column holding a login's id ("user_id"): that user sees their own row whatever its campus
+    own_record_column: str | None = None
     export_columns: list[str] | None = None
     money_columns: tuple[str, ...] = ()
     # Who may see which rows, beyond campus scoping: a function returning a WHERE clause for the
@@ -179,6 +183,8 @@ class HouqinModelView(ExportMixin, ModelView):
     count_cap: int = 0
     # "starts with" searches an index can serve (case-sensitive for Latin letters).
     indexed_prefix_search: bool = False
+    # The attachment owner type (app.attachments) whose files the show page lists and accepts.
+    attachment_owner: str | None = None
 
     def __init__(self, **kwargs):
         self.datamodel = HouqinInterface.like(
@@ -188,7 +194,10 @@ class HouqinModelView(ExportMixin, ModelView):
         if self.row_access is not None:
             base.append(["id", FilterClause, type(self).row_access])
         if self.campus_column:
-            base.append([self.campus_column, FilterCampusScope, self.campus_nullable])
+            if self.own_record_column:
+                base.append([self.campus_column, FilterCampusScopeOrOwn, self.own_record_column])
+            else:
+                base.append([self.campus_column, FilterCampusScope, self.campus_nullable])
             rel = {"campus": [["id", FilterOwnCampuses, None]]}
             self.add_form_query_rel_fields = {**rel, **(self.add_form_query_rel_fields or {})}
             self.edit_form_query_rel_fields = {**rel, **(self.edit_form_query_rel_fields or {})}
@@ -205,6 +214,11 @@ class HouqinModelView(ExportMixin, ModelView):
         for col in set(self.list_columns or []) | set(self.show_columns or []):
             formatters.setdefault(col, self._display_formatter(col))
         self.formatters_columns = formatters
+        if getattr(self, "importer", None) is not None:  # app.views.imports.ImportMixin
+            self.extra_args = {**(self.extra_args or {}), "has_import": True}
+        if self.attachment_owner:
+            self.show_template = "houqin/show.html"
+            self.extra_args = {**(self.extra_args or {}), "attachment_owner": self.attachment_owner}
         super().__init__(**kwargs)
 
     def _init_forms(self):
@@ -270,5 +284,22 @@ class HouqinModelView(ExportMixin, ModelView):
         self._check_campus(item)
 
     def pre_update(self, item):
+        refuse_if_locked(item)  # a locked record: its message here, before FAB's generic one at save
         self._restore_masked(item)
         self._check_campus(item)
+
+    def pre_delete(self, item):
+        refuse_if_locked(item)
+        super().pre_delete(item)
+
+    def _edit(self, pk):
+        # A locked record opens no edit form: back to where the user came from, saying why.
+        if is_lockable(self.datamodel.obj):
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None:
+                try:
+                    refuse_if_locked(item)
+                except RecordLocked as err:
+                    flash(str(err), "danger")
+                    abort(redirect(url_for(f"{self.endpoint}.show", pk=pk)))
+        return super()._edit(pk)

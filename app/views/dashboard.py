@@ -1,6 +1,9 @@
-"""Home page: widgets contributed by core and plugins, each checking its own permission."""
+"""Home page: widgets contributed by core and plugins, each checking its own permission.
+A tile that raises is logged and shown as a small error tile: one plugin's bug never takes
+the dashboard down."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import current_app, g, redirect, url_for
@@ -14,6 +17,10 @@ from ..i18n import local_now
 from ..models import Staff
 from ..plugin import Widget
 from ..scoping import scope_clause
+from .. import todo
+
+log = logging.getLogger(__name__)
+TILE_ITEMS = 5  # the first few waiting items; the to-do page has them all
 
 
 def health_certificates_widget(appbuilder):
@@ -33,7 +40,33 @@ def health_certificates_widget(appbuilder):
         rows=rows, today=today, days=days))
 
 
-CORE_WIDGETS = [Widget("health_certificates", health_certificates_widget, ("can_list", "StaffView"), order=90)]
+def todo_widget(appbuilder):
+    """The first few items waiting for the user, with their answers in place (a host sees the
+    visitor waiting at the gate); nothing when nothing waits."""
+    sections = todo.sections(TILE_ITEMS)
+    shown, room = [], TILE_ITEMS
+    for section in sections:
+        if section.items and room > 0:
+            shown.append((section, section.items[:room]))
+            room -= len(shown[-1][1])
+    failed = [s for s in sections if s.count is None]
+    if not shown and not failed:
+        return None
+    return Markup(current_app.jinja_env.get_template("houqin/widgets/todo.html").render(
+        shown=shown, failed=failed, count=sum(s.count or 0 for s in sections)))
+
+
+def error_tile(widget) -> Markup:
+    return Markup('<div class="panel panel-default hq-widget hq-tile-error" data-widget="{name}">'
+                  '<div class="panel-body text-muted"><i class="fa fa-exclamation-triangle"></i> {text}</div>'
+                  '</div>').format(name=widget.name, text=gettext("This tile could not be shown; the error "
+                                                                   "has been logged."))
+
+
+CORE_WIDGETS = [
+    Widget("todo", todo_widget, ("can_list", "TodoView"), order=1),
+    Widget("health_certificates", health_certificates_widget, ("can_list", "StaffView"), order=90),
+]
 
 
 class DashboardView(IndexView):
@@ -49,7 +82,12 @@ class DashboardView(IndexView):
         for widget in current_app.extensions["houqin"].widgets:
             if widget.permission and not sm.has_access(*widget.permission):
                 continue
-            html = widget.render(self.appbuilder)
+            try:
+                html = widget.render(self.appbuilder)
+            except Exception:  # any bug of any tile: log it, show the rest
+                log.exception("dashboard tile %s failed", widget.name)
+                db.session.rollback()  # a failed statement must not poison the next tile's
+                html = error_tile(widget)
             if html:
                 tiles.append(html)
         return self.render_template(self.index_template, appbuilder=self.appbuilder, tiles=tiles,

@@ -24,12 +24,13 @@ def audience() -> tuple:
             None if campuses is None else tuple(sorted(campuses)), current_language())
 
 
-def navbar_frame() -> Markup:
+def navbar_frame(part: str) -> Markup:
+    """"brand" (houqin/navbar_brand.html) or "menus" (houqin/navbar_menus.html), kept per audience."""
     def build():
-        template = current_app.jinja_env.get_template("houqin/navbar_frame.html")
+        template = current_app.jinja_env.get_template(f"houqin/navbar_{part}.html")
         return Markup(template.render(appbuilder=current_app.appbuilder, session=session, g=g))
     return current_app.extensions["houqin_kept"]["menu"].get(
-        audience(), freshness.stamp("roles", "settings"), build)
+        (part, audience()), freshness.stamp("roles", "settings"), build)
 
 
 class KeptSearchWidget(SearchWidget):

@@ -1,7 +1,7 @@
 """Screens for the organisation: campuses, departments, positions, staff."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -11,10 +11,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms import SelectField
 
 from ..extensions import db
+from ..panels import render_panels
 from ..models import EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
 from ..rules import check_date_order, normalize_phone
 from ..scoping import FilterCampusScope
 from .base import HouqinModelView, choice_label
+from .imports import ImportMixin
+from .staff_import import StaffImporter
 from .validators import NotBefore, Rule
 
 STAFF_LABELS = {
@@ -81,13 +84,15 @@ class PositionView(HouqinModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
 
-class StaffView(HouqinModelView):
+class StaffView(ImportMixin, HouqinModelView):
     datamodel = SQLAInterface(Staff)
     list_title = _l("Staff")
     show_title = _l("Staff member")
     add_title = _l("Add staff member")
     edit_title = _l("Edit staff member")
+    importer = StaffImporter()
     list_template = "houqin/staff_list.html"
+    show_template = "houqin/staff_show.html"
     list_columns = ["staff_no", "name", "gender", "position", "campus", "department", "work_phone",
                     "personal_phone", "health_cert_expiry", "active"]
     show_columns = ["name", "staff_no", "gender", "work_phone", "personal_phone", "position",
@@ -105,6 +110,7 @@ class StaffView(HouqinModelView):
     label_columns = STAFF_LABELS
     masked_columns = {"personal_phone": "phone"}
     campus_column = "campus_id"
+    own_record_column = "user_id"  # everyone reaches their own record (and its panels)
     formatters_columns = {
         "gender": choice_label(GENDERS),
         "employment_type": choice_label(EMPLOYMENT_TYPES),
@@ -123,7 +129,7 @@ class StaffView(HouqinModelView):
     method_permission_name = {"deactivate": "deactivate"}
     # No hard delete: staff have history (visits hosted, scores, assets). Deactivate instead.
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export",
-                        "can_import", "can_template", "can_deactivate"]
+                        "can_import", "can_template", "can_deactivate"]  # the roster prints with can_export
 
     def __init__(self, **kw):
         rel = {"department": [["campus_id", FilterCampusScope, True]]}
@@ -135,6 +141,24 @@ class StaffView(HouqinModelView):
         item.gender = item.gender or None
         super().pre_add(item)
 
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
+        widgets["panels"] = render_panels(g.user, item)
+        return widgets
+
+    @expose("/mine/")
+    @has_access
+    @permission_name("show")
+    def mine(self):
+        """The signed-in user's own record (the user menu's "My staff record")."""
+        from sqlalchemy import select
+
+        pk = db.session.execute(select(Staff.id).where(Staff.user_id == g.user.id)).scalar()
+        if pk is None:
+            flash(gettext("Your login is not linked to a staff record: ask the office."), "warning")
+            return redirect(self.appbuilder.get_url_for_index)
+        return redirect(url_for("StaffView.show", pk=pk))
+
     @action("deactivate", _l("Deactivate"), _l("Deactivate the selected staff?"), icon="fa-user-slash")
     def deactivate(self, items):
         items = items if isinstance(items, list) else [items]
@@ -144,18 +168,30 @@ class StaffView(HouqinModelView):
         flash(gettext("%(count)d staff deactivated.", count=len(items)), "success")
         return redirect(url_for("StaffView.list"))
 
-    @expose("/import/", methods=["GET", "POST"])
+    @expose("/roster/")
     @has_access
-    @permission_name("import")
-    def import_(self):
-        from .staff_import import import_page
+    @permission_name("export")
+    def roster(self):
+        """The staff roster (教职工花名册) on A4 landscape, active staff of the user's campuses (or
+        of one), with lines for the one who prepared it and the one who checked it."""
+        from flask import request
+        from sqlalchemy import select
 
-        return import_page(self)
+        from ..scoping import scope_clause
 
-    @expose("/import/template/")
-    @has_access
-    def template(self):
-        from .staff_import import template_download
-
-        return template_download()
+        query = select(Staff).where(Staff.active.is_(True)).order_by(Staff.campus_id, Staff.staff_no)
+        clause = scope_clause(Staff.campus_id)
+        if clause is not None:
+            query = query.where(clause)
+        campuses = db.session.execute(
+            select(Campus).where(Campus.active.is_(True), *(() if clause is None else (scope_clause(Campus.id),)))
+            .order_by(Campus.name)).scalars().all()
+        campus_id = request.args.get("campus_id", type=int)
+        campus = next((c for c in campuses if c.id == campus_id), None)
+        if campus is not None:
+            query = query.where(Staff.campus_id == campus.id)
+        staff = db.session.execute(query).unique().scalars().all()
+        return self.render_template("houqin/staff_roster.html", staff=staff, campuses=campuses, campus=campus,
+                                    title=gettext("Staff roster"), genders=dict(GENDERS),
+                                    employment=dict(EMPLOYMENT_TYPES))
 

@@ -52,11 +52,11 @@ class SettingsView(BaseView):
             if spec.scope == "campus":
                 targets += [(f"{spec.key}@{c.id}", c.id) for c in campuses]
             for field, campus_id in targets:
-                raw = request.form.get(field)
+                raw = request.form.getlist(field) if spec.kind == "multi" else request.form.get(field)
                 if raw is None and spec.kind != "bool":
                     continue  # not on the submitted form: leave the stored value alone
                 submitted[field] = raw
-                if campus_id is not None and raw.strip() == "":
+                if campus_id is not None and spec.kind != "multi" and raw.strip() == "":
                     parsed.append((spec.key, None, campus_id))  # emptied: inherit the global value
                     continue
                 try:

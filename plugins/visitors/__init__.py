@@ -4,16 +4,19 @@ Adds: the desk page (sign in, returning visitors, appointments, on-site list,
 sign-out, blocklist check with Director overrides, patrol rounds), the visit,
 appointment, blocklist, purpose and duty-log screens, the visitor register,
 statistics and evacuation list, a REST API for ID-card readers and kiosks,
-dashboard tiles, demo data and `flask houqin purge-visitors` (retention).
+dashboard tiles, demo data, and the retention purge: a daily job (`visitors.purge`) and
+`flask houqin purge-visitors`.
 """
 import os
 
 from flask_babel import lazy_gettext as _l
 
+from app.jobs import Job, daily
 from app.manifest import menus, perms
 from app.plugin import Link, Menu, Plugin, SettingSpec, View
 
 from .cli import purge_visitors_command
+from .todo import PANELS, TODOS
 from .widgets import WIDGETS
 
 READ = ("can_list", "can_show", "can_export")
@@ -64,7 +67,7 @@ ROLES = {
 SETTINGS = [
     SettingSpec("visitor_retention_days", _l("Keep visitors' personal data for (days after the last visit)"),
                 180, "int", minimum=1, maximum=3650,
-                description=_l("Then `flask houqin purge-visitors` anonymises name, ID number and phone; "
+                description=_l("Then the daily purge anonymises name, ID number and phone; "
                                "the visits stay for statistics.")),
     SettingSpec("closing_time", _l("Closing time"), "18:00", "time", scope="campus",
                 description=_l("Visitors still on site after this time are highlighted.")),
@@ -106,9 +109,14 @@ plugin = Plugin(
     ],
     apis=["plugins.visitors.api:VisitApi"],
     widgets=WIDGETS,
+    todos=TODOS,  # a visitor waiting for their host; an override waiting for a Director
+    panels=PANELS,  # the visitors a staff member hosted, on their record
     roles=ROLES,
     settings=SETTINGS,
     demo=load_demo,
     commands=[purge_visitors_command],
+    jobs=[Job("visitors.purge", "plugins.visitors.retention:purge_job",
+              _l("Anonymise visitors past the retention period"), daily("03:00"),
+              description=_l("Name, ID number and phone of visitors not seen for the retention period."))],
     table_prefix="",  # its tables predate the prefix rule (visit, visitor, gate_duty_log ...)
 )

@@ -19,6 +19,7 @@ from app.privacy import mask_id, mask_phone
 from app.rules import RuleError, parse_hhmm
 from app.scoping import can_use_campus, user_campus_ids
 from app.security import sees_personal_data
+from app.todo import next_url
 from app.views.validators import rule_message
 
 from . import queries, rules, services
@@ -33,12 +34,6 @@ NO_CAMPUS = _l("Your login is not linked to a campus: ask the administrator.")
 
 def _errors_text(errors: dict) -> dict[str, str]:
     return {field: rule_message(err) for field, err in errors.items()}
-
-
-def _safe_next(default: str) -> str:
-    target = request.form.get("next") or ""
-    # A local path only: "//host" and "/\\host" would leave the site.
-    return target if target.startswith("/") and target[1:2] not in ("/", "\\") else default
 
 
 class GateDeskView(BaseView):
@@ -276,7 +271,7 @@ class GateDeskView(BaseView):
         except RuleError as err:
             db.session.rollback()
             flash(rule_message(err), "danger")
-        return redirect(_safe_next(url_for(".index")))
+        return redirect(next_url(url_for(".index")))
 
     # -- polling and patrols -------------------------------------------------------------------
     @expose("/poll")

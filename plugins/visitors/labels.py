@@ -5,15 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from . import rules
-from .models import (BY_PHONE, CANCELLED, CONVERTED, EXPECTED, IN_APP, IN_PERSON, LEFT, ON_SITE, PENDING,
-                     TURNED_AWAY)
+# The state words live with the workflows that declare the states (models.py).
+from .models import (APPOINTMENT_STATUS, BY_PHONE, HOST_RESPONSES, IN_APP, IN_PERSON,  # noqa: F401
+                     OVERRIDE_LABELS, STATUS_LABELS)
 
-STATUS_LABELS = {ON_SITE: _l("On site"), LEFT: _l("Left"), TURNED_AWAY: _l("Turned away")}
-HOST_RESPONSES = {PENDING: _l("Waiting for host"), "confirmed": _l("Confirmed"), "declined": _l("Declined")}
 CONFIRMATION_LABELS = {BY_PHONE: _l("by phone"), IN_PERSON: _l("in person"), IN_APP: _l("in the app")}
-OVERRIDE_LABELS = {"waiting": _l("Waiting"), "approved": _l("Approved"), "declined": _l("Declined"),
-                   "used": _l("Used")}
-APPOINTMENT_STATUS = {EXPECTED: _l("Expected"), CONVERTED: _l("Arrived"), CANCELLED: _l("Cancelled")}
 SHIFT_LABELS = {"day": _l("Day shift"), "night": _l("Night shift"), "full": _l("24-hour shift")}
 DOCUMENT_LABELS = {code: _l(label) for code, label in rules.DOCUMENT_TYPES}
 

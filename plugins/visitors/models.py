@@ -4,16 +4,19 @@ Personal numbers (ID, phone) live only on Visitor, next to an HMAC lookup hash
 (app.privacy.lookup_hash with the instance secret) so returning visitors and
 blocklist entries are found by index without searching plain numbers. The
 blocklist keeps no plain number at all: a hash and a masked copy for display.
-State columns (Visit.status, Appointment.status, OverrideRequest.status) change
-only through the verbs in services.py.
+State columns (Visit.status and host_response, Appointment.status, OverrideRequest.status) change
+only through the transitions declared here (app.workflow), run by the verbs in services.py; core
+refuses any other write to them.
 """
 from __future__ import annotations
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, String, Text, Time, text)
 from sqlalchemy.orm import relationship
 
 from app.models.base import Audited, CampusScoped, UTCDateTime, utcnow
+from app.workflow import WHEN, WHO, WHY, Transition, Workflow
 
 # Visit.status
 ON_SITE, LEFT, TURNED_AWAY = "on_site", "left", "turned_away"
@@ -29,6 +32,14 @@ WAITING, APPROVED, REFUSED, USED = "waiting", "approved", "declined", "used"
 SHIFTS = ("day", "night", "full")
 
 ANONYMISED = "***"  # what purge-visitors leaves in name fields
+
+STATUS_LABELS = {ON_SITE: _l("On site"), LEFT: _l("Left"), TURNED_AWAY: _l("Turned away")}
+HOST_RESPONSES = {PENDING: _l("Waiting for host"), CONFIRMED: _l("Confirmed"), DECLINED: _l("Declined")}
+OVERRIDE_LABELS = {WAITING: _l("Waiting"), APPROVED: _l("Approved"), REFUSED: _l("Declined"), USED: _l("Used")}
+APPOINTMENT_STATUS = {EXPECTED: _l("Expected"), CONVERTED: _l("Arrived"), CANCELLED: _l("Cancelled")}
+# Who may run each once-only change: the desk, the card-reader API, the host, the Director.
+AT_THE_GATE = [("can_desk", "GateDeskView"), ("can_post", "VisitApi"), ("can_sign_out", "VisitApi")]
+DECISION = {"decided_by_id": WHO, "decided_at": WHEN, "decision_reason": WHY}
 
 
 class Purpose(Audited, Model):
@@ -86,6 +97,12 @@ class Visit(Audited, CampusScoped, Model):
         Index("uq_visit_badge_on_site", "campus_id", "badge", unique=True,
               sqlite_where=text("status = 'on_site' AND badge IS NOT NULL"),
               postgresql_where=text("status = 'on_site' AND badge IS NOT NULL")),
+        # The to-do count of a host runs on every page: only the few visits still waiting for an
+        # answer are in it (a host with 700 visits over the years cost ~1 ms scanning them).
+        # Queries name the same constants (todo.WAITING_FOR_HOST) so either database uses it.
+        Index("ix_visit_host_waiting", "host_id", "time_in",
+              sqlite_where=text("host_response = 'pending' AND status = 'on_site'"),
+              postgresql_where=text("host_response = 'pending' AND status = 'on_site'")),
     )
     id = Column(Integer, primary_key=True)
     visitor_id = Column(Integer, ForeignKey("visitor.id"), nullable=False, index=True)
@@ -115,6 +132,20 @@ class Visit(Audited, CampusScoped, Model):
     name_match_checked = Column(Boolean, nullable=False, default=False)
     appointment_id = Column(Integer, ForeignKey("visit_appointment.id"), index=True)
     note = Column(String(500))
+
+    status_flow = Workflow("status", states=STATUS_LABELS, transitions=[
+        Transition("sign_out", ON_SITE, LEFT, permission=AT_THE_GATE, label=_l("Sign out")),
+        # The host declines a visitor waiting at the gate: turned away, once.
+        Transition("host_decline", ON_SITE, TURNED_AWAY, permission=("can_respond", "VisitView"),
+                   where=lambda m: m.host_response == PENDING,
+                   writes={"host_response": DECLINED, "host_confirmed_by_id": WHO, "host_confirmed_at": WHEN,
+                           "time_out": WHEN}),
+    ])
+    host_flow = Workflow("host_response", states=HOST_RESPONSES, transitions=[
+        Transition("host_confirm", PENDING, CONFIRMED, permission=("can_respond", "VisitView"),
+                   where=lambda m: m.status == ON_SITE,
+                   writes={"host_confirmation": IN_APP, "host_confirmed_by_id": WHO, "host_confirmed_at": WHEN}),
+    ])
 
     @property
     def answer(self):
@@ -176,6 +207,11 @@ class Appointment(Audited, CampusScoped, Model):
     status = Column(String(12), nullable=False, default=EXPECTED)
     converted_at = Column(UTCDateTime)
 
+    flow = Workflow("status", states=APPOINTMENT_STATUS, transitions=[
+        Transition("convert", EXPECTED, CONVERTED, permission=AT_THE_GATE, writes={"converted_at": WHEN}),
+        Transition("cancel", EXPECTED, CANCELLED, permission=("can_cancel", "AppointmentView")),
+    ])
+
     def __str__(self):
         return f"{self.reference_code} {self.visitor_name}"
 
@@ -201,6 +237,14 @@ class OverrideRequest(Audited, CampusScoped, Model):
     decided_by = relationship("HouqinUser", foreign_keys=[decided_by_id])
     decided_at = Column(UTCDateTime)
     decision_reason = Column(String(500))
+
+    flow = Workflow("status", states=OVERRIDE_LABELS, transitions=[
+        Transition("approve", WAITING, APPROVED, permission=("can_decide", "GateDeskView"), reason=True,
+                   writes=DECISION),
+        Transition("decline", WAITING, REFUSED, permission=("can_decide", "GateDeskView"), reason=True,
+                   writes=DECISION),
+        Transition("admit", APPROVED, USED, permission=("can_desk", "GateDeskView")),
+    ])
 
     def __str__(self):
         return f"#{self.id}"

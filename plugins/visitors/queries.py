@@ -138,7 +138,7 @@ def expected_appointments(session, campus_id: int, day: date | None = None):
     ).unique().scalars().all()
 
 
-def waiting_overrides(session, campus_ids=None):
+def waiting_overrides(session, campus_ids=None, limit: int | None = None):
     query = (select(OverrideRequest)
              .options(joinedload(OverrideRequest.refused_visit).joinedload(Visit.visitor),
                       joinedload(OverrideRequest.blocklist_entry), joinedload(OverrideRequest.campus),
@@ -147,6 +147,8 @@ def waiting_overrides(session, campus_ids=None):
              .order_by(OverrideRequest.requested_at))
     if campus_ids is not None:
         query = query.where(OverrideRequest.campus_id.in_(campus_ids))
+    if limit is not None:
+        query = query.limit(limit)
     return session.execute(query).unique().scalars().all()
 
 

@@ -12,7 +12,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext
 from sqlalchemy import select
 
-from app.charts import hbar_svg, vbar_svg
+from app.charts import hbar_svg, line_svg, stacked_bar_svg
 from app.export.xlsx import Column
 from app.extensions import db
 from app.i18n import format_date, institution_tz, local_day_range_utc, local_now, to_local
@@ -108,6 +108,62 @@ def register_columns() -> list[Column]:
     ]
 
 
+STACKED_PURPOSES = 3  # the hour chart splits the three commonest purposes; the rest are "other"
+
+
+class Statistics:
+    """The period's visits counted once, in one query: per day, hour, purpose and host department;
+    refusals (turned away) apart. What the page's charts and tables and its Excel file show."""
+
+    def __init__(self, first: date, last: date, campus_id: int | None):
+        query = visits_between(first, last, campus_id, Visit.time_in, Visit.status, Visit.purpose_id,
+                               Visit.party_size, Department.name).outerjoin(Staff, Visit.host_id == Staff.id) \
+            .outerjoin(Department, Staff.department_id == Department.id)
+        self.days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        self.per_day, self.away_day, self.people_day = Counter(), Counter(), Counter()
+        self.per_hour, self.purposes, self.departments = Counter(), Counter(), Counter()
+        self.by_hour_purpose = Counter()
+        self.turned_away = 0
+        tz = institution_tz()
+        no_host = gettext("No host")
+        for time_in, status, purpose_id, party, department in db.session.execute(query):
+            local = to_local(time_in, tz)
+            if status == TURNED_AWAY:
+                self.turned_away += 1
+                self.away_day[local.date()] += 1
+                continue
+            self.per_day[local.date()] += 1
+            self.people_day[local.date()] += party
+            self.per_hour[local.hour] += 1
+            self.purposes[purpose_id] += 1
+            self.by_hour_purpose[(local.hour, purpose_id)] += 1
+            self.departments[department or no_host] += 1
+        self.total = sum(self.per_day.values())
+        self.names = {p.id: str(p) for p in db.session.execute(select(Purpose)).scalars()}
+
+    def rows(self):
+        """(breakdown, item, visits, share %) for Excel: per day (with people and refusals), then
+        per purpose, host department and hour."""
+        share = (lambda n: round(100 * n / self.total, 1)) if self.total else (lambda n: 0.0)
+        by_day, by_purpose = gettext("Per day"), gettext("By purpose")
+        for d in self.days:
+            yield (by_day, format_date(d), self.per_day[d], share(self.per_day[d]), self.people_day[d], self.away_day[d])
+        for pid, n in self.purposes.most_common():
+            yield (by_purpose, self.names.get(pid, "?"), n, share(n), None, None)
+        for name, n in self.departments.most_common():
+            yield (gettext("By host department"), name, n, share(n), None, None)
+        for h in range(24):
+            yield (gettext("By hour of day"), f"{h:02d}:00–{h:02d}:59", self.per_hour[h], share(self.per_hour[h]),
+                   None, None)
+
+
+def statistics_columns() -> list[Column]:
+    return [Column(gettext("Breakdown"), lambda r: r[0]), Column(gettext("Item"), lambda r: r[1]),
+            Column(gettext("Visits"), lambda r: r[2], "int"), Column(gettext("Share") + " (%)", lambda r: r[3], "decimal"),
+            Column(gettext("People admitted"), lambda r: r[4], "int"),
+            Column(gettext("Turned away"), lambda r: r[5], "int")]
+
+
 class GateReportsView(BaseView):
     route_base = "/gate/reports"
     default_view = "register"
@@ -125,13 +181,13 @@ class GateReportsView(BaseView):
         campus_id = self._campus_id(campuses)
         columns = register_columns()
         rows = db.session.execute(register_query(first, last, campus_id))
-        title = gettext("Visitor register %(first)s – %(last)s", first=format_date(first), last=format_date(last))
         if request.args.get("format") == "xlsx":
+            title = gettext("Visitor register %(first)s – %(last)s", first=format_date(first), last=format_date(last))
             return xlsx_download(rows, columns, title=title, filename=f"visitor-register-{first}-{last}.xlsx")
         rows = rows.all()
         return self.render_template(
             "visitors/register.html", rows=rows, columns=columns, first=first, last=last, campuses=campuses,
-            campus_id=campus_id, clamped=clamped, title=title, office=is_unscoped(g.user),
+            campus_id=campus_id, clamped=clamped, title=gettext("Visitor register"), office=is_unscoped(g.user),
             head_count=sum(v.party_size for v in rows if v.status != TURNED_AWAY))
 
     @expose("/statistics")
@@ -141,30 +197,32 @@ class GateReportsView(BaseView):
         first, last, _ = date_range(default_days=29)
         campuses = desk_campuses()
         campus_id = self._campus_id(campuses)
-        query = visits_between(first, last, campus_id, Visit.time_in, Visit.status, Visit.purpose_id,
-                               Department.name).outerjoin(Staff, Visit.host_id == Staff.id) \
-            .outerjoin(Department, Staff.department_id == Department.id)
-        per_day, per_hour, purposes, departments, turned_away = Counter(), Counter(), Counter(), Counter(), 0
-        for time_in, status, purpose_id, department in db.session.execute(query):
-            if status == TURNED_AWAY:
-                turned_away += 1
-                continue
-            local = to_local(time_in)
-            per_day[local.date()] += 1
-            per_hour[local.hour] += 1
-            purposes[purpose_id] += 1
-            departments[department or gettext("No host")] += 1
-        names = {p.id: str(p) for p in db.session.execute(select(Purpose)).scalars()}
-        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        stats = Statistics(first, last, campus_id)
+        if request.args.get("format") == "xlsx":
+            title = gettext("Visitor statistics %(first)s – %(last)s", first=format_date(first), last=format_date(last))
+            return xlsx_download(stats.rows(), statistics_columns(), title=title,
+                                 filename=f"visitor-statistics-{first}-{last}.xlsx")
+        visits, away = gettext("Visits"), gettext("Turned away")
+        day_labels = [f"{d.month}/{d.day}" for d in stats.days]
+        top = [pid for pid, _ in stats.purposes.most_common(STACKED_PURPOSES)]
+        hour_series = [(stats.names.get(pid, "?"), [stats.by_hour_purpose[(h, pid)] for h in range(24)]) for pid in top]
+        rest = [stats.per_hour[h] - sum(stats.by_hour_purpose[(h, pid)] for pid in top) for h in range(24)]
+        if any(rest):
+            hour_series.append((gettext("Other purposes"), rest))
         charts = [
-            vbar_svg(gettext("Visits per day"), [(f"{d.month}/{d.day}", per_day[d]) for d in days]),
-            hbar_svg(gettext("Visits by purpose"), [(names.get(k, "?"), v) for k, v in purposes.most_common()]),
-            hbar_svg(gettext("Visits by host department"), departments.most_common(15)),
-            vbar_svg(gettext("Visits by hour of day"), [(f"{h}", per_hour[h]) for h in range(24)]),
+            line_svg(gettext("Visits per day"), day_labels,
+                     [(visits, [stats.per_day[d] for d in stats.days]), (away, [stats.away_day[d] for d in stats.days])],
+                     x_label=gettext("Date"), y_label=visits),
+            hbar_svg(gettext("Visits by purpose"), [(stats.names.get(k, "?"), v) for k, v in stats.purposes.most_common()],
+                     x_label=visits),
+            hbar_svg(gettext("Visits by host department"), stats.departments.most_common(15), x_label=visits),
+            stacked_bar_svg(gettext("Visits by hour of day"), [f"{h}" for h in range(24)], hour_series,
+                            x_label=gettext("Hour of day"), y_label=visits),
         ]
         return self.render_template(
-            "visitors/statistics.html", charts=charts, total=sum(per_day.values()), turned_away=turned_away,
-            first=first, last=last, campuses=campuses, campus_id=campus_id, title=gettext("Visitor statistics"))
+            "visitors/statistics.html", charts=charts, stats=stats, total=stats.total,
+            turned_away=stats.turned_away, first=first, last=last, campuses=campuses, campus_id=campus_id,
+            title=gettext("Visitor statistics"))
 
     @expose("/evacuation")
     @has_access

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import and_, func, select, update
 
 from app.audit import audit_job
+from app.locks import unlocked
 from app.models import utcnow
 
 from .models import ANONYMISED, ON_SITE, Appointment, Visit, Visitor
@@ -29,7 +30,10 @@ def purge_visitors(session, days: int) -> int:
     their visits keep purpose, times, host and campus for statistics. One audit entry."""
     where, cutoff = _purge_where(days)
     now = utcnow()
-    with audit_job(session, "purge_visitors", retention_days=days, cutoff=cutoff) as job:
+    # Anonymisation is one of the two writes that may touch locked records (PIPL art. 19 outranks
+    # a lock): audited by this job's entry.
+    with audit_job(session, "purge_visitors", retention_days=days, cutoff=cutoff) as job, \
+            unlocked(session, "visitor retention (PIPL art. 19)"):
         ids = session.execute(select(Visitor.id).where(where)).scalars().all()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -43,3 +47,12 @@ def purge_visitors(session, days: int) -> int:
             visitor_name=ANONYMISED, visitor_phone=None, plate=None).execution_options(synchronize_session=False))
         job.params["visitors"] = len(ids)
     return len(ids)
+
+
+def purge_job(ctx) -> tuple[int, str]:
+    """The daily job: the retention setting's purge, committed by the job runner with its run."""
+    from flask import current_app
+
+    days = current_app.extensions["houqin_settings"].get("visitor_retention_days")
+    count = purge_visitors(ctx.session, days)
+    return count, f"{count} visitors anonymised (retention {days} days)"

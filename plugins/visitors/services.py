@@ -1,10 +1,11 @@
 """The gate's state changes, each a named verb with its guards.
 
 Views and the API gather input and call these; none of them assigns a status.
-Changes that must happen once (sign-out, conversion, decisions) are conditional
-UPDATEs checked by rowcount (DESIGN.md: pysqlite starts transactions late, so
-read-then-write is not atomic). The caller commits, or rolls back on an error:
-nothing is half-saved.
+Changes that must happen once (sign-out, the host's answer, conversion, cancellation,
+override decisions and admission) are the transitions declared in models.py, run by
+app.workflow.transition: a conditional UPDATE checked by rowcount (DESIGN.md: pysqlite
+starts transactions late, so read-then-write is not atomic) with one audit entry naming
+the record. The caller commits, or rolls back on an error: nothing is half-saved.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Optional
 from flask import current_app
 from sqlalchemy import literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.util import identity_key
+
+from app.workflow import StateMoved, transition
 
 from app.i18n import local_now
 from app.models import Staff, utcnow
@@ -22,9 +24,9 @@ from app.privacy import mask_id, mask_phone
 
 from . import rules
 from .intake import Intake, hashes, phone_last4
-from .models import (APPROVED, BY_PHONE, CANCELLED, CONFIRMED, CONVERTED, DECLINED, EXPECTED,
-                     IN_APP, IN_PERSON, LEFT, ON_SITE, PENDING, REFUSED, TURNED_AWAY, USED, WAITING, Appointment,
-                     BlocklistEntry, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit, Visitor)
+from .models import (APPROVED, BY_PHONE, CONFIRMED, CONVERTED, EXPECTED, IN_APP, IN_PERSON, ON_SITE, PENDING,
+                     TURNED_AWAY, USED, WAITING, Appointment, BlocklistEntry, DutyLog, OverrideRequest, PatrolRound,
+                     Purpose, Visit, Visitor)
 from .rules import N_, RuleError
 
 ERR_FULL_NUMBER = N_("Type the full document number")
@@ -226,12 +228,10 @@ def sign_out(session, visit_id: int, *, at: Optional[datetime] = None) -> None:
         rules.check_time_out(time_in, at)
     except RuleError as err:
         raise err.on("time_out")
-    result = session.execute(
-        update(Visit).where(Visit.id == _by_id(visit_id), Visit.status == ON_SITE)
-        .values(status=LEFT, time_out=at).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise RuleError(ERR_ALREADY_LEFT)
-    _refresh(session, Visit, visit_id)
+    try:
+        transition(session, Visit, visit_id, "sign_out", values={"time_out": at}, now=now)
+    except StateMoved:
+        raise StateMoved(ERR_ALREADY_LEFT) from None
 
 
 def sign_out_by_badge(session, campus_id: int, badge: str, *, at: Optional[datetime] = None) -> Visit:
@@ -249,23 +249,10 @@ def sign_out_by_badge(session, campus_id: int, badge: str, *, at: Optional[datet
 
 def host_respond(session, visit_id: int, user, confirm: bool) -> None:
     """The host confirms or declines a visitor waiting at the gate; declined = turned away."""
-    now = utcnow()
-    values = dict(host_response=CONFIRMED, host_confirmation=IN_APP, host_confirmed_by_id=user.id,
-                  host_confirmed_at=now) if confirm else \
-        dict(host_response=DECLINED, host_confirmed_by_id=user.id, host_confirmed_at=now,
-             status=TURNED_AWAY, time_out=now)
-    result = session.execute(
-        update(Visit).where(Visit.id == _by_id(visit_id), Visit.host_response == PENDING, Visit.status == ON_SITE)
-        .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise RuleError(ERR_ANSWERED)
-    _refresh(session, Visit, visit_id)
-
-
-def _refresh(session, model, pk) -> None:
-    obj = session.identity_map.get(identity_key(model, pk))
-    if obj is not None:
-        session.expire(obj)
+    try:
+        transition(session, Visit, visit_id, "host_confirm" if confirm else "host_decline", user=user)
+    except StateMoved:
+        raise StateMoved(ERR_ANSWERED) from None
 
 
 # --- appointments ---------------------------------------------------------------------------
@@ -290,23 +277,19 @@ def open_appointment(session, appointment: Appointment, user) -> Appointment:
 
 def convert_appointment(session, appointment_id: int, now: Optional[datetime] = None) -> None:
     """Expected -> converted, once (the visit is created by sign_in in the same transaction)."""
-    result = session.execute(
-        update(Appointment).where(Appointment.id == _by_id(appointment_id), Appointment.status == EXPECTED)
-        .values(status=CONVERTED, converted_at=now or utcnow()).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    try:
+        transition(session, Appointment, appointment_id, "convert", now=now)
+    except StateMoved:
         status = session.execute(select(Appointment.status).where(Appointment.id == appointment_id)).scalar()
         raise SignInRefused({"appointment": RuleError(
-            ERR_APPOINTMENT_USED if status == CONVERTED else ERR_APPOINTMENT_CLOSED)})
-    _refresh(session, Appointment, appointment_id)
+            ERR_APPOINTMENT_USED if status == CONVERTED else ERR_APPOINTMENT_CLOSED)}) from None
 
 
 def cancel_appointment(session, appointment_id: int) -> None:
-    result = session.execute(
-        update(Appointment).where(Appointment.id == _by_id(appointment_id), Appointment.status == EXPECTED)
-        .values(status=CANCELLED).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise RuleError(ERR_APPOINTMENT_CLOSED)
-    _refresh(session, Appointment, appointment_id)
+    try:
+        transition(session, Appointment, appointment_id, "cancel")
+    except StateMoved:
+        raise StateMoved(ERR_APPOINTMENT_CLOSED) from None
 
 
 # --- blocklist overrides ------------------------------------------------------------------------
@@ -328,25 +311,21 @@ def request_override(session, visit: Visit, user, note: Optional[str]) -> Overri
 def decide_override(session, request_id: int, director, approve: bool, reason: Optional[str]) -> None:
     if not (reason or "").strip():
         raise RuleError(ERR_OVERRIDE_REASON)
-    result = session.execute(
-        update(OverrideRequest).where(OverrideRequest.id == _by_id(request_id), OverrideRequest.status == WAITING)
-        .values(status=APPROVED if approve else REFUSED, decided_by_id=director.id, decided_at=utcnow(),
-                decision_reason=reason.strip()).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise RuleError(ERR_OVERRIDE_DECIDED)
-    _refresh(session, OverrideRequest, request_id)
+    try:
+        transition(session, OverrideRequest, request_id, "approve" if approve else "decline", user=director,
+                   reason=reason)
+    except StateMoved:
+        raise StateMoved(ERR_OVERRIDE_DECIDED) from None
 
 
 def admit_override(session, request_id: int, user) -> Visit:
     """An approved override admits the refused visitor once, as a new visit."""
     now = utcnow()
-    result = session.execute(
-        update(OverrideRequest).where(OverrideRequest.id == _by_id(request_id), OverrideRequest.status == APPROVED)
-        .values(status=USED).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise RuleError(ERR_OVERRIDE_NOT_APPROVED)
+    try:
+        transition(session, OverrideRequest, request_id, "admit", user=user, now=now)
+    except StateMoved:
+        raise StateMoved(ERR_OVERRIDE_NOT_APPROVED) from None
     req = session.get(OverrideRequest, request_id)
-    session.refresh(req)
     old = req.refused_visit
     visit = Visit(visitor_id=old.visitor_id, visitor_name=old.visitor_name, campus_id=old.campus_id,
                   purpose_id=old.purpose_id, host_id=old.host_id, reason=old.reason, party_size=old.party_size,

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.i18n import format_datetime
 from app.rules import RuleError
 from app.scoping import FilterCampusScope
+from app.todo import next_url
 from app.views.base import HouqinModelView, choice_label
 from app.views.filters import COUNT_CAP
 from app.views.validators import Rule, rule_message
@@ -94,7 +95,7 @@ class VisitView(HouqinModelView):
         except RuleError as err:
             db.session.rollback()
             flash(rule_message(err), "danger")
-        return redirect(url_for(".list"))
+        return redirect(next_url(url_for(".list")))  # back to the to-do page or dashboard it came from
 
 
 class VisitorView(HouqinModelView):

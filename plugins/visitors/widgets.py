@@ -1,5 +1,6 @@
-"""Dashboard tiles: on site now, today's total, expected appointments, overstays,
-override requests waiting for the Director. Each checks its own permission."""
+"""Dashboard tiles: on site now, today's total, expected appointments, overstays. Each checks its
+own permission. Override requests waiting for a Director, and visitors waiting for their host,
+are to-do items (todo.py): core's to-do tile shows them first on the dashboard."""
 from __future__ import annotations
 
 from flask import g, render_template, url_for
@@ -10,7 +11,6 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.i18n import local_now
 from app.plugin import Widget
-from app.scoping import user_campus_ids
 
 from . import queries
 from .models import EXPECTED, ON_SITE, Appointment, Visit
@@ -68,17 +68,9 @@ def overstays_widget(appbuilder):
                    link=url_for("GateReportsView.evacuation"))
 
 
-def overrides_widget(appbuilder):
-    overrides = queries.waiting_overrides(db.session, user_campus_ids())
-    if not overrides:
-        return None
-    return _render("visitors/widget_overrides.html", overrides=overrides)
-
-
 WIDGETS = [
     Widget("gate_on_site", on_site_widget, ("can_list", "VisitView"), order=10),
     Widget("gate_today", today_widget, ("can_list", "VisitView"), order=11),
     Widget("gate_expected", expected_widget, ("can_list", "AppointmentView"), order=12),
     Widget("gate_overstays", overstays_widget, ("can_list", "VisitView"), order=13),
-    Widget("gate_overrides", overrides_widget, ("can_decide", "GateDeskView"), order=5),
 ]

@@ -7,14 +7,16 @@ import tempfile
 import openpyxl
 
 
-def test_an_export_leaves_no_temporary_file_behind(app, client_as):
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "*.xlsx")))
-    resp = client_as("director_a").get("/staffview/export/")
+def test_an_export_leaves_no_temporary_file_behind(app, client_as, tmp_path, monkeypatch):
+    # A folder of its own: other processes' exports in the shared /tmp are not this one's.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    c = client_as("director_a")
+    resp = c.get("/staffview/export/")
     assert resp.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(resp.data))
     assert book.active.cell(5, 1).value  # header row present
     resp.close()
-    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "*.xlsx"))) - before == set()
+    assert glob.glob(os.path.join(str(tmp_path), "*")) == []
 
 
 def test_export_headers_follow_the_language(app, client_as):

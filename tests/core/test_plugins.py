@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import sys
 
 import pytest
 
 from tests.seed import CHEAP_PASSWORD_HASH
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from sqlalchemy import inspect, select
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -44,9 +41,8 @@ def site(tmp_path):
     sys.path.remove(str(folder))
     from app.extensions import db
 
-    table = db.Model.metadata.tables.get("sample_note")
-    if table is not None:  # uninstalled: its table leaves the shared metadata again
-        db.Model.metadata.remove(table)
+    for name in [t for t in db.Model.metadata.tables if t.startswith("sample_")]:
+        db.Model.metadata.remove(db.Model.metadata.tables[name])  # uninstalled: its tables leave the metadata
     for mod in [m for m in sys.modules if m.startswith(("houqin_sample", "houqin_broken", "houqin_needy"))]:
         del sys.modules[mod]
     importlib.invalidate_caches()
@@ -54,14 +50,9 @@ def site(tmp_path):
 
 @pytest.fixture()
 def sample_installed(site):
-    target = os.path.join(site, "houqin_sample")
-    shutil.copytree(os.path.join(HERE, "sample_plugin", "houqin_sample"), target)
-    po = os.path.join(target, "translations", "zh", "LC_MESSAGES", "messages.po")
-    with open(po, "rb") as fh:
-        catalog = read_po(fh, locale="zh")
-    with open(po[:-3] + ".mo", "wb") as fh:
-        write_mo(fh, catalog)
-    _install(site, "sample", "houqin_sample")
+    from tests.core.sample_app import install_sample
+
+    install_sample(site)
     return site
 
 
@@ -252,3 +243,183 @@ def test_loading_twice_pushes_nothing_twice():
     finally:
         contract.INTEGRATIONS = saved
     assert calls == ["x"] and len(registry.widgets) == 1
+
+
+@pytest.mark.slow
+def test_a_plugin_attaches_files_and_declares_an_import_with_nothing_of_its_own(sample_installed, app_on,
+                                                                                  scratch_url):
+    """docs/plugins.md's example, on the suite's kind of database: the manifest names an
+    attachment owner and the view an importer; core gives the panel, the routes, the checks,
+    the template, the errors and the match key."""
+    import io
+
+    import openpyxl
+
+    from app.extensions import db
+    from app.models import Staff
+    from houqin_sample.models import SampleNote
+
+    app = app_on(scratch_url, PLUGINS="sample")
+    _init(app)
+    with app.app_context():
+        from app.models import Campus
+
+        campus = Campus(name="样园", code="SY", active=True)
+        db.session.add(campus)
+        db.session.flush()
+        sm = app.appbuilder.sm
+        reviewer_user = sm.add_user("reviewer", "R", "V", "rv@t", sm.find_role("SampleReviewer"), password=PASSWORD)
+        reviewer_user.campuses = [campus]  # the staff lookup searches the importer's campuses
+        a = sm.add_user("staff_x", "S", "X", "sx@t", sm.find_role("Staff"), password=PASSWORD)
+        for no in ("W1", "W2"):
+            db.session.add(Staff(name="王伟", staff_no=no, campus_id=campus.id, employment_type="established",
+                                 active=True))
+        note = SampleNote(text="检查消毒柜", final=False)
+        db.session.add(note)
+        db.session.commit()
+        note_id = a.id and note.id
+
+    def login(username):
+        c = app.test_client()
+        with c.session_transaction() as s:
+            s["locale"] = "zh"
+        assert c.post("/login/", data={"username": username, "password": PASSWORD}).status_code == 302
+        return c
+
+    reviewer = login("reviewer")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    resp = reviewer.post(f"/attachments/sample.note/{note_id}/upload", data={"file": (io.BytesIO(pdf), "整改.pdf")},
+                         content_type="multipart/form-data")
+    assert resp.status_code == 302
+    page = reviewer.get(f"/samplenoteview/show/{note_id}").get_data(as_text=True)
+    assert "整改.pdf" in page and "hq-upload" in page  # the panel, from attachment_owner
+    staff = login("staff_x")  # can_show only: reads the files, cannot add any
+    assert "整改.pdf" in staff.get(f"/samplenoteview/show/{note_id}").get_data(as_text=True)
+    assert staff.post(f"/attachments/sample.note/{note_id}/upload", data={"file": (io.BytesIO(pdf), "x.pdf")},
+                      content_type="multipart/form-data", headers={"Accept": "application/json"}).status_code == 403
+
+    template = openpyxl.load_workbook(io.BytesIO(reviewer.get("/samplenoteview/import/template/").data))
+    assert [c.value for c in next(template.active.iter_rows(max_row=1))] == [
+        "便签 Note text", "轮次 Round", "负责人 Person in charge"]
+
+    def book(rows):
+        wb = openpyxl.Workbook()
+        wb.active.append(["便签", "轮次", "负责人"])
+        for row in rows:
+            wb.active.append(row)
+        buf = io.BytesIO()
+        wb.save(buf)
+        buf.seek(0)
+        return buf
+
+    def post(rows):
+        return reviewer.post("/samplenoteview/import/", data={"file": (book(rows), "notes.xlsx")},
+                             content_type="multipart/form-data")
+
+    body = post([["检查留样冰箱", "2", "王伟"], ["x" * 201, "1", "W1"]]).get_data(as_text=True)
+    assert "W1" in body and "W2" in body and "请改填工号" in body and "最多 200 个字符" in body
+    assert post([["检查留样冰箱", "2", "W2"], ["检查消毒柜", "1", "W1"]]).status_code == 302
+    with app.app_context():
+        texts = sorted(db.session.execute(db.select(SampleNote.text)).scalars())
+    assert texts == sorted(["检查留样冰箱", "检查消毒柜"])  # the note already there was not imported twice
+
+
+def _user(app, username, roles, campuses=(), staff=None):
+    """A login with these roles and campuses (ids), linked to the staff record `staff` (id) if given."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus, Staff
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        sm = app.appbuilder.sm
+        user = sm.add_user(username, username, "T", f"{username}@t", [sm.find_role(r) for r in roles],
+                           password=PASSWORD)
+        user.campuses = [db.session.get(Campus, c) for c in campuses]
+        if staff is not None:
+            db.session.get(Staff, staff).user_id = user.id
+        db.session.commit()
+
+
+def _login_as(app, username):
+    c = app.test_client()
+    with c.session_transaction() as s:
+        s["locale"] = "zh"
+    assert c.post("/login/", data={"username": username, "password": PASSWORD}).status_code == 302
+    return c
+
+
+@pytest.mark.slow
+def test_a_plugins_panel_decides_per_viewer_and_a_colleague_finds_none_of_it(sample_installed, tmp_path):
+    """The test plugin's private panel shows on a staff member's own record and to the office;
+    staff A on colleague B's record — page, API, export — finds none of B's. With two plugins
+    contributing to-do kinds, the navbar's count is still one statement."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus, Staff
+    from houqin_sample.models import SampleNote
+
+    app = _make_app(tmp_path, "p7", plugins="sample,visitors")
+    _init(app)
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        campus = Campus(name="面板园", code="PNL", active=True)
+        db.session.add(campus)
+        db.session.flush()
+        a = Staff(name="甲", staff_no="PNL-A", campus_id=campus.id, employment_type="contract", active=True)
+        b = Staff(name="乙", staff_no="PNL-B", campus_id=campus.id, employment_type="contract", active=True)
+        db.session.add_all([a, b, SampleNote(text="待定稿", final=False)])
+        db.session.commit()
+        campus_id, a_id, b_id = campus.id, a.id, b.id
+    _user(app, "panel_a", ["Staff"], [campus_id], staff=a_id)
+    _user(app, "panel_b", ["Staff"], [campus_id], staff=b_id)
+    _user(app, "panel_auditor", ["Auditor"])
+    _user(app, "panel_director", ["Director", "Staff"])
+    mine, theirs = "sample-private-PNL-A", "sample-private-PNL-B"
+
+    staff_a = _login_as(app, "panel_a")
+    own = staff_a.get("/staffview/mine/")
+    assert own.status_code == 302 and own.headers["Location"].endswith(f"/staffview/show/{a_id}")
+    assert mine in staff_a.get(f"/staffview/show/{a_id}").get_data(as_text=True)
+    colleague = staff_a.get(f"/staffview/show/{b_id}")
+    assert colleague.status_code == 200 and "乙" in colleague.get_data(as_text=True)
+    assert theirs not in colleague.get_data(as_text=True) and 'id="panel-sample-private"' not in \
+        colleague.get_data(as_text=True)
+    assert theirs not in staff_a.get("/staffview/list/").get_data(as_text=True)
+    assert theirs not in staff_a.get("/staffview/export/").get_data(as_text=True)
+    token = app.test_client().post("/api/v1/security/login", json={
+        "username": "panel_a", "password": PASSWORD, "provider": "db"}).get_json()["access_token"]
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    answer = api.get(f"/api/v1/staff/{b_id}", headers=auth)
+    assert answer.status_code == 200 and answer.get_json()["panels"] == []
+    assert theirs not in answer.get_data(as_text=True)
+    assert theirs not in api.get("/api/v1/staff/", headers=auth).get_data(as_text=True)
+    assert api.get(f"/api/v1/staff/{a_id}", headers=auth).get_json()["panels"] == [
+        {"name": "sample.private", "title": "Sample private panel", "data": {"marker": mine}}]
+
+    auditor = _login_as(app, "panel_auditor")  # may export the staff list: still none of B's panel
+    export = auditor.get("/staffview/export/")
+    assert export.status_code == 200 and theirs.encode() not in export.data
+    assert theirs not in auditor.get(f"/staffview/show/{b_id}").get_data(as_text=True)
+
+    director = _login_as(app, "panel_director")  # the office sees it
+    assert theirs in director.get(f"/staffview/show/{b_id}").get_data(as_text=True)
+    director.get("/")
+    from sqlalchemy import event
+
+    from app.extensions import FRAME
+
+    frames = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        frames.append(context.execution_options.get(FRAME))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        html = director.get("/todo/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    kinds = {t.name for t in app.extensions["houqin"].todos}
+    assert {"sample.open", "visitors.host", "visitors.override"} <= kinds
+    assert frames.count("todo") == 1 and "待定稿" in html

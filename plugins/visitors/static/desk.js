@@ -18,6 +18,8 @@
       options.headers["Content-Type"] = "application/json";
       options.headers["X-CSRFToken"] = desk.getAttribute("data-csrf");
       options.body = JSON.stringify(body);
+    } else {
+      options.headers["X-Houqin-Background"] = "1";  // polling is not activity (idle sign-out)
     }
     return fetch(url, options).then(function (r) { return r.json(); });
   }

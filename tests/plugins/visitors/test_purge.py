@@ -100,3 +100,35 @@ def test_a_visitor_still_on_site_is_never_anonymised(app, gate, uid):
 def test_the_retention_period_is_a_setting(app):
     spec = app.extensions["houqin"].setting_spec("visitor_retention_days")
     assert spec.default == 180 and spec.kind == "int"
+
+
+def test_the_purge_is_a_daily_job_that_runs_once_a_day_and_is_audited(app, gate, uid):
+    """Declared in the manifest (daily at 03:00 local time), run by `flask houqin run-due`."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.jobs import get_job, run_job
+    from app.models import AuditLog, JobRun
+    from plugins.visitors.models import Visitor
+
+    visitor = age(app, gate.visit(name=uid("日清")), 400)
+    with app.app_context():
+        job = get_job("visitors.purge")
+        assert job.schedule.describe() and job.schedule.at.strftime("%H:%M") == "03:00"
+        db.session.execute(delete(JobRun).where(JobRun.job == "visitors.purge"))
+        db.session.commit()
+        morning = datetime(2031, 5, 6, 3, 5, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(timezone.utc)
+        (report,) = run_job(db.session, job, morning)
+        assert (report.period, report.status) == ("2031-05-06", "done") and report.rows >= 1
+        assert "visitors anonymised (retention 180 days)" in report.result
+        assert run_job(db.session, job, morning) == []  # once per day
+        entry = db.session.execute(select(AuditLog).where(AuditLog.job == "purge_visitors")
+                                   .order_by(AuditLog.id.desc()).limit(1)).scalar_one()
+        assert entry.actor == "job:visitors.purge" and entry.source == "job"
+        assert entry.changes["params"]["locks_bypassed"].startswith("visitor retention")
+        db.session.execute(delete(JobRun).where(JobRun.job == "visitors.purge"))
+        db.session.commit()
+    assert gate.get(Visitor, visitor).name == "***"

@@ -53,6 +53,9 @@ def test_statistics_draw_offline_svg_charts_and_count_refusals(app, client_as, g
         assert f"<title>{title}</title>" in page
     assert "Repair / works" in page  # purposes are named in the user's language
     assert int(re.search(r'id="hq-turned-away">(\d+)<', page).group(1)) >= 1
+    assert "stroke-dasharray" in page and "<pattern" in page  # a line per series, patterned parts per hour
+    assert ">Hour of day<" in page and ">Date<" in page  # axis titles in the user's language
+    assert "hq-print-button" in page and "onclick" not in page  # printable, without inline script
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
     assert not [s for s in scripts if s.startswith("http") or s.startswith("//")]
 
@@ -104,3 +107,26 @@ def test_overstays_tile_lists_visitors_after_closing(app, client_as, gate, uid):
         with app.app_context(), acting_as(None, "tests", "cli"):
             settings.set(db.session, "closing_time", None, campus_id=gate.campuses["TB"])  # inherit again
             db.session.commit()
+
+
+def test_statistics_export_to_excel_with_every_breakdown(app, client_as, gate, uid):
+    from app.i18n import local_now
+
+    gate.visit(name=uid("表"), purpose_id=gate.purpose("维修/施工"), party_size=3)
+    with app.app_context():
+        today = local_now().date()
+    c = client_as("director_a", lang="en")
+    page = c.get("/gate/reports/statistics").get_data(as_text=True)
+    assert 'id="hq-statistics-xlsx"' in page
+    xlsx = c.get(f"/gate/reports/statistics?from={today}&to={today}&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
+    assert rows[1][0].startswith("Visitor statistics")
+    header = rows[4]
+    assert header[:4] == ("Breakdown", "Item", "Visits", "Share (%)")
+    body = rows[5:]
+    assert {r[0] for r in body} == {"Per day", "By purpose", "By host department", "By hour of day"}
+    (day,) = [r for r in body if r[0] == "Per day"]
+    assert day[2] >= 1 and day[4] >= 3 and day[3] == 100.0
+    assert any(r[0] == "By purpose" and r[1] == "Repair / works" for r in body)
+    assert sum(r[2] for r in body if r[0] == "By hour of day") == day[2]

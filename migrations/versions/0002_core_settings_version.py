@@ -1,13 +1,16 @@
-"""core: houqin_version, the change counters that tell every worker when what it keeps
-(permissions per role set, the navbar's menu, list search forms, settings) is stale.
+"""core: houqin_version, the change counters every worker reads with the signed-in user, so a
+change of settings, roles or reference data (campuses, departments, purposes ...) reaches it on
+its next request; it rebuilds then what it keeps (app/freshness.py).
 
-Revision ID: 0011_core_versions
+Revision ID: 0002_core_settings_version
 Revises: 0001_core
-"""
-import sqlalchemy as sa
-from alembic import op
+Create Date: 2026-11-30 09:30:00
 
-revision = "0011_core_versions"
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002_core_settings_version"
 down_revision = "0001_core"
 branch_labels = None
 depends_on = None
