@@ -183,3 +183,16 @@ def install(app) -> None:
         if name and limiter is not None and request.endpoint == "AuthDBView.login":
             limiter.remember_device(response, name)
         return response
+
+
+def storage_notice(app, workers: int) -> tuple[str, bool]:
+    """(line for the server's log, whether the limit is per worker): `make run` logs it."""
+    limiter = app.extensions.get("houqin_throttle")
+    if limiter is None or not limiter.enabled:
+        return "Login throttle is off (HOUQIN_RATELIMIT_ENABLED=0).", True
+    limit = app.config["AUTH_RATE_LIMIT"]
+    if limiter.per_worker and workers > 1:
+        return (f"Login throttle kept in each worker's memory ({limiter.uri}): the limit is per worker, so with "
+                f"{workers} workers a client may make up to {workers} x {limit} failed sign-ins. Set "
+                f"HOUQIN_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 for an exact limit across workers and hosts."), True
+    return f"Login throttle: {limit} failed sign-ins per username and address, kept in {limiter.uri}.", False
