@@ -365,5 +365,6 @@ def install(app) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_exception)
-    app.context_processor(lambda: {"csp_nonce": csp_nonce})
+    # A global, not a context variable: Flask-AppBuilder's macros (imported without context) ask too.
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     _jwt_errors(app)
