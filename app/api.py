@@ -235,7 +235,7 @@ ERROR_RESPONSE = {
         ]}},
     }}},
 }
-# Every route may answer these (app.guards: bad bodies, tokens, ids past 64 bits; permissions).
+# Every route may answer these (app.guards: bad bodies, tokens, ids out of range; permissions).
 COMMON_ERRORS = ("400", "401", "403", "404", "405", "422", "500")
 INFO_COLUMNS = {"type": "array", "items": {"type": "object"}}
 

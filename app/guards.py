@@ -1,8 +1,9 @@
 """What every route gets, core's and every plugin's, before its view runs and on its answer:
 
 * numbers: `<int:...>` routes, record ids in paths and `request.args/form/values.get(..., type=int)`
-  stay within a 64-bit integer (a bigger one cannot name a row: 404, or the get's default), and so
-  do integers in JSON bodies and rison queries (4xx instead of the database's overflow);
+  stay within what an SQL INTEGER column holds (a bigger one cannot name a row: 404, or the get's
+  default), and so do integers in JSON bodies and rison queries (4xx instead of the database's
+  overflow, which PostgreSQL raises past 32 bits and SQLite past 64);
 * JSON bodies must be objects of valid text: non-objects, lone surrogates ("\\ud800"), control
   characters and numbers out of range are refused (API and pages' JSON calls alike);
 * control characters in form fields and query strings are *stripped* (a person's paste brought
@@ -28,8 +29,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
-INT64_MAX = 2**63 - 1
-INT64_MIN = -(2**63)
+# SQL INTEGER, PostgreSQL's int4: every id and number column of core and the plugins is one (a
+# plugin with BigInteger columns would raise this; tests/core/test_bad_input.py checks the models).
+INT_MAX = 2**31 - 1
+INT_MIN = -(2**31)
 # C0 controls but tab, newline and carriage return; DEL. Never meaningful in a text field.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,19 +59,19 @@ ERROR_TITLES = {
 }
 
 
-def in_int64(value: int) -> bool:
-    return INT64_MIN <= value <= INT64_MAX
+def in_range(value: int) -> bool:
+    return INT_MIN <= value <= INT_MAX
 
 
-def _int64(value) -> int:
+def _int(value) -> int:
     number = int(value)
-    if not in_int64(number):
+    if not in_range(number):
         raise ValueError("out of range")
     return number
 
 
 def _bounded(type_):
-    return _int64 if type_ is int else type_
+    return _int if type_ is int else type_
 
 
 class BoundedMultiDict(ImmutableMultiDict):
@@ -106,17 +109,17 @@ def _stripped(data, cls):
     return cls([(k, CONTROL.sub("", v)) for k, v in data.items(multi=True)])
 
 
-class Int64Converter(IntegerConverter):
-    """`<int:pk>`: a number past 64 bits matches no route (404), it could not name a row."""
+class IntConverter(IntegerConverter):
+    """`<int:pk>`: a number no INTEGER column holds matches no route (404), it could not name a row."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=INT64_MAX, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def install_early(app) -> None:
     """Before any route exists (converters are bound when a rule is added)."""
     app.request_class = HouqinRequest
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = IntConverter
 
 
 # -- JSON bodies -----------------------------------------------------------------------------
@@ -137,7 +140,7 @@ def json_problems(value, path: str = "") -> dict[str, list[str]]:
         elif isinstance(item, bool):
             return
         elif isinstance(item, int):
-            if not in_int64(item):
+            if not in_range(item):
                 note(where, ERR_NUMBER)
         elif isinstance(item, float):
             if not math.isfinite(item):
@@ -180,7 +183,7 @@ def _rison_problem(value) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return not in_int64(value)
+        return not in_range(value)
     if isinstance(value, float):
         return not math.isfinite(value)
     if isinstance(value, str):
@@ -232,10 +235,10 @@ def _check_list_args(views):
 
 
 def _check_path_ids():
-    """Record ids in paths (`<pk>`, `<id>`, `<..._id>`): one past 64 bits names no row."""
+    """Record ids in paths (`<pk>`, `<id>`, `<..._id>`): one out of range names no row."""
     for key, value in (request.view_args or {}).items():
         if (key in ("pk", "id") or key.endswith("_id")) and isinstance(value, str) \
-                and re.fullmatch(r"-?\d+", value) and not in_int64(int(value)):
+                and re.fullmatch(r"-?\d+", value) and not in_range(int(value)):
             _abort(404)
     return None
 

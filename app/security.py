@@ -24,8 +24,11 @@ from flask_login import logout_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from .guards import INT_MAX as MAX_ID
 from .models.user import HouqinUser
-from .security_rules import CATALOGUE_READ_ONLY, LAST_ADMIN, SecurityRuleError, catalogue_sync, loses_last_admin
+from .security_rules import (
+    CATALOGUE_READ_ONLY, LAST_ADMIN, SecurityRuleError, active_admin_ids, catalogue_sync, loses_last_admin,
+)
 from .sessions import SID_KEY, load_session_user, load_token_user
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,6 @@ def sees_personal_data(user) -> bool:
 
 
 MUST_CHANGE_PASSWORD = _l("Please choose a new password before you continue.")
-MAX_ID = 2**63 - 1
 
 
 class HouqinUserView(UserDBModelView):
@@ -99,8 +101,6 @@ class HouqinUserView(UserDBModelView):
 
 def _admin_ids_alone(db_session) -> set[int]:
     """{id} when exactly one active administrator is left, else empty."""
-    from .security_rules import active_admin_ids
-
     ids = active_admin_ids(db_session)
     return ids if len(ids) == 1 else set()
 

@@ -8,7 +8,6 @@ import os
 import re
 
 import pytest
-from sqlalchemy import func, select
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Routes that act when opened (log out, run an action, switch language, download) are not pages.
@@ -34,21 +33,10 @@ def _matrix(app) -> dict[str, dict[str, bool]]:
     return table
 
 
-def _sample_ids(app) -> dict[str, int]:
-    """A real record per screen, so show and edit pages render their form, not a 404."""
-    from app.extensions import db
-
-    ids = {}
-    with app.app_context():
-        for view in app.appbuilder.baseviews:
-            model = getattr(getattr(view, "datamodel", None), "obj", None)
-            if model is not None and hasattr(model, "id"):
-                ids[type(view).__name__] = db.session.execute(select(func.min(model.id))).scalar() or 1
-    return ids
-
-
 def pages_by_role(app) -> dict[str, list[str]]:
-    matrix, ids = _matrix(app), _sample_ids(app)
+    from tests.seed import sample_ids
+
+    matrix, ids = _matrix(app), sample_ids(app)
     registry = app.extensions["houqin"]
     out: dict[str, list[str]] = {}
     for rule in app.url_map.iter_rules():

@@ -15,7 +15,7 @@ import time
 import pytest
 
 CORE_ROLES = ("Gatekeeper", "Staff", "Director")
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 20
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
 
@@ -29,54 +29,18 @@ def fuzz_roles() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
-    from app import create_app
-    from tests.conftest import test_config
+def fuzz_app(tmp_path_factory, scratch_database, make_app):
+    from app.extensions import db
     from tests.seed import seed
 
     tmp = str(tmp_path_factory.mktemp("fuzz"))
-    url = _scratch(tmp)
-    application = create_app(test_config(tmp, url, TESTING=False, PROPAGATE_EXCEPTIONS=False))
-    seed(application, ("模糊A园", "模糊B园"), staff=True, actor="fuzz")
-    yield application
-    from app.extensions import db
-
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    _drop(url)
-
-
-def _scratch(tmp: str) -> str:
-    import os
-
-    base = os.environ.get("HOUQIN_TEST_DATABASE_URL")
-    if not base:
-        return "sqlite:///" + os.path.join(tmp, "fuzz.db")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base)
-    name = f"{url.database}_fuzz_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def _drop(url: str) -> None:
-    if not url.startswith("postgresql"):
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(tmp) as url:
+        application = make_app(tmp, url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+        seed(application, ("模糊A园", "模糊B园"), staff=True, actor="fuzz")
+        yield application
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 STATS: dict[str, tuple[int, float]] = {}

@@ -7,7 +7,22 @@ import json
 import pytest
 from sqlalchemy import select
 
-HUGE = "99999999999999999999"  # > 2**64
+HUGE = "99999999999999999999"  # > 2**64: SQLite overflows
+WIDE = "3000000000"  # > 2**31: PostgreSQL's INTEGER overflows (and no row can have it)
+
+
+def test_every_number_column_is_an_sql_integer():
+    """The bound of app.guards (INT_MAX) is what these columns hold; a BigInteger column would need more."""
+    from sqlalchemy import BigInteger, Numeric
+
+    from app.extensions import db
+    from app.guards import INT_MAX
+    from app.plugin import all_installed_models
+
+    all_installed_models()
+    wide = [f"{t.name}.{c.name}" for t in db.Model.metadata.tables.values() for c in t.columns
+            if isinstance(c.type, (BigInteger, Numeric))]
+    assert wide == [] and INT_MAX == 2**31 - 1
 
 
 @pytest.fixture()
@@ -18,7 +33,8 @@ def director_api(api_as):
 @pytest.mark.parametrize("method,path", [
     ("GET", f"/api/v1/staff/{HUGE}"), ("PUT", f"/api/v1/staff/{HUGE}"), ("GET", f"/api/v1/campus/{HUGE}"),
     ("DELETE", f"/api/v1/campus/{HUGE}"), ("PUT", f"/api/v1/department/{HUGE}"), ("PUT", f"/api/v1/staff/-{HUGE}"),
-    ("GET", "/api/v1/staff/-1"), ("GET", f"/api/v1/department/-{HUGE}"),
+    ("GET", "/api/v1/staff/-1"), ("GET", f"/api/v1/department/-{HUGE}"), ("GET", f"/api/v1/staff/{WIDE}"),
+    ("PUT", f"/api/v1/campus/{WIDE}"), ("DELETE", f"/api/v1/department/{WIDE}"),
 ])
 def test_an_id_past_64_bits_in_an_api_path_is_404(director_api, method, path):
     """(GET of a negative id: 405, as the route takes only unsigned ids for GET and any for PUT.)"""
@@ -30,6 +46,7 @@ def test_an_id_past_64_bits_in_an_api_path_is_404(director_api, method, path):
 @pytest.mark.parametrize("q", [
     f"(page:{HUGE},page_size:10)", "(page:-5,page_size:10)", f"(page:0,page_size:{HUGE})",
     f"(filters:!((col:campus,opr:rel_o_m,value:{HUGE})))", f"(filters:!((col:name,opr:eq,value:{HUGE})))",
+    f"(filters:!((col:campus,opr:rel_o_m,value:{WIDE})))", f"(page:{WIDE},page_size:10)",
     "(page:'x')", "(((",
 ])
 def test_bad_rison_is_400(director_api, q):
@@ -59,7 +76,7 @@ def _staff(campus_id, no, **over):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("campus", int(HUGE)), ("department", -int(HUGE)), ("position", 2**63), ("campus", {"id": 1}),
+    ("campus", int(HUGE)), ("department", -int(HUGE)), ("position", 2**63), ("campus", int(WIDE)), ("campus", {"id": 1}),
     ("campus", {"x": {}}), ("department", [1]), ("campus", True),
 ])
 def test_numbers_past_64_bits_and_objects_in_json_are_422_on_the_field(director_api, campuses, uid, field, value):
@@ -131,7 +148,7 @@ def test_the_list_still_sorts_and_pages_by_what_it_offers(client_as):
 
 
 @pytest.mark.parametrize("url", [f"/staffview/show/{HUGE}", f"/staffview/edit/{HUGE}", f"/campusview/show/{HUGE}",
-                                 f"/departmentview/edit/-{HUGE}"])
+                                 f"/departmentview/edit/-{HUGE}", f"/staffview/show/{WIDE}", f"/campusview/edit/{WIDE}"])
 def test_an_id_past_64_bits_in_a_page_path_is_404(client_as, url):
     assert client_as("director_a").get(url).status_code == 404
 

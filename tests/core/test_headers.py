@@ -39,16 +39,9 @@ def test_each_page_gets_its_own_nonce_and_its_scripts_carry_it(client_as):
 
 
 def _page_urls(app):
-    from sqlalchemy import func, select
+    from tests.seed import sample_ids
 
-    from app.extensions import db
-
-    ids = {}
-    with app.app_context():
-        for view in app.appbuilder.baseviews:
-            model = getattr(getattr(view, "datamodel", None), "obj", None)
-            if model is not None and hasattr(model, "id"):
-                ids[type(view).__name__] = db.session.execute(select(func.min(model.id))).scalar() or 1
+    ids = sample_ids(app)
     skip = re.compile(r"(\.logout|\.action|\.delete|\.download|LocaleView\.index|static)$")
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.rule.startswith("/api/") and not skip.search(rule.endpoint):

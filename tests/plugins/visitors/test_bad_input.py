@@ -108,3 +108,23 @@ def test_a_cookie_cannot_sign_a_visit_out_without_the_pages_csrf_token(app, gate
     csrf = re.search(r'data-csrf="([^"]+)"', page).group(1)
     done = client.post(f"/api/v1/visit/{visit_id}/sign-out", json={}, headers={"X-CSRFToken": csrf})
     assert done.status_code == 200 and gate.get(Visit, visit_id).status == "left"
+
+
+def test_numbers_past_32_bits_answer_4xx_on_postgresql_too(gk_api, client_as, gate):
+    """PostgreSQL's INTEGER overflows past 2**31 (SQLite only past 2**63): the same answers on both."""
+    wide = "3000000000"
+    client, headers = gk_api
+    for method, path in (("GET", f"/api/v1/visit/{wide}"), ("POST", f"/api/v1/visit/{wide}/sign-out")):
+        assert client.open(path, method=method, json={}, headers=headers).status_code == 404
+    resp = client.get(f"/api/v1/visit/?q=(filters:!((col:host_id,opr:eq,value:{wide})))", headers=headers)
+    assert resp.status_code == 400
+    body = {k: v for k, v in gate.form().items() if v != ""}
+    for field in ("campus_id", "purpose_id", "host_id"):
+        data = json.dumps({**body, field: "__raw__"}).replace('"__raw__"', wide)
+        resp = client.post("/api/v1/visit/", data=data, content_type="application/json", headers=headers)
+        assert resp.status_code == 422 and field in resp.get_json()["message"], field
+    c = client_as("gatekeeper_a")
+    assert c.get(f"/gate/desk/?appointment={wide}").status_code == 200
+    assert c.post("/gate/desk/sign-out-badge", data={"campus_id": wide, "badge": "1"}).status_code == 400
+    assert c.post("/gate/desk/lookup", json={"campus_id": int(wide)}).status_code == 422
+    assert c.get(f"/gate/desk/override/{wide}/status").status_code == 404
