@@ -313,15 +313,6 @@ def _handle_http_error(error: HTTPException):
     return page, error.code
 
 
-def _handle_exception(error: Exception):
-    if isinstance(error, HTTPException):
-        return _handle_http_error(error)
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    if request.path.startswith(API_PREFIX):
-        return jsonify(message=str(ERROR_TITLES[500])), 500
-    return error  # Flask answers its plain 500 page
-
-
 # -- headers -----------------------------------------------------------------------------------
 
 def csp_nonce() -> str:
@@ -366,8 +357,8 @@ def install(app) -> None:
     app.before_request(_check_path_ids)
     app.before_request(_check_api_auth)
     app.after_request(_security_headers)
+    # Also the 500 of an unhandled exception (Flask passes it as InternalServerError, logged first).
     app.register_error_handler(HTTPException, _handle_http_error)
-    app.register_error_handler(Exception, _handle_exception)
     # A global, not a context variable: Flask-AppBuilder's macros (imported without context) ask too.
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     _jwt_errors(app)

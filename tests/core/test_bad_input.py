@@ -191,3 +191,12 @@ def test_the_openapi_document_says_ids_are_integers_and_errors_carry_a_message(a
     error = doc["components"]["responses"]["422"]["content"]["application/json"]["schema"]
     assert error["required"] == ["message"]
     assert "429" in doc["paths"]["/api/v1/security/login"]["post"]["responses"]
+
+
+def test_a_page_that_fails_says_so_in_the_users_language(app, login_fn, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setitem(app.view_functions, "StaffView.list", lambda **kw: 1 / 0)
+    zh = login_fn(app, "director_a").get("/staffview/list/")
+    en = login_fn(app, "director_a", lang="en").get("/staffview/list/")
+    assert zh.status_code == en.status_code == 500
+    assert "系统内部错误" in zh.get_data(as_text=True) and "Internal error." in en.get_data(as_text=True)
