@@ -104,11 +104,9 @@ class LoginThrottle:
         account, address = self.keys(username)
         if address is not None and not all(self._call("test", item, address) for item in self.per_address):
             return self._retry_after(self.per_address, address)
-        taken = []
         for item in self.per_account:
             if not self._call("hit", item, account):
                 return self._retry_after(self.per_account, account)
-            taken.append(item)
         g._hq_throttle = (account, address)
         return None
 
