@@ -32,7 +32,10 @@ FAB_CREATE_DB = False
 # Permission sync races between gunicorn workers; `flask houqin init` does it once.
 FAB_UPDATE_PERMS = env_bool("UPDATE_PERMS", False)
 FAB_API_SWAGGER_UI = True
-FAB_ADD_SECURITY_API = True
+# Flask-AppBuilder's security REST API (users, roles, permissions, groups over /api/v1/security/)
+# is off: the office manages users and roles on the screens, where the rules are shown. The JWT
+# login and refresh stay.
+FAB_ADD_SECURITY_API = False
 FAB_SECURITY_MANAGER_CLASS = "app.security.HouqinSecurityManager"
 FAB_INDEX_VIEW = "app.views.dashboard.DashboardView"
 FAB_BASE_TEMPLATE = "houqin/base.html"
@@ -44,11 +47,14 @@ AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
 
-# Login throttling, keyed on username + client address (app.security.login_rate_key).
+# Login throttle (app.throttle; the rule is in docs/operations.md): failed sign-ins per username and
+# address, and failures per address. memory:// is per worker; redis://host:6379/0 is exact.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
-AUTH_RATE_LIMITED = True
+RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "houqin")
+AUTH_RATE_LIMITED = False  # Flask-AppBuilder's own limiter counts every attempt: app.throttle instead
 AUTH_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "5 per minute")
+LOGIN_ADDRESS_RATE_LIMIT = env("LOGIN_ADDRESS_RATE_LIMIT", "50 per minute")
 # How many reverse proxies to trust for X-Forwarded-For (0 = none).
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
 

@@ -10,3 +10,11 @@ def post_fork(server, worker):
 
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+def when_ready(server):
+    """Say where the login throttle counts: with memory:// each worker counts on its own."""
+    from app.throttle import storage_notice
+
+    message, per_worker = storage_notice(server.app.wsgi(), server.cfg.workers)
+    (server.log.warning if per_worker else server.log.info)(message)

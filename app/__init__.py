@@ -46,7 +46,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from . import audit, freshness, i18n, locks
+    from . import audit, freshness, guards, i18n, locks, security_rules
     from .extensions import csrf, db, migrate
     from .manifest import core_manifest
     from .plugin import Registry, discover
@@ -57,6 +57,7 @@ def create_app(overrides: dict | None = None):
     app.config.from_pyfile(os.path.join(BASE_DIR, "config.py"))
     if overrides:
         app.config.update(overrides)
+    guards.install_early(app)  # request class and the int converter, before any route exists
 
     app.config["SECRET_KEY"] = (app.config.get("SECRET_KEY") or os.environ.get("HOUQIN_SECRET_KEY")
                                 or ensure_secret_key(app.config["SECRET_KEY_FILE"]))
@@ -68,10 +69,6 @@ def create_app(overrides: dict | None = None):
 
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-
-    from .security import login_rate_key
-
-    app.config.setdefault("RATELIMIT_KEY_FUNC", login_rate_key)
 
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
@@ -112,11 +109,12 @@ def create_app(overrides: dict | None = None):
     _check_attachment_folder(app)
     audit.install()
     locks.install(app)  # locked records, state columns: checked at every flush and bulk statement
+    security_rules.install()
     freshness.install()
     # What a worker keeps between requests, checked against the change counters (freshness.py).
     app.extensions["houqin_kept"] = {name: freshness.Kept() for name in ("permissions", "menu", "search")}
 
-    with app.app_context():
+    with app.app_context(), security_rules.catalogue_sync():  # FAB_UPDATE_PERMS grants Admin new permissions
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
         appbuilder.init_app(app, db.session)
         # What Flask-AppBuilder registered itself (security, login, language, index): core's.
@@ -125,13 +123,16 @@ def create_app(overrides: dict | None = None):
         registry.check(appbuilder)
         _order_menu(appbuilder, registry)
         appbuilder.post_init()
-        # FAB limits only the form login; the JWT login needs the same throttle.
-        sec_bp = app.blueprints.get("SecurityApi")
-        if sec_bp is not None and app.config.get("AUTH_RATE_LIMITED"):
-            appbuilder.sm.limiter.limit(app.config["AUTH_RATE_LIMIT"], methods=["POST"])(sec_bp)
 
+    from . import sessions, throttle
     from .security import install_request_guards
 
+    from .api import install_spec
+
+    sessions.install(app)
+    guards.install(app)
+    install_spec(app)
+    throttle.install(app)
     install_request_guards(app)
     app.cli.add_command(_cli_group(plugins))
     return app

@@ -3,7 +3,7 @@ scoping, masking, masked values never written back, and 4xx (never 500) with
 the same messages as the forms."""
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
@@ -38,6 +38,10 @@ class FieldErrors(Exception):
         self.messages = messages
 
 
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class HouqinModelRestApi(ModelRestApi):
     masked_columns: dict[str, str] = {}
     campus_column: str | None = None
@@ -64,6 +68,14 @@ class HouqinModelRestApi(ModelRestApi):
         for col, kind in self.masked_columns.items():
             if record.get(col):
                 record[col] = MASKERS[kind](str(record[col]))
+
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        # FAB translates a missing description as gettext(""): the catalogue's header text.
+        for key, declared in (("description", self.description_columns), ("label", self.label_columns)):
+            if not declared.get(field.name):
+                info[key] = ""
+        return info
 
     def pre_get(self, data):
         self.mask_record(data.get("result", {}))
@@ -107,10 +119,33 @@ class HouqinModelRestApi(ModelRestApi):
             db.session.rollback()
             return self.response_400(message=gettext("Not a valid choice"))
 
+    def _relation_errors(self, columns) -> dict[str, list[str]]:
+        """A related record is named by its id (a list of ids for many): marshmallow-sqlalchemy
+        would try to build a new record from an object and fail with a 500."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return {}
+        errors = {}
+        for col in columns:
+            if col not in body or not self.datamodel.is_relation(col):
+                continue
+            value = body[col]
+            many = self.datamodel.is_relation_many_to_many(col) or self.datamodel.is_relation_one_to_many(col)
+            ok = (isinstance(value, list) and all(_is_id(v) for v in value)) if many else (value is None or _is_id(value))
+            if not ok:
+                errors[col] = [gettext("Not a valid choice")]
+        return errors
+
     def post_headless(self):
+        errors = self._relation_errors(self.add_columns)
+        if errors:
+            return self.response_422(message=errors)
         return self._guarded(super().post_headless)
 
     def put_headless(self, pk):
+        errors = self._relation_errors(self.edit_columns)
+        if errors:
+            return self.response_422(message=errors)
         return self._guarded(lambda: super(HouqinModelRestApi, self).put_headless(pk))
 
     def pre_delete(self, item):
@@ -203,3 +238,79 @@ class StaffApi(HouqinModelRestApi):
 
 
 CORE_APIS = [CampusApi, DepartmentApi, StaffApi]
+
+
+# -- the OpenAPI document ----------------------------------------------------------------------
+
+ERROR_RESPONSE = {
+    "description": "Error",
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["message"],
+        # A sentence, or {field: [messages]} for a 400/422 that names fields.
+        "properties": {"message": {"oneOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": {"oneOf": [
+                {"type": "array", "items": {"type": "string"}}, {"type": "string"}, {"type": "object"}]}},
+        ]}},
+    }}},
+}
+# Every route may answer these (app.guards: bad bodies, tokens, ids out of range; permissions).
+COMMON_ERRORS = ("400", "401", "403", "404", "405", "422", "500")
+INFO_COLUMNS = {"type": "array", "items": {"type": "object"}}
+
+
+def complete_spec(spec: dict, integer_ids: set[str] = frozenset()) -> dict:
+    """Flask-AppBuilder's generated document, made to say what the API answers: every error is
+    JSON with a message (a sentence, or messages by field) and every route may give the common
+    ones; ids of the APIs in `integer_ids` (their route bases) are integers, not strings; a
+    related record shown nested may be null; _info's column lists are lists."""
+    responses = spec.setdefault("components", {}).setdefault("responses", {})
+    for code in COMMON_ERRORS + ("409", "429"):
+        responses[code] = {**ERROR_RESPONSE, "description": responses.get(code, {}).get("description", "Error")}
+    schemas = spec["components"].get("schemas", {})
+    for schema in list(schemas.values()):
+        for prop in (schema.get("properties") or {}).values():
+            ref = prop.get("$ref", "") if isinstance(prop, dict) else ""
+            if ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in schemas:
+                schemas[ref.rsplit("/", 1)[1]]["nullable"] = True
+    for path, item in spec.get("paths", {}).items():
+        integer = any(path.startswith(base + "/") for base in integer_ids)
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code in COMMON_ERRORS:
+                operation["responses"].setdefault(code, {"$ref": f"#/components/responses/{code}"})
+            for code, answer in operation["responses"].items():
+                props = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("properties", {})
+                if integer and "ids" in props:
+                    props["ids"] = {"type": "array", "items": {"type": "integer"}}
+                if integer and method == "post" and props.get("id", {}).get("type") == "string":
+                    props["id"] = {"type": "integer"}
+                if path.endswith("/_info"):
+                    # FAB documents add_columns and edit_columns as objects; they are lists of fields.
+                    for key in ("add_columns", "edit_columns"):
+                        if key in props:
+                            props[key] = INFO_COLUMNS
+    return spec
+
+
+def install_spec(app) -> None:
+    import json
+
+    from sqlalchemy import Integer
+
+    integer_ids = set()
+    for view in app.appbuilder.baseviews:
+        model = getattr(getattr(view, "datamodel", None), "obj", None)
+        if isinstance(view, ModelRestApi) and model is not None:
+            keys = sa_inspect(model).primary_key
+            if len(keys) == 1 and isinstance(keys[0].type, Integer):
+                integer_ids.add(view.route_base)
+
+    @app.after_request
+    def _complete_openapi(response):
+        from flask import request
+
+        if request.endpoint == "OpenApi.get" and response.status_code == 200 and response.is_json:
+            response.set_data(json.dumps(complete_spec(response.get_json(), integer_ids)))
+        return response

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from flask import g, has_request_context, request
 from sqlalchemy import event, inspect
@@ -83,20 +83,92 @@ def _jsonable_dict(values: dict) -> dict:
     return {k: _jsonable(v) for k, v in values.items()}
 
 
-def _shown(obj: Audited, field_name: str, value: Any) -> Any:
-    if field_name in obj.__audit_hidden__ and not obj.audit_reveal(field_name):
+@dataclass(frozen=True)
+class Tracked:
+    """How a model that cannot inherit Audited (Flask-AppBuilder's users, roles and groups) is
+    logged: the same rules as Audited's attributes, plus relationships logged as lists of labels
+    (a user's roles: ["Staff"] -> ["Staff", "Director"]); `summarised` ones as what was added and
+    removed (a role's permissions: hundreds of them)."""
+
+    exclude: frozenset = frozenset()
+    hidden: frozenset = frozenset()
+    masked: dict = field(default_factory=dict)
+    collections: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    summarised: frozenset = frozenset()
+
+
+_TRACKED: dict[type, Tracked] = {}
+
+
+def track(cls: type, **spec) -> None:
+    """Log every write of `cls` (and its subclasses) as if it were Audited."""
+    _TRACKED[cls] = Tracked(**spec)
+
+
+def _tracked(obj) -> Tracked | None:
+    for cls in type(obj).__mro__:
+        if cls in _TRACKED:
+            return _TRACKED[cls]
+    return None
+
+
+def _is_audited(obj) -> bool:
+    return isinstance(obj, Audited) or _tracked(obj) is not None
+
+
+def _rules(obj) -> Tracked:
+    found = _tracked(obj)
+    if found is not None:
+        return found
+    return Tracked(exclude=obj.__audit_exclude__, hidden=obj.__audit_hidden__, masked=obj.__audit_masked__)
+
+
+def _shown(obj, field_name: str, value: Any) -> Any:
+    rules = _rules(obj)
+    if field_name in rules.hidden and not (isinstance(obj, Audited) and obj.audit_reveal(field_name)):
         return HIDDEN
-    masker = MASKERS.get(obj.__audit_masked__.get(field_name, ""))
+    masker = MASKERS.get(rules.masked.get(field_name, ""))
     if masker and value:
         return masker(str(value))
     return _jsonable(value)
 
 
-def _columns(obj: Audited):
+def _columns(obj):
     mapper = inspect(obj).mapper
+    exclude = _rules(obj).exclude
     for attr in mapper.column_attrs:
-        if attr.key not in obj.__audit_exclude__:
+        if attr.key not in exclude:
             yield attr.key
+
+
+def _collection_changes(obj, action: str) -> dict:
+    rules = _rules(obj)
+    state = inspect(obj)
+    out = {}
+    for key, label in rules.collections.items():
+        if key not in state.attrs:
+            continue
+        attr = state.attrs[key]
+        hist = attr.history
+        if action == "create":
+            old, new = [], list(getattr(obj, key) or [])
+        elif action == "delete":
+            loaded = attr.loaded_value
+            old, new = (list(loaded) if isinstance(loaded, (list, set, tuple)) else []), []
+        elif hist.has_changes():
+            old = list(hist.unchanged or []) + list(hist.deleted or [])
+            new = list(hist.unchanged or []) + list(hist.added or [])
+        else:
+            continue
+        before, after = sorted({label(x) for x in old}), sorted({label(x) for x in new})
+        if before == after:
+            continue
+        if key in rules.summarised:
+            out[key] = {"added": [x for x in after if x not in before],
+                        "removed": [x for x in before if x not in after]}
+        else:
+            out[key] = [before if action != "create" else None, after if action != "delete" else None]
+    return out
 
 
 def _entry(obj, action: str, changes: dict) -> dict:
@@ -129,6 +201,7 @@ def _changes(obj, action: str) -> dict:
             new = hist.added[0] if hist.added else None
             if old != new:
                 out[key] = [_shown(obj, key, old), _shown(obj, key, new)]
+    out.update(_collection_changes(obj, action))
     return out
 
 
@@ -137,7 +210,7 @@ def _after_flush(session: Session, flush_context) -> None:
     rows = []
     for action, objs in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objs:
-            if not isinstance(obj, Audited):
+            if not _is_audited(obj):
                 continue
             changes = _changes(obj, action)
             if action == "update" and not changes:
@@ -203,7 +276,7 @@ def _noop(target, value, oldvalue, initiator):
 def _keep_old_values(mapper, cls) -> None:
     """Overwriting an expired attribute does not load its old value by default, and
     the log would show None -> new: ask SQLAlchemy for the old value on every set."""
-    if not issubclass(cls, Audited):
+    if not issubclass(cls, Audited) and not any(c in _TRACKED for c in cls.__mro__):
         return
     for prop in mapper.column_attrs:
         attr = getattr(cls, prop.key)
@@ -211,7 +284,22 @@ def _keep_old_values(mapper, cls) -> None:
             event.listen(attr, "set", _noop, active_history=True, retval=True)
 
 
+def _track_security_models() -> None:
+    """Users, roles and groups are Flask-AppBuilder's: who changed a user's roles, campuses,
+    password (never its value) or a role's permissions is logged like any record."""
+    from flask_appbuilder.security.sqla.models import Group, Role, User
+
+    by_name = lambda x: str(getattr(x, "name", x))  # noqa: E731
+    track(User, hidden=frozenset({"password"}),
+          exclude=frozenset({"last_login", "login_count", "fail_login_count", "created_on", "changed_on",
+                             "created_by_fk", "changed_by_fk", "security_stamp"}),
+          collections={"roles": by_name, "groups": by_name, "campuses": by_name})
+    track(Role, collections={"permissions": str}, summarised=frozenset({"permissions"}))
+    track(Group, collections={"roles": by_name, "users": lambda u: u.username})
+
+
 def install() -> None:
+    _track_security_models()
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _bulk_statement)

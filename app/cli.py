@@ -39,13 +39,15 @@ def sync_permissions_and_roles() -> dict[str, int]:
     # FAB grants each new permission to Admin as it creates it and gives up on the
     # view if Admin does not exist yet: create the catalogue roles first.
     from .security import catalogue
+    from .security_rules import catalogue_sync
 
-    for name in catalogue():
-        if not ab.sm.find_role(name):
-            ab.sm.add_role(name)
-    ab.add_permissions(update_perms=True)
-    ab.sm.security_cleanup(ab.baseviews, ab.menu)
-    return ab.sm.sync_roles()
+    with catalogue_sync():
+        for name in catalogue():
+            if not ab.sm.find_role(name):
+                ab.sm.add_role(name)
+        ab.add_permissions(update_perms=True)
+        ab.sm.security_cleanup(ab.baseviews, ab.menu)
+        return ab.sm.sync_roles()
 
 
 def random_password() -> str:

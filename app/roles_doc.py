@@ -74,7 +74,7 @@ def render(registry, name: str, matrix: dict[str, dict[str, bool]]) -> str:
     out += ["", "## Route matrix", "",
             "✓: the role may use the route; ·: refused (401/403 or sent to the login page). Asked with "
             "a record id that does not exist, so an allowed request ends in 404/400/422 and changes "
-            "nothing; API routes with a JWT.", "",
+            "nothing; API routes with a JWT (the refresh route with a refresh token).", "",
             "| route | " + " | ".join(roles) + " |", "|---|" + "---|" * len(roles)]
     for key in sorted(matrix):
         out.append(f"| `{key}` | " + " | ".join("✓" if matrix[key].get(r) else "·" for r in roles) + " |")

@@ -1,24 +1,35 @@
 """Security: the user model with campuses, the role catalogue and its sync,
-login throttling, forced password change, idle timeout, and a per-request
-permission cache (FAB otherwise runs one query per menu item)."""
+forced password change, idle timeout, and a per-request permission cache (FAB
+otherwise runs one query per menu item). The login throttle is app.throttle, server-side
+sessions and the security stamp app.sessions, the catalogue and last-Admin invariants
+app.security_rules, the request guards of the API app.guards."""
 from __future__ import annotations
 
 import logging
 import os
 import time
 
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder.actions import action
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import PermissionView, Role, assoc_permissionview_role
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
-from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
+from flask_appbuilder.views import expose
+from flask_babel import gettext, lazy_gettext as _l
+from flask_jwt_extended import create_access_token, create_refresh_token
 from flask_login import logout_user
+from marshmallow import ValidationError
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
+from .guards import INT_MAX as MAX_ID
 from .models.user import HouqinUser
+from .security_rules import (
+    CATALOGUE_READ_ONLY, LAST_ADMIN, SecurityRuleError, active_admin_ids, catalogue_sync, loses_last_admin,
+)
+from .sessions import SID_KEY, load_session_user, load_token_user
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +69,7 @@ def sees_personal_data(user) -> bool:
     return bool(role_names(user) & UNMASKED_ROLES)
 
 
-def login_rate_key() -> str:
-    """Throttle per username *and* address: a school behind one NAT must not lock
-    itself out because one person mistypes, and one address cannot spray users."""
-    username = request.form.get("username")
-    if username is None and request.is_json:
-        username = (request.get_json(silent=True) or {}).get("username")
-    return f"{(username or '').strip().lower()}|{get_remote_address()}"
+MUST_CHANGE_PASSWORD = _l("Please choose a new password before you continue.")
 
 
 class HouqinUserView(UserDBModelView):
@@ -81,12 +86,30 @@ class HouqinUserView(UserDBModelView):
         item.must_change_password = True
         self.datamodel.edit(item)
 
+    # The last administrator stays (app.security_rules holds it on every path; here the screen
+    # says why before anything is written).
+    def pre_update(self, item):
+        super().pre_update(item)
+        if loses_last_admin(self.datamodel.session, item):
+            raise SecurityRuleError(LAST_ADMIN)
+
+    def pre_delete(self, item):
+        if loses_last_admin(self.datamodel.session, item) or item.id in _admin_ids_alone(self.datamodel.session):
+            raise SecurityRuleError(LAST_ADMIN)
+        super().pre_delete(item)
+
+
+def _admin_ids_alone(db_session) -> set[int]:
+    """{id} when exactly one active administrator is left, else empty."""
+    ids = active_admin_ids(db_session)
+    return ids if len(ids) == 1 else set()
+
 
 class HouqinRoleView(RoleModelView):
     """Catalogue roles are owned by code (`flask houqin sync-roles`): read-only here.
     Admins copy one into a variant, which sync never touches."""
 
-    CATALOGUE_READ_ONLY = _l("Catalogue roles are managed by the system; copy the role to make a variant.")
+    CATALOGUE_READ_ONLY = CATALOGUE_READ_ONLY
 
     def process_form(self, form, is_created):
         # FAB flushes while filling the item from the form, which loses the old name:
@@ -118,42 +141,128 @@ class HouqinRoleView(RoleModelView):
         return redirect(url_for(f"{self.__class__.__name__}.list"))
 
 
+class HouqinSecurityApi(SecurityApi):
+    """FAB's JWT login, plus: a user who must change their password gets no token (403, they
+    change it on the web page first), and the token carries the user's security stamp
+    (app.sessions). The throttle (app.throttle) and the body checks (app.guards) run before."""
+
+    @expose("/login", methods=["POST"])
+    @safe
+    def login(self):
+        """Login endpoint for the API returns a JWT and optionally a refresh token
+        ---
+        post:
+          description: >-
+            Authenticate and get a JWT access and refresh token
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [username, password, provider]
+                  properties:
+                    username:
+                      type: string
+                    password:
+                      type: string
+                    provider:
+                      type: string
+                      enum: [db]
+                    refresh:
+                      type: boolean
+          responses:
+            200:
+              description: Authentication Successful
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      access_token:
+                        type: string
+                      refresh_token:
+                        type: string
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            429:
+              $ref: '#/components/responses/429'
+            500:
+              $ref: '#/components/responses/500'
+        """
+        try:
+            payload = login_post.load(request.get_json(silent=True))
+        except ValidationError as error:
+            return self.response_400(message=error.messages)
+        if payload["provider"] != "db":
+            return self.response_400(message={"provider": [gettext("Not a valid choice")]})
+        user = self.appbuilder.sm.auth_user_db(payload["username"], payload["password"])
+        if not user:
+            return self.response_401()
+        if user.must_change_password:
+            return self.response(403, message=gettext(
+                "This account must choose a new password first: sign in on the web page and change it."))
+        g._hq_token_user = user
+        tokens = {"access_token": create_access_token(identity=str(user.id), fresh=True)}
+        if payload.get("refresh"):
+            tokens["refresh_token"] = create_refresh_token(identity=str(user.id))
+        return self.response(200, **tokens)
+
+
 class HouqinSecurityManager(SecurityManager):
     user_model = HouqinUser
     userdbmodelview = HouqinUserView
     rolemodelview = HouqinRoleView
+    security_api = HouqinSecurityApi
     # FAB's user statistics chart loads Google Charts from the internet: blank offline.
     userstatschartview = None
 
     def load_user(self, pk):
-        """The signed-in user with roles, groups and campuses in one statement
-        (FAB loads each relation separately on every request)."""
-        from . import freshness
-        from .extensions import FRAME
-
+        """The signed-in user of this browser session with roles, groups and campuses, checked
+        against the session's row, in one statement (FAB loads each relation separately)."""
         try:
             pk = int(pk)
         except (TypeError, ValueError):
             return None
-        # The change counters ride along (app/freshness.py): a change of settings, roles or
-        # reference data reaches this worker on its next request without a statement of its
-        # own. Further per-request checks (a server-side session) belong in this statement too:
-        # the page budget is 4 in all. Built once: it runs on every request, polls included.
-        stmt = getattr(self, "_load_user_stmt", None)
-        if stmt is None:
-            self._load_user_keys = keys = freshness.counter_keys()
-            stmt = self._load_user_stmt = (
-                select(HouqinUser, *freshness.version_columns(keys))
-                .where(HouqinUser.id == bindparam("pk"))
-                .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups),
-                         joinedload(HouqinUser.campuses))
-                .execution_options(**{FRAME: "user"}))
-        row = self.session.execute(stmt, {"pk": pk}).unique().first()
-        if row is None:
+        if not 0 < pk <= MAX_ID or not has_request_context():
             return None
-        user, *counters = row
-        freshness.note(self._load_user_keys, counters)
-        return user if user.is_active else None
+        user = load_session_user(self.session, pk, session.get(SID_KEY))
+        return user if user is not None and user.is_active else None
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """The JWT's user if its security stamp is still theirs; FAB's protect() may verify the
+        token a second time in one request: loaded once."""
+        key = (jwt_data.get("sub"), jwt_data.get("jti"))
+        cached = g.get("_hq_jwt_user")
+        if cached is not None and cached[0] == key:
+            user = cached[1]
+        else:
+            try:
+                pk = int(jwt_data.get("sub"))
+            except (TypeError, ValueError):
+                return None
+            user = load_token_user(self.session, pk, jwt_data.get("stamp")) if 0 < pk <= MAX_ID else None
+            g._hq_jwt_user = (key, user)
+        if user is None or not user.is_active:
+            return None
+        g.user = user
+        return user
+
+    def auth_user_db(self, username, password):
+        """FAB's check, with the throttle told how it went (app.throttle)."""
+        from .throttle import throttle
+
+        user = super().auth_user_db(username, password)
+        limiter = throttle()
+        if limiter is not None and has_request_context():
+            limiter.after(success=user is not None)
+        if user is not None:
+            g._hq_signed_in = username
+        return user
 
     # -- permissions: one query per request instead of one per menu item --------
     def _permission_set(self, user) -> set[tuple[str, str]]:
@@ -248,6 +357,10 @@ class HouqinSecurityManager(SecurityManager):
     def sync_roles(self) -> dict[str, int]:
         """Make every catalogue role hold exactly its permissions (core + enabled plugins).
         Admin holds every permission. Roles outside the catalogue are left alone."""
+        with catalogue_sync():
+            return self._sync_roles()
+
+    def _sync_roles(self) -> dict[str, int]:
         registry = current_app.extensions["houqin"]
         wanted = registry.role_permissions()
         all_pvs = self.session.execute(select(PermissionView)).scalars().all()
@@ -268,21 +381,9 @@ class HouqinSecurityManager(SecurityManager):
 
 
 def install_request_guards(app) -> None:
-    """Forced password change and idle timeout, checked before every request;
-    unknown action names answer 404 (FAB raises a 500 on them)."""
+    """Forced password change and idle timeout, checked before every page request (the API's
+    are app.guards'); unknown action names answer 404 (FAB raises a 500 on them)."""
     views = {type(v).__name__: v for v in app.appbuilder.baseviews}
-
-    @app.before_request
-    def _bad_api_query():
-        # FAB answers a malformed rison `q` with a 500 ("Fatal error"); it is the client's mistake.
-        if request.path.startswith("/api/") and "q" in request.args:
-            import prison
-
-            try:
-                prison.loads(request.args["q"])
-            except Exception:  # prison raises several types for bad input
-                return {"message": "Not a valid rison argument"}, 400
-        return None
 
     @app.before_request
     def _unknown_action():
@@ -332,6 +433,6 @@ def install_request_guards(app) -> None:
             allowed = {"ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
                        "AuthDBView.logout"}
             if request.endpoint not in allowed:
-                flash(str(_l("Please choose a new password before you continue.")), "warning")
+                flash(str(MUST_CHANGE_PASSWORD), "warning")
                 return redirect(url_for("ResetMyPasswordView.this_form_get"))
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 
@@ -207,13 +208,13 @@ def token_fn():
     return api_token
 
 
-@pytest.fixture()
-def scratch_url(tmp_path):
+@contextmanager
+def _scratch_database(tmpdir: str):
     """An empty database of the kind the suite runs on, apart from the session's: a SQLite file,
-    or a PostgreSQL database created for the test and dropped after it."""
+    or a PostgreSQL database created here and dropped after."""
     url = os.environ.get("HOUQIN_TEST_DATABASE_URL")
     if not url:
-        yield "sqlite:///" + str(tmp_path / "scratch.db")
+        yield "sqlite:///" + os.path.join(tmpdir, f"scratch{next(_counter)}.db")
         return
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -224,10 +225,35 @@ def scratch_url(tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def scratch_url(tmp_path):
+    """An empty database of the kind the suite runs on, apart from the session's, for one test."""
+    with _scratch_database(str(tmp_path)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def scratch_database():
+    """For module-scoped fixtures: `with scratch_database(tmpdir) as url: ...`."""
+    return _scratch_database
+
+
+@pytest.fixture(scope="session")
+def make_app():
+    """make_app(tmpdir, url, **config) -> an app as the suite configures them, on `url`."""
+    def make(tmpdir, url, **extra):
+        from app import create_app
+
+        return create_app(test_config(tmpdir, url, **extra))
+    return make
 
 
 @pytest.fixture()

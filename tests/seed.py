@@ -82,3 +82,19 @@ def seed(app, campus_names=("测试A园", "测试B园"), *, staff: bool = False,
                                      health_cert_expiry=expiry, active=True))
         db.session.commit()
         return {"campuses": {"TA": a.id, "TB": b.id}, "users": users}
+
+
+def sample_ids(app) -> dict[str, int]:
+    """A real record per screen (view class name -> its model's smallest id, 1 when it has none),
+    so a test that opens every page sees show and edit pages with their form, not a 404."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+
+    ids = {}
+    with app.app_context():
+        for view in app.appbuilder.baseviews:
+            model = getattr(getattr(view, "datamodel", None), "obj", None)
+            if model is not None and hasattr(model, "id"):
+                ids[type(view).__name__] = db.session.execute(select(func.min(model.id))).scalar() or 1
+    return ids

@@ -4,7 +4,7 @@ from .base import Audited, CampusScoped, UTCDateTime, utcnow
 from .locations import ROOM_KINDS, Building, Room
 from .org import DEFAULT_POSITIONS, EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
 from .settings import Setting, Version
-from .user import HouqinUser, user_campus
+from .user import HouqinUser, UserSession, user_campus
 from .calendar import AcademicYear, Term
 from .jobs import JobRun, SchedulerBeat
 from .numbering import SequenceCounter
@@ -14,6 +14,6 @@ __all__ = [
     "Attachment", "Building", "Room", "ROOM_KINDS",
     "AuditLog", "DemoRecord", "Audited", "CampusScoped", "UTCDateTime", "utcnow",
     "DEFAULT_POSITIONS", "EMPLOYMENT_TYPES", "GENDERS", "Campus", "Department", "Position",
-    "Staff", "Setting", "Version", "HouqinUser", "user_campus",
+    "Staff", "Setting", "Version", "HouqinUser", "UserSession", "user_campus",
     "AcademicYear", "Term", "JobRun", "SchedulerBeat", "SequenceCounter", "ApprovalRecord", "RecordVersion",
 ]

@@ -1,10 +1,13 @@
-"""FAB's user, extended with campuses and the forced first-login password change."""
+"""FAB's user, extended with campuses, the forced first-login password change, a security stamp,
+and the server-side record of each signed-in browser session."""
 from __future__ import annotations
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import relationship
+
+from .base import UTCDateTime
 
 user_campus = Table(
     "houqin_user_campus",
@@ -15,13 +18,15 @@ user_campus = Table(
 
 
 class HouqinUser(User):
-    """Same table as FAB's User (single-table inheritance), two more things:
-    the campuses that scope what the user sees, and whether the password
-    an admin set must be changed at first login."""
+    """Same table as FAB's User (single-table inheritance), three more things:
+    the campuses that scope what the user sees, whether the password
+    an admin set must be changed at first login, and the security stamp that
+    every JWT carries (a new password or a deactivation changes it: older tokens stop)."""
 
     __tablename__ = "ab_user"
     __table_args__ = {"extend_existing": True}
     must_change_password = Column(Boolean, nullable=False, default=False, server_default="0")
+    security_stamp = Column(String(32), nullable=False, default="", server_default="")
     campuses = relationship("Campus", secondary=user_campus, lazy="selectin")
 
     def get_full_name(self):
@@ -30,3 +35,16 @@ class HouqinUser(User):
         if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
             return f"{last}{first}"
         return f"{first} {last}".strip()
+
+
+class UserSession(Model):
+    """One row per signed-in browser session (app.sessions): the cookie names its row, logging
+    out deletes it, so a copied or replayed cookie is refused after logout; a new password or a
+    deactivation deletes every row of the user."""
+
+    __tablename__ = "houqin_user_session"
+    id = Column(String(64), primary_key=True)  # secrets.token_urlsafe(32), kept in the signed cookie
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(UTCDateTime, nullable=False)
+    # Touched at most every few minutes (not on every request); stale rows are purged at login.
+    last_seen = Column(UTCDateTime, nullable=False, index=True)

@@ -8,6 +8,7 @@ import itertools
 import random
 
 import pytest
+from playwright.sync_api import expect
 
 _seq = itertools.count(1)
 
@@ -43,7 +44,8 @@ def type_into_desk(page, id_number, name=None, phone=None, organisation=None, ba
     page.keyboard.type(id_number)
     if name is None:  # returning visitor: Enter looks them up and fills the form from the last visit
         page.keyboard.press("Enter")
-        page.wait_for_function("document.querySelector('#f-name').value !== ''")
+        # not wait_for_function("..."): a string predicate is eval()ed in the page, which the CSP refuses
+        expect(page.locator("#f-name")).not_to_have_value("")
         assert page.evaluate("document.activeElement.name") == "badge"  # purpose and host came from last time
         page.keyboard.type(badge)
         for _ in range(3):

@@ -76,5 +76,6 @@ def test_rooms_are_imported_listed_and_take_a_photo_in_both_languages(page, live
         page.click(".hq-upload button[type=submit]")
         expect(page.locator(".hq-attachment")).to_have_count(2)
         expect(page.locator(".hq-thumb")).to_have_count(1)
-        page.wait_for_function("document.querySelector('.hq-thumb').naturalWidth > 0")
+        # decoded, not only listed (no wait_for_function("..."): the CSP refuses a string eval)
+        assert page.locator(".hq-thumb").evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
         save_screen(page, f"room-attachments-{lang}.png")

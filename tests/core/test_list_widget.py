@@ -6,7 +6,7 @@ import pytest
 
 
 def _normalised(body: bytes) -> str:
-    text = re.sub(r'name="csrf_token" value="[^"]*"', "", body.decode("utf-8"))
+    text = re.sub(r'name="csrf_token" value="[^"]*"|nonce="[^"]*"|name="csrf-token" content="[^"]*"', "", body.decode("utf-8"))
     return re.sub(r"\s+", " ", text)
 
 
