@@ -46,7 +46,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from . import audit, guards, i18n, locks, security_rules
+    from . import audit, freshness, guards, i18n, locks, security_rules
     from .extensions import csrf, db, migrate
     from .manifest import core_manifest
     from .plugin import Registry, discover
@@ -97,6 +97,9 @@ def create_app(overrides: dict | None = None):
     from .views.relations import options_html
 
     app.jinja_env.filters["hq_options"] = options_html
+    from .views import frame
+
+    frame.install(app)
     from werkzeug.exceptions import RequestEntityTooLarge
 
     from .views.attachments import attachment_panel, human_size, too_large
@@ -107,6 +110,9 @@ def create_app(overrides: dict | None = None):
     audit.install()
     locks.install(app)  # locked records, state columns: checked at every flush and bulk statement
     security_rules.install()
+    freshness.install()
+    # What a worker keeps between requests, checked against the change counters (freshness.py).
+    app.extensions["houqin_kept"] = {name: freshness.Kept() for name in ("permissions", "menu", "search")}
 
     with app.app_context(), security_rules.catalogue_sync():  # FAB_UPDATE_PERMS grants Admin new permissions
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])

@@ -42,9 +42,17 @@ def institution_tz() -> ZoneInfo:
 
     if not has_app_context():
         return ZoneInfo("Asia/Shanghai")
+    if has_request_context():
+        # A list asks for every time cell: looked up once per request (settings do not change
+        # within one).
+        tz = getattr(request, "_hq_tz", None)
+        if tz is not None:
+            return tz
     settings = current_app.extensions.get("houqin_settings")
-    name = settings.get("timezone") if settings else "Asia/Shanghai"
-    return ZoneInfo(name)
+    tz = ZoneInfo(settings.get("timezone") if settings else "Asia/Shanghai")
+    if has_request_context():
+        request._hq_tz = tz
+    return tz
 
 
 def to_local(value: datetime | None, tz: ZoneInfo | None = None) -> datetime | None:
@@ -85,6 +93,40 @@ def format_datetime(value: datetime | None, lang: str | None = None) -> str:
         return ""
     local = to_local(value)
     return f"{format_date(local, lang)} {local:%H:%M}"
+
+
+def date_formatter(lang: str | None = None):
+    """format_date with the language decided once: for a column of a list."""
+    lang = lang or current_language()
+    tz = institution_tz()
+    if lang == "en":
+        def fmt(value):
+            if value is None:
+                return ""
+            if isinstance(value, datetime):
+                value = to_local(value, tz)
+            return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year}"
+    else:
+        def fmt(value):
+            if value is None:
+                return ""
+            if isinstance(value, datetime):
+                value = to_local(value, tz)
+            return f"{value.year}年{value.month}月{value.day}日"
+    return fmt
+
+
+def datetime_formatter(lang: str | None = None):
+    """format_datetime with the language and the zone decided once: for a column of a list."""
+    day = date_formatter(lang)
+    tz = institution_tz()
+
+    def fmt(value):
+        if value is None:
+            return ""
+        local = to_local(value, tz)
+        return f"{day(local)} {local.hour:02d}:{local.minute:02d}"
+    return fmt
 
 
 def format_time(value: datetime | None) -> str:

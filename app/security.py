@@ -266,13 +266,25 @@ class HouqinSecurityManager(SecurityManager):
 
     # -- permissions: one query per request instead of one per menu item --------
     def _permission_set(self, user) -> set[tuple[str, str]]:
+        """The user's (permission, view) pairs: once per request, and kept per role set until a
+        role or permission changes anywhere (app/freshness.py), so most requests run no query."""
         cache = g.get("_houqin_perms")
         key = getattr(user, "id", None)
         if cache is not None and cache[0] == key:
             return cache[1]
+        role_ids = tuple(sorted(r.id for r in self.get_user_roles(user)))
+        from . import freshness
+
+        result = current_app.extensions["houqin_kept"]["permissions"].get(
+            role_ids, freshness.stamp("roles"), lambda: self._load_permissions(role_ids))
+        g._houqin_perms = (key, result)
+        return result
+
+    def _load_permissions(self, role_ids) -> frozenset[tuple[str, str]]:
         from .extensions import FRAME
 
-        role_ids = [r.id for r in self.get_user_roles(user)]
+        if not role_ids:
+            return frozenset()
         rows = self.session.execute(
             select(self.permission_model.name, self.viewmenu_model.name)
             .select_from(PermissionView)
@@ -281,10 +293,8 @@ class HouqinSecurityManager(SecurityManager):
             .join(self.viewmenu_model, PermissionView.view_menu_id == self.viewmenu_model.id)
             .where(assoc_permissionview_role.c.role_id.in_(role_ids))
             .execution_options(**{FRAME: "permissions"})
-        ).all() if role_ids else []
-        result = {(p, v) for p, v in rows}
-        g._houqin_perms = (key, result)
-        return result
+        ).all()
+        return frozenset((p, v) for p, v in rows)
 
     def _has_view_access(self, user, permission_name, view_name) -> bool:
         return (permission_name, view_name) in self._permission_set(user)
@@ -302,6 +312,12 @@ class HouqinSecurityManager(SecurityManager):
         cache = g.get("_houqin_perms")
         if cache is not None and cache[0] == user.id:
             return pairs & cache[1]
+        from . import freshness
+
+        kept = current_app.extensions["houqin_kept"]["permissions"].peek(
+            tuple(sorted(r.id for r in self.get_user_roles(user))), freshness.stamp("roles"))
+        if kept is not None:  # this worker keeps the role set's permissions: no statement at all
+            return pairs & kept
         role_ids = [r.id for r in self.get_user_roles(user)]
         if not role_ids:
             return set()

@@ -22,8 +22,8 @@ from sqlalchemy import and_, delete, event, inspect, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from .models.base import utcnow
+from . import freshness
 from .models.user import HouqinUser, UserSession
-from .settings import note_version
 
 SID_KEY = "_hq_sid"
 STAMP_CLAIM = "stamp"
@@ -32,14 +32,15 @@ TOUCH_SECONDS = 300
 
 
 def _user_query(pk: int):
-    """The user with roles, groups and campuses, and the settings version riding along
-    (app/settings.py: a change reaches this worker on its next request without a statement)."""
+    """The user with roles, groups and campuses, and the change counters riding along
+    (app/freshness.py: a change of settings, roles or reference data reaches this worker on its
+    next request without a statement of its own). Returns the statement and the counters' keys."""
     from .extensions import FRAME
-    from .settings import version_column
 
-    return (select(HouqinUser, version_column().label("settings_version")).where(HouqinUser.id == pk)
+    keys = freshness.counter_keys()
+    return (select(HouqinUser, *freshness.version_columns(keys)).where(HouqinUser.id == pk)
             .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups), joinedload(HouqinUser.campuses))
-            .execution_options(**{FRAME: "user"}))
+            .execution_options(**{FRAME: "user"})), keys
 
 
 def load_session_user(db_session, pk: int, sid: str | None):
@@ -47,14 +48,15 @@ def load_session_user(db_session, pk: int, sid: str | None):
     last_seen, in one statement; None when the row is gone (logged out, password changed)."""
     if not sid:
         return None
+    query, keys = _user_query(pk)
     row = db_session.execute(
-        _user_query(pk).add_columns(UserSession.last_seen)
+        query.add_columns(UserSession.last_seen)
         .join(UserSession, and_(UserSession.user_id == HouqinUser.id, UserSession.id == sid))
     ).unique().first()
     if row is None:
         return None
-    user, version, last_seen = row
-    note_version(version)
+    user, *counters, last_seen = row
+    freshness.note(keys, counters)
     if last_seen is not None and (utcnow() - last_seen).total_seconds() > TOUCH_SECONDS:
         _touch(sid)
     return user
@@ -62,11 +64,12 @@ def load_session_user(db_session, pk: int, sid: str | None):
 
 def load_token_user(db_session, pk: int, stamp):
     """The user a JWT names, if the token's stamp is still theirs (one statement)."""
-    row = db_session.execute(_user_query(pk)).unique().first()
+    query, keys = _user_query(pk)
+    row = db_session.execute(query).unique().first()
     if row is None:
         return None
-    user, version = row
-    note_version(version)
+    user, *counters = row
+    freshness.note(keys, counters)
     if not isinstance(stamp, str) or stamp != (user.security_stamp or ""):
         return None
     return user

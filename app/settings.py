@@ -1,6 +1,6 @@
 """Settings stored in the database, declared by core and plugins (SettingSpec),
 validated on save, audited (Setting is an Audited model) and cached per process until they
-change: every change bumps one version number (SettingVersion) in its own transaction, and
+change: every change moves the "settings" counter (app/freshness.py) in its own transaction, and
 every request reads that number with the signed-in user (HouqinSecurityManager.load_user, no
 statement of its own), so every worker and host sees a change on its next request."""
 from __future__ import annotations
@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from zoneinfo import available_timezones
 
-from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from .extensions import FRAME
 from .filetypes import GROUP_LABELS as _ATTACHMENT_LABELS, GROUPS as _ATTACHMENT_GROUPS
@@ -36,22 +35,6 @@ CORE_SETTINGS = [
     SettingSpec("attachment_request_max_mb", _l("Largest upload (MB per request, all files together)"), 40,
                 "int", minimum=1, maximum=500),
 ]
-
-_UNSEEN = object()
-
-
-def version_column():
-    """The settings version as a column any per-request statement can carry (the user's load)."""
-    from .models import SettingVersion
-
-    return select(SettingVersion.version).where(SettingVersion.id == 1).scalar_subquery()
-
-
-def note_version(version) -> None:
-    """What this request (or app context) read of the settings version."""
-    if has_app_context():
-        g._houqin_settings_version = version or 0
-
 
 class SettingError(ValueError):
     pass
@@ -157,16 +140,11 @@ class Settings:
         self._version = None
 
     def _seen_version(self):
-        """The version this request read (with the user), or read it now: once per request or
-        app context (a CLI command, a job), never more."""
-        from .extensions import db
+        """The settings counter as this request read it (with the user: app/freshness.py), or
+        reads it now: once per request or app context (a CLI command, a job), never more."""
+        from . import freshness
 
-        seen = g.get("_houqin_settings_version", _UNSEEN) if has_app_context() else _UNSEEN
-        if seen is _UNSEEN:
-            seen = db.session.execute(select(version_column()).execution_options(**{FRAME: "settings"})).scalar()
-            note_version(seen)
-            seen = seen or 0
-        return seen
+        return freshness.stamp("settings")[0]
 
     def _load(self) -> dict:
         version = self._seen_version()
@@ -208,7 +186,6 @@ class Settings:
         if value is None:
             if row is not None:
                 session.delete(row)
-                self._bump(session)
             self.invalidate()
             return
         if isinstance(value, (Decimal, date)):
@@ -216,19 +193,8 @@ class Settings:
         encoded = json.dumps(value, ensure_ascii=False)
         if row is None:
             session.add(Setting(key=key, campus_id=campus_id, value=encoded))
-            self._bump(session)
         elif row.value != encoded:
             row.value = encoded
-            self._bump(session)
+        # The change moves the "settings" counter when it is flushed (app/freshness.py), in its
+        # own transaction: committed together, or not at all.
         self.invalidate()
-
-    @staticmethod
-    def _bump(session) -> None:
-        """In the change's own transaction: committed together, or not at all."""
-        from .models import SettingVersion
-
-        done = session.execute(update(SettingVersion).where(SettingVersion.id == 1)
-                               .values(version=SettingVersion.version + 1)
-                               .execution_options(synchronize_session=False)).rowcount
-        if not done:  # a database whose row was lost: start again
-            session.add(SettingVersion(id=1, version=1))

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import quote
 
-from .common import Bench, Context, Page, Result, sql_is
+from .common import Bench, Context, Page, Result, add_plain_stock_view, seed_plain_rows, sql_is
 
 SECTION = "core"
 PLUGINS = ""  # core only: plugin tiles would change what "dashboard" measures
 
 LIST_MS, SEARCH_MS, DASHBOARD_MS = 25.0, 30.0, 25.0
+FAST_LIST_MS, PG_FACTOR = 6.0, 1.5  # issue 11: staff list page 1 on SQLite; PostgreSQL × 1.5
+PLAIN_ROWS = 1_000_000
 STOCK_MARGIN = 1.0  # "never slower than stock": house median ≤ stock median × this
 EXPORT_MS, EXPORT_MB = 1500.0, 50.0
 EXPORT_REPEAT = 5
@@ -53,6 +55,7 @@ def prepare(app) -> None:
 
     with app.app_context():
         app.appbuilder.add_view_no_menu(StockStaffView)
+    add_plain_stock_view(app)
 
 
 def _grant_stock(ctx: Context) -> None:
@@ -82,6 +85,7 @@ def _search_name(ctx: Context) -> str:
 
 def run(ctx: Context) -> list[Result]:
     _grant_stock(ctx)
+    seed_plain_rows(ctx, PLAIN_ROWS)
     ctx.analyze()
     bench = Bench(ctx)
     director, staff, auditor = ctx.client("director"), ctx.client("staff"), ctx.client("auditor")
@@ -102,15 +106,20 @@ def run(ctx: Context) -> list[Result]:
     ]
     stock_t = "≤ stock" if STOCK_MARGIN == 1 else f"≤ {STOCK_MARGIN:g}× stock"
     list_t, search_t, dash_t = f"≤ {LIST_MS:g} ms, {stock_t}", f"≤ {SEARCH_MS:g} ms", f"≤ {DASHBOARD_MS:g} ms"
+    pg = PG_FACTOR if ctx.db_kind == "postgresql" else 1.0
+    list_t = f"≤ {FAST_LIST_MS * pg:g} ms, {stock_t}"
+    best = ("simple_stock", "stock_list")
     bench.pages([
+        Page("simple_stock", f"simple stock list page 1 ({PLAIN_ROWS:,} plain rows)", director, dl,
+             "/simplestockview/list/", sql_is("bench_plain_row", limit=True), note="baseline"),
         Page("stock_list", "stock FAB list page 1", director, dl, "/stockstaffview/list/", staff_list,
              note="baseline"),
         Page("stock_search", "stock FAB search by name", director, dl, "/stockstaffview/list/" + search,
              staff_list, note="baseline"),
-        Page("list_d", "staff list page 1", director, dl, "/staffview/list/", staff_list, LIST_MS, list_t,
-             "stock_list", STOCK_MARGIN, explain=True),
-        Page("list_s", "staff list page 1", staff, sl, "/staffview/list/", staff_list, LIST_MS, list_t,
-             "stock_list", STOCK_MARGIN, explain=True),
+        Page("list_d", "staff list page 1", director, dl, "/staffview/list/", staff_list, FAST_LIST_MS * pg, list_t,
+             "stock_list", STOCK_MARGIN, explain=True, best_of=best),
+        Page("list_s", "staff list page 1", staff, sl, "/staffview/list/", staff_list, FAST_LIST_MS * pg, list_t,
+             "stock_list", STOCK_MARGIN, explain=True, best_of=best),
         Page("search_d", "staff search by name", director, dl, "/staffview/list/" + search, staff_list,
              SEARCH_MS, search_t, explain=True),
         Page("search_s", "staff search by name", staff, sl, "/staffview/list/" + search, staff_list,

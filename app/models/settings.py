@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 
 from .base import Audited
 
@@ -19,12 +19,12 @@ class Setting(Audited, Model):
         return self.key if self.campus_id is None else f"{self.key}@{self.campus_id}"
 
 
-class SettingVersion(Model):
-    """One row, bumped in the transaction of every settings change and read with the signed-in
-    user on every request (app.settings.version_column): each worker and host notices a change on
-    its next request and reloads, instead of a per-process cache showing old and new values
-    alternately until it expires. Not audited: the change itself is (Setting)."""
+class Version(Model):
+    """A change counter (app/freshness.py): "settings", "roles", "reference" (and what a plugin
+    watches). Bumped in the transaction of every change to what it counts and read with the
+    signed-in user on every request: each worker and host notices a change on its next request.
+    Not audited: the change itself is."""
 
-    __tablename__ = "houqin_setting_version"
-    id = Column(Integer, primary_key=True)
-    version = Column(Integer, nullable=False, default=0)
+    __tablename__ = "houqin_version"
+    key = Column(String(40), primary_key=True)
+    version = Column(BigInteger, nullable=False, default=0)

@@ -87,6 +87,10 @@ class ExportMixin:
         mask_kind = self.masked_columns.get(name)
         mask = MASKERS[mask_kind] if mask_kind and not sees_personal_data(g.user) else None
         formatter = self.formatters_columns.get(name) if name not in self.masked_columns else None
+        if formatter is not None:
+            from .base import column_formatter
+
+            formatter = column_formatter(formatter)
 
         if index is not None:
             fetch = itemgetter(index)

@@ -89,12 +89,19 @@ class FilterActive(BaseFilter):
 
 
 class _Converter(SQLAFilterConverter):
-    """FAB's filters, with name-prefix search for the relations listed in `name_search`."""
+    """FAB's filters, with name-prefix search for the relations listed in `name_search`; each
+    column's filters made once per list view (FAB made every column's filters anew for each
+    Filters object: three or four times per page)."""
 
     def convert(self, col_name):
-        if col_name in getattr(self.datamodel, "name_search", ()):
-            return [FilterRelationNamePrefix(col_name, self.datamodel)]
-        return super().convert(col_name)
+        made = self.datamodel.__dict__.setdefault("_hq_filters", {})
+        key = (type(self), col_name)
+        if key not in made:
+            if col_name in getattr(self.datamodel, "name_search", ()):
+                made[key] = [FilterRelationNamePrefix(col_name, self.datamodel)]
+            else:
+                made[key] = super().convert(col_name)
+        return made[key]
 
 
 class _IndexedPrefixConverter(_Converter):
@@ -137,6 +144,38 @@ class HouqinInterface(SQLAInterface):
         if not self.joins:
             return query
         return query.options(*[joinedload(getattr(self.obj, name)).lazyload("*") for name in self.joins])
+
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False):
+        """A list page in two steps: the keys of the page's rows (filters, order, offset and limit
+        on the base table and its indexes, no joins but those the filters or the order need),
+        then those rows with the list's relations. In one query the joins ran for every row the
+        OFFSET skipped: page 500 of a million visits took 38 ms, the last page 1.5 s."""
+        if select_columns or page_size is None:
+            return super().query(filters, order_column, order_direction, page, page_size, select_columns,
+                                 outer_default_load)
+        base = self.session.query(self.obj)
+        count = self.query_count(base, filters)
+        keys = self.page_keys(filters, order_column, order_direction, page, page_size)
+        return count, self.rows_for(keys)
+
+    def page_keys(self, filters=None, order_column="", order_direction="", page=None, page_size=None) -> list:
+        """The primary keys of one page, in the list's order (the primary key breaks ties)."""
+        (pk,) = self.obj.__mapper__.primary_key
+        query = self._apply_inner_all(self.session.query(self.obj), filters, order_column, order_direction,
+                                      page, page_size, aliases_mapping={})
+        return [row[0] for row in query.with_entities(pk)]
+
+    def rows_for(self, keys: list) -> list:
+        """The model rows of these keys, in their order, with the list's relations loaded."""
+        if not keys:
+            return []
+        (pk,) = self.obj.__mapper__.primary_key
+        query = self.session.query(self.obj).filter(pk.in_(keys))
+        if self.joins:
+            query = query.options(*[joinedload(getattr(self.obj, name)).lazyload("*") for name in self.joins])
+        found = {getattr(row, pk.key): row for row in query}
+        return [found[key] for key in keys if key in found]
 
     def query_count(self, query, filters=None, select_columns=None):
         if not self.count_cap:

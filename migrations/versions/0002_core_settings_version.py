@@ -1,4 +1,6 @@
-"""settings version: one row every worker reads with the user to notice a settings change
+"""core: houqin_version, the change counters every worker reads with the signed-in user, so a
+change of settings, roles or reference data (campuses, departments, purposes ...) reaches it on
+its next request; it rebuilds then what it keeps (app/freshness.py).
 
 Revision ID: 0002_core_settings_version
 Revises: 0001_core
@@ -16,13 +18,13 @@ depends_on = None
 
 def upgrade():
     table = op.create_table(
-        "houqin_setting_version",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        "houqin_version",
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
     )
-    op.bulk_insert(table, [{"id": 1, "version": 0}])
+    op.bulk_insert(table, [{"key": key, "version": 0} for key in ("settings", "roles", "reference")])
 
 
 def downgrade():
-    op.drop_table("houqin_setting_version")
+    op.drop_table("houqin_version")

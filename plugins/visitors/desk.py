@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import local_now, to_local
-from app.models import Department, Staff
 from app.privacy import mask_id, mask_phone
 from app.rules import RuleError, parse_hhmm
 from app.scoping import can_use_campus, user_campus_ids
@@ -25,7 +24,7 @@ from app.views.validators import rule_message
 
 from . import queries, rules, services
 from .intake import clean_sign_in
-from .models import BY_PHONE, IN_PERSON, TURNED_AWAY, Appointment, OverrideRequest, Purpose, Visit
+from .models import BY_PHONE, IN_PERSON, TURNED_AWAY, Appointment, OverrideRequest, Visit
 from .queries import closing_time, desk_campuses, overstays
 
 CONFIRMATION_CHOICES = [("", _l("Ask the host in the app")), (BY_PHONE, _l("Confirmed by phone")),
@@ -77,15 +76,8 @@ class GateDeskView(BaseView):
                 visits=visits, head_count=sum(v.party_size for v in visits), closing=closing,
                 overstay=overstays(visits, {campus.id: closing}),
                 appointments=queries.expected_appointments(session, campus.id),
-                purpose_choices=[(p.id, str(p)) for p in session.execute(
-                    select(Purpose).where(Purpose.active.is_(True)).order_by(Purpose.sort_order, Purpose.id)
-                ).scalars()],
-                # Hundreds of staff: plain columns, not ORM rows with their joined relations.
-                host_choices=[(pk, f"{name} · {department}" if department else name)
-                              for pk, name, department in session.execute(
-                    select(Staff.id, Staff.name, Department.name)
-                    .outerjoin(Department, Staff.department_id == Department.id)
-                    .where(Staff.campus_id == campus.id, Staff.active.is_(True)).order_by(Staff.name, Staff.id))],
+                purpose_choices=queries.purpose_choices(),
+                host_choices=queries.host_choices(campus.id),
                 patrol=rules.patrol_status(queries.patrol_rounds_today(session, campus.id)),
                 pending_override=self._pending_override(campus.id),
             )

@@ -8,15 +8,21 @@ from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app import freshness
 from app.extensions import db
 from app.i18n import local_day_range_utc, local_now, to_local
-from app.models import Campus, Staff
+from app.models import Campus, Department, Staff
 from app.rules import parse_hhmm
 from app.scoping import current_user, own_staff_id, scope_clause, user_campus_ids
 from app.security import is_unscoped, role_names
 
 from . import rules
-from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Visit
+from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit
+
+# The desk's host list is kept per campus until a staff member or department changes.
+freshness.watch("staff", "people")
+freshness.watch("department", "people")
+freshness.watch("visit_purpose", "reference")
 
 
 def _combine(*clauses):
@@ -60,6 +66,28 @@ def desk_campuses() -> list[Campus]:
     if ids is not None:
         query = query.where(Campus.id.in_(ids))
     return db.session.execute(query).scalars().all()
+
+
+def host_choices(campus_id: int) -> list[tuple[int, str]]:
+    """The desk's host drop-down: the campus's active staff as (id, "name · department"), kept
+    between requests (hundreds of staff: a query and a few hundred labels per desk page)."""
+    def build():
+        return [(pk, f"{name} · {department}" if department else name)
+                for pk, name, department in db.session.execute(
+                    select(Staff.id, Staff.name, Department.name)
+                    .outerjoin(Department, Staff.department_id == Department.id)
+                    .where(Staff.campus_id == campus_id, Staff.active.is_(True)).order_by(Staff.name, Staff.id))]
+    return freshness.kept("visitors_hosts").get(campus_id, freshness.stamp("people"), build)
+
+
+def purpose_choices() -> list[tuple[int, str]]:
+    """The active purposes in their order, in the user's language (kept until one changes)."""
+    from app.i18n import current_language
+
+    def build():
+        return [(p.id, str(p)) for p in db.session.execute(
+            select(Purpose).where(Purpose.active.is_(True)).order_by(Purpose.sort_order, Purpose.id)).scalars()]
+    return freshness.kept("visitors_purposes").get(current_language(), freshness.stamp("reference"), build)
 
 
 def closing_time(campus_id: int) -> time:

@@ -159,7 +159,8 @@ def test_the_dashboard_frame_is_within_budget_for_a_director_holding_every_role(
     c = client_as("director_all")
     c.get("/")
     frame = _frame(c, count_statements, "/")
-    assert sorted(frame) == ["permissions", "todo", "user"], frame
+    # the permissions of a role set this worker already keeps cost nothing (app/freshness.py)
+    assert sorted(frame) == ["todo", "user"], frame
     assert len(frame) <= FRAME_BUDGET
 
 

@@ -107,3 +107,42 @@ def test_search_fields_start_empty_not_with_the_columns_defaults(app, client_as)
     page = client_as("director_a").get("/visitview/list/").get_data(as_text=True)
     assert "+00:00" not in page  # the time-in filter opened on a raw UTC timestamp
     assert 'value=\\"on_site\\"' not in page  # and the status filter on "on_site"
+
+
+def test_visit_pages_read_keys_first_and_match_the_one_query_read(app, gate, uid, count_statements, client_as):
+    """The visit list's relations (visitor, purpose, host, campus) are joined for the page's
+    rows only; rows and order equal Flask-AppBuilder's one-query read on random pages."""
+    import random
+
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    from plugins.visitors.models import Visit
+    from plugins.visitors.views import VisitView
+
+    tag = uid("深页")
+    host = gate.staff("TA", name=tag)
+    for i in range(12):
+        gate.visit(name=f"{tag}{i % 3}", host_id=host if i % 2 else None)
+    view = next(v for v in app.appbuilder.baseviews if isinstance(v, VisitView))
+    rng = random.Random(11)
+    with app.test_request_context():
+        fab = SQLAInterface(Visit)
+        for _ in range(15):
+            mine, theirs = view.datamodel.get_filters(view.search_columns), fab.get_filters(view.search_columns)
+            value = tag + rng.choice(["", "0", "1"])
+            mine.add_filter_index("visitor_name", 0, value)
+            theirs.add_filter_index("visitor_name", 0, value)
+            order, direction = rng.choice(["time_in", "visitor_name", "status"]), rng.choice(["asc", "desc"])
+            page, size = rng.randrange(0, 3), rng.choice([2, 5])
+            got = view.datamodel.query(mine, order, direction, page=page, page_size=size)
+            want = fab.query(theirs, order, direction, page=page, page_size=size)
+            assert got[0] == want[0] and [v.id for v in got[1]] == [v.id for v in want[1]]
+    c = client_as("director_a")
+    url = f"/visitview/list/?_flt_0_visitor_name={tag}&psize_VisitView=2&page_VisitView=3"
+    c.get(url)
+    with count_statements() as counter:
+        assert c.get(url).status_code == 200
+    keys = [s for s in counter.statements if re.search(r"SELECT visit\.id AS visit_id\s+FROM visit\b", s)]
+    assert len(keys) == 1 and "JOIN" not in keys[0].upper()
+    rows = [s for s in counter.statements if "visit.id IN" in s]
+    assert len(rows) == 1 and rows[0].upper().count("JOIN") >= 4

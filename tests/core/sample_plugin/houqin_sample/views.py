@@ -37,6 +37,9 @@ class SampleRequestLineView(HouqinModelView):
     datamodel = SQLAInterface(SampleRequestLine)
     list_title = _l("Request lines")
     list_columns = add_columns = edit_columns = show_columns = ["request", "item", "quantity"]
+    # No drop-down of every request in the search form: a relation there makes its table one
+    # whose changes rebuild the kept search forms (app/freshness.py).
+    search_columns = ["item", "quantity"]
     label_columns = {"request": _l("Request"), "item": _l("Item"), "quantity": _l("Quantity")}
 
 
