@@ -504,6 +504,26 @@ def add_plain_stock_view(app) -> None:
         app.appbuilder.add_view_no_menu(SimpleStockView)
 
 
+def grant_stock(ctx: "Context", role_name: str, views: dict[str, tuple[str, ...]]) -> None:
+    """Give a catalogue role the permissions on the bench's own stock views.
+
+    Catalogue roles are read-only outside the catalogue sync (app.security_rules); the stock
+    baselines are the bench's code, registered before the sync, so their grant runs inside it.
+    """
+    from app.security_rules import catalogue_sync
+
+    with ctx.app.app_context(), catalogue_sync():
+        sm = ctx.app.appbuilder.sm
+        role = sm.find_role(role_name)
+        for view, perms in views.items():
+            for perm in perms:
+                pv = sm.find_permission_view_menu(perm, view)
+                if pv is None:
+                    raise RuntimeError(f"{view} has no {perm}: was prepare() run before the permission sync?")
+                sm.add_permission_role(role, pv)
+        ctx.db.session.commit()
+
+
 def seed_plain_rows(ctx: "Context", n: int) -> None:
     """Create the plain table and fill it with n rows (raw executemany, no ORM); grant the
     Director its stock view."""
@@ -525,9 +545,5 @@ def seed_plain_rows(ctx: "Context", n: int) -> None:
                     dict(name=chinese_name(rng), code=f"P{i:07d}", amount=Decimal(rng.randrange(100, 10**6)) / 100,
                          created_at=start + timedelta(minutes=i), active=rng.random() > 0.1)
                     for i in range(lo, min(n, lo + 20_000))])
-        sm = ctx.app.appbuilder.sm
-        director = sm.find_role("Director")
-        for perm in ("can_list", "can_show"):
-            sm.add_permission_role(director, sm.find_permission_view_menu(perm, "SimpleStockView"))
-        ctx.db.session.commit()
+    grant_stock(ctx, "Director", {"SimpleStockView": ("can_list", "can_show")})
     ctx.volumes[PLAIN_TABLE] = n

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import quote
 
-from .common import Bench, Context, Page, Result, add_plain_stock_view, seed_plain_rows, sql_is
+from .common import Bench, Context, Page, Result, add_plain_stock_view, grant_stock, seed_plain_rows, sql_is
 
 SECTION = "core"
 PLUGINS = ""  # core only: plugin tiles would change what "dashboard" measures
@@ -60,15 +60,7 @@ def prepare(app) -> None:
 
 def _grant_stock(ctx: Context) -> None:
     """The Director holds on the stock view what it holds on StaffView (list, show, add, edit)."""
-    with ctx.app.app_context():
-        sm = ctx.app.appbuilder.sm
-        director = sm.find_role("Director")
-        for perm in ("can_list", "can_show", "can_add", "can_edit"):
-            pv = sm.find_permission_view_menu(perm, "StockStaffView")
-            if pv is None:
-                raise RuntimeError(f"StockStaffView has no {perm}: was prepare() run before the permission sync?")
-            sm.add_permission_role(director, pv)
-        ctx.db.session.commit()
+    grant_stock(ctx, "Director", {"StockStaffView": ("can_list", "can_show", "can_add", "can_edit")})
 
 
 def _search_name(ctx: Context) -> str:

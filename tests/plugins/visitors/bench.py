@@ -41,7 +41,7 @@ from itertools import accumulate
 from typing import Any, Callable
 from urllib.parse import quote
 
-from bench.common import Bench, Context, Measure, Page, Result, add_plain_stock_view, seed_plain_rows
+from bench.common import Bench, Context, Measure, Page, Result, add_plain_stock_view, grant_stock, seed_plain_rows
 
 SECTION = "visitors"
 PLUGINS = "visitors"
@@ -671,16 +671,7 @@ def prepare(app) -> None:
 
 
 def _grant_stock(ctx: Context) -> None:
-    with ctx.app.app_context():
-        sm = ctx.app.appbuilder.sm
-        director = sm.find_role("Director")
-        for view in ("StockVisitView", "StockVisitorView"):
-            for perm in ("can_list", "can_show"):
-                pv = sm.find_permission_view_menu(perm, view)
-                if pv is None:
-                    raise RuntimeError(f"{view} has no {perm}: was prepare() run before the permission sync?")
-                sm.add_permission_role(director, pv)
-        ctx.db.session.commit()
+    grant_stock(ctx, "Director", {"StockVisitView": ("can_list", "can_show"), "StockVisitorView": ("can_list", "can_show")})
 
 
 # The n of _flt_n_<column>: a text column's filters in FAB's SQLAFilterConverter order
