@@ -339,6 +339,13 @@ class PrintedPdf:
     def pages(self) -> int:
         return len(self.texts)
 
+    @property
+    def compact(self) -> list[str]:
+        """Each page's text without any whitespace: the PDF's text layer puts a space where the
+        font changes (a CJK font for 打印员工, a Latin one for 00), and whether it does depends
+        on the fonts installed, not on the page."""
+        return ["".join(text.split()) for text in self.texts]
+
     def assert_layout(self, *, title: str, header: str | None, signatures: list[str], landscape: bool,
                       min_pages: int = 2, table_pages=None) -> None:
         """The A4 print layout's promises (houqin/print.html), in the PDF's own text: at least
