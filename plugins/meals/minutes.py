@@ -85,6 +85,10 @@ class MeetingView(TransitionsMixin, HouqinModelView):
                 kwargs["minutes"] = minutes_context(db.session, item, g.get("_meals_form") or {})
         return super().render_template(template, **kwargs)
 
+    def show_again(self, pk):
+        """The minutes page with the messages of a refused form (g._meals_form) on their fields."""
+        return self._show_again(pk)
+
     # -- the sections' forms ------------------------------------------------------------------
     def _meeting(self, pk):
         item = self.datamodel.get(pk, self._base_filters)
@@ -108,7 +112,7 @@ class MeetingView(TransitionsMixin, HouqinModelView):
             for e in getattr(err, "errors", [err]):
                 errors.setdefault(e.field or "message", []).append(rule_message(e))
             g._meals_form = {"form": form_name, "errors": errors, "values": request.form.to_dict()}
-            return self._show_again(pk), 422
+            return self.show_again(pk), 422
         flash(gettext(SAVED), "success")
         return redirect(url_for(".show", pk=pk) + f"#meals-{form_name}")
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Optional
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -133,14 +133,16 @@ def record_attendance(session, meeting, member_id: int, present: bool, reason: O
 
 
 def carried_items(session, meeting) -> list[ActionItem]:
-    """Section (a): the committee's items raised before this meeting and not done before it, in one
-    query with their owners (no statement per item)."""
+    """Section (a): the committee's items raised at earlier meetings, open or done since the previous
+    meeting (the minutes report how they were handled), in one query with their owners."""
+    previous = select(func.max(Meeting.held_on)).where(
+        Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on).scalar_subquery()
     return session.execute(
         select(ActionItem).options(joinedload(ActionItem.owner_member).joinedload(Member.staff),
                                    joinedload(ActionItem.owner_staff), joinedload(ActionItem.meeting))
         .where(ActionItem.committee_id == meeting.committee_id, ActionItem.meeting_id != meeting.id,
                ActionItem.raised_on <= meeting.held_on,
-               or_(ActionItem.done_on.is_(None), ActionItem.done_on >= meeting.held_on))
+               or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(previous, meeting.held_on)))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).unique().scalars().all()
 
 

@@ -180,8 +180,8 @@ class ActionItemView(HouqinModelView):
             if getattr(err, "http_status", 422) == 422 and back.startswith("/meetingview/show/"):
                 g._meals_form = {"form": "done", "errors": {err.field or "message": [rule_message(err)]},
                                  "values": request.form.to_dict()}
-                view = self.appbuilder.find_view_by_name("MeetingView")  # the minutes page, again
-                return view._show_again(int(back.rsplit("/", 1)[1])), 422
+                view = next(v for v in self.appbuilder.baseviews if type(v).__name__ == "MeetingView")
+                return view.show_again(int(back.rsplit("/", 1)[1])), 422
             flash(rule_message(err), "danger")
             return redirect(back)
         flash(gettext(ITEM_DONE), "success")
