@@ -8,8 +8,9 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _l
-from wtforms import SelectField
-from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, Select2Widget
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional
 
 from app.extensions import db
 from app.i18n import format_money
@@ -233,12 +234,20 @@ class FeeAccountView(CheckedFormsMixin, HouqinModelView):
                            "absence_refunds": _l("请假退费: reduces the month's income.")}
     formatters_columns = {"kind": choice_label(LABELLED["kind"]), "income": format_money,
                           "balance": format_money, "spending_total": format_money}
-    add_form_extra_fields = edit_form_extra_fields = {"kind": select(_l("Account"), "kind")}
+    # Amounts as typed ("1,234.50", "￥800", full-width digits; blank is 0): the rules read them.
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": select(_l("Account"), "kind"),
+        **{name: StringField(MONEY_LABELS[name], validators=[Optional()], widget=BS3TextFieldWidget())
+           for name in accounts.FIELDS}}
 
     def form_check(self, form):
         pk = request.view_args.get("pk") if request.view_args else None
         account = accounts.check_account(db.session, account_form_values(form), pk)
-        form.spending_total.data = account.spending
+        amounts = {"fees_collected": account.fees_collected, "absence_refunds": account.absence_refunds,
+                   "other_income": account.other_income, "spending_total": account.spending,
+                   **account.spending_by_kind}
+        for name, value in amounts.items():
+            form[name].data = value
 
 
 class SettlementView(CheckedFormsMixin, HouqinModelView):
