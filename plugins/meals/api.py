@@ -71,7 +71,8 @@ class MemberApi(HouqinModelRestApi):
 
 def _visible(model, pk, clause) -> bool:
     q = select(model.id).where(model.id == pk)
-    return db.session.execute(q if clause is None else q.where(clause)).scalar() is not None
+    with db.session.no_autoflush:  # the new row, half-built, must not be flushed by this look-up
+        return db.session.execute(q if clause is None else q.where(clause)).scalar() is not None
 
 
 class MeetingApi(TransitionsApiMixin, HouqinModelRestApi):
