@@ -55,7 +55,10 @@ def meeting_ids(live_app, committee_id):
 def add_meeting(page, live_server, committee, held_on):
     page.goto(f"{live_server}/meetingview/add")
     page.select_option("select#committee", str(committee["id"]))
-    page.fill("#held_on", held_on.isoformat())
+    day = page.locator("#held_on")
+    day.click()
+    day.press_sequentially(held_on.isoformat())
+    day.press("Escape")
     page.fill("#starts_at", "15:30")
     page.fill("#place", "综合楼会议室")
     page.select_option("select#chair", str(committee["chair"]))
