@@ -45,7 +45,7 @@ def ledger_columns(kind_labels) -> list[Column]:
         Column(gettext("Spending"), lambda r: r.result.spending, money),
         Column(gettext("Balance"), lambda r: r.result.balance, money),
         Column(gettext("Rate (%)"), lambda r: r.result.shown_pct, "decimal"),
-        Column(gettext("Refunded (结退)"), lambda r: r.refunded, money),
+        Column(gettext("Refunded (term-end settlement)"), lambda r: r.refunded, money),
         Column(gettext("Covered"), lambda r: r.covered, money),
         Column(gettext("Carried balance"), lambda r: r.carried, money),
     ]

@@ -6,10 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.locks import is_locked
-
 from . import accounts, committee_rules as cr, services
-from .models import (CHOICES, LABELLED, ActionItem, Attendance, FeedbackItem, FeeAccount, Member, MenuEntry, NutritionRow,
+from .models import (CHOICES, LABELLED, ActionItem, Attendance, FeedbackItem, FeeAccount, Meeting, Member, MenuEntry, NutritionRow,
                      committee_campus)
 
 
@@ -53,7 +51,7 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     menu = session.execute(select(MenuEntry).where(MenuEntry.meeting_id == meeting.id)
                            .order_by(MenuEntry.day, MenuEntry.id)).scalars().all()
     previous = services.unconfirmed_decisions(session, meeting)
-    locked = is_locked(session, type(meeting), meeting.id)
+    locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
     return {
         "meeting": meeting, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
         "members": [(m, by_member.get(m.id)) for m in members],

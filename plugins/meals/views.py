@@ -231,7 +231,7 @@ class FeeAccountView(CheckedFormsMixin, HouqinModelView):
                      "kind": _l("Account"), "income": _l("Income"), "balance": _l("Balance"),
                      "rate_shown": _l("Rate (balance ÷ income)"), "note": _l("Note"), **MONEY_LABELS}
     description_columns = {"spending_total": _l("Leave empty: the sum of the food kinds."),
-                           "absence_refunds": _l("请假退费: reduces the month's income.")}
+                           "absence_refunds": _l("Reduces the month's income.")}
     formatters_columns = {"kind": choice_label(LABELLED["kind"]), "income": format_money,
                           "balance": format_money, "spending_total": format_money}
     # Amounts as typed ("1,234.50", "￥800", full-width digits; blank is 0): the rules read them.
