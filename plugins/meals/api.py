@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import request
+from flask import g, request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
@@ -189,6 +189,7 @@ class FeeAccountApi(HouqinModelRestApi):
         try:
             values = accounts.account_values(item)
             values["campus_id"] = item.campus.id if item.campus is not None else item.campus_id
+            services.check_finance(g.user, values["campus_id"])
             body = request.get_json(silent=True) or {}
             if body.get("spending_total") in (None, ""):
                 values["spending_total"] = None

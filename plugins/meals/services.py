@@ -29,6 +29,7 @@ ERR_NOT_MEMBER = N_("This person is not a member of the meeting's committee")
 ERR_OWNER = N_("Choose the owner: a member or a staff member")
 ERR_DESCRIPTION = N_("Describe the action item")
 ERR_CAMPUS_NOT_SERVED = N_("This committee does not serve your campus")
+ERR_NOT_FINANCE = N_("The accounts are entered by the finance member of a committee serving this campus")
 
 
 def setting(key):
@@ -226,3 +227,21 @@ def run_transition(session, pk: int, name: str, reason=None, external=None, user
 def campus_served(session, committee_id, campus_id) -> bool:
     return bool(session.execute(select(exists().where(committee_campus.c.committee_id == committee_id,
                                                       committee_campus.c.campus_id == campus_id))).scalar())
+
+
+def may_enter_accounts(user, campus_id, on: Optional[date] = None) -> bool:
+    """The month's accounts are the finance member's (a current membership with the role "finance"
+    in a committee serving the campus); a Director or Admin may always."""
+    if user is None or role_names(user) & {"Director", "Admin"}:
+        return True
+    on = on or today()
+    rows = db.session.execute(select(Member.term_from, Member.term_to).join(
+        Staff_ref, Staff_ref.id == Member.staff_id).join(
+        committee_campus, committee_campus.c.committee_id == Member.committee_id).where(
+        Member.role == "finance", Staff_ref.user_id == user.id, committee_campus.c.campus_id == campus_id)).all()
+    return any(cr.is_current(r._mapping, on) for r in rows)
+
+
+def check_finance(user, campus_id) -> None:
+    if campus_id is not None and not may_enter_accounts(user, campus_id):
+        raise RuleError(ERR_NOT_FINANCE, field="campus")

@@ -242,7 +242,9 @@ class FeeAccountView(CheckedFormsMixin, HouqinModelView):
 
     def form_check(self, form):
         pk = request.view_args.get("pk") if request.view_args else None
-        account = accounts.check_account(db.session, account_form_values(form), pk)
+        values = account_form_values(form)
+        services.check_finance(g.user, values["campus_id"])
+        account = accounts.check_account(db.session, values, pk)
         amounts = {"fees_collected": account.fees_collected, "absence_refunds": account.absence_refunds,
                    "other_income": account.other_income, "spending_total": account.spending,
                    **account.spending_by_kind}
@@ -268,5 +270,6 @@ class SettlementView(CheckedFormsMixin, HouqinModelView):
         campus = form.campus.data
         if campus is None:
             return
+        services.check_finance(g.user, campus.id)
         accounts.check_settlement(db.session, campus.id, form.kind.data, form.year.data, form.month.data,
                                   form.refunded.data, form.covered.data)

@@ -21,7 +21,21 @@ def form(campus, year=2031, month=3, kind="children", **over):
 
 
 @pytest.fixture()
-def clean_accounts(app):
+def finance(meals):
+    """mealcommittee_a is the finance member of a committee serving campus TA (its chair too)."""
+    from app.audit import acting_as
+    from plugins.meals.models import Member
+
+    c = meals.committee(campuses=("TA",))
+    with meals.app.app_context(), acting_as(None, "tests", "cli"):
+        meals.session().add(Member(committee_id=c["id"], staff_id=meals.staff_for("mealcommittee_a"), role="finance",
+                                   term_from=date(2020, 1, 1)))
+        meals.session().commit()
+    return c
+
+
+@pytest.fixture()
+def clean_accounts(app, finance):
     from app.extensions import db
     from plugins.meals.models import FeeAccount, Settlement
 
@@ -156,3 +170,23 @@ def test_the_api_refuses_bad_accounts_with_messages_never_500(api_as, campuses, 
     assert api.post("/api/v1/mealsaccount/", json=body, headers=headers).status_code == 201
     assert api.post("/api/v1/mealsaccount/", json=body, headers=headers).status_code == 422
     assert api.post("/api/v1/mealsaccount/", json={**body, "fees_collected": "abc"}, headers=headers).status_code in (400, 422)
+
+
+def test_only_the_finance_member_of_a_committee_of_the_campus_enters_accounts(app, meals, client_as, campuses,
+                                                                              clean_accounts):
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus
+    from tests.seed import PASSWORD
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        sm = app.appbuilder.sm
+        if not sm.find_user(username="meals_member_only"):
+            user = sm.add_user("meals_member_only", "Member", "Only", "meals_member_only@test.houqin",
+                               sm.find_role("MealCommittee"), password=PASSWORD)
+            user.campuses = [db.session.get(Campus, campuses["TA"])]
+            db.session.commit()
+    resp = client_as("meals_member_only", lang="en").post("/feeaccountview/add", data=form(campuses["TA"]))
+    assert "entered by the finance member" in resp.get_data(as_text=True)
+    assert stored(meals, campuses["TA"]) == []
+    assert client_as("director_a").post("/feeaccountview/add", data=form(campuses["TA"])).status_code == 302

@@ -34,11 +34,13 @@ def committee(live_app, live_seed):
         start = date(2020, 1, 1)
         members = [Member(committee_id=c.id, staff_id=chair.id, role="chair", term_from=start),
                    Member(committee_id=c.id, staff_id=teacher.id, role="teacher_rep", term_from=start, secretary=True),
+                   Member(committee_id=c.id, staff_id=chair.id, role="finance", term_from=start),
                    Member(committee_id=c.id, name="李家长", phone="13912345678", child_class="大一班", role="parent_rep",
                           term_from=start)]
         db.session.add_all(members)
         db.session.commit()
-        return {"id": c.id, "campus": ta, "chair": members[0].id, "teacher": members[1].id, "parent": members[2].id}
+        return {"id": c.id, "campus": ta, "chair": members[0].id, "teacher": members[1].id, "finance": members[2].id,
+                "parent": members[3].id}
 
 
 def meeting_ids(live_app, committee_id):
@@ -76,7 +78,7 @@ def test_a_meeting_from_attendance_to_the_notice_and_the_next_meeting(page, live
     (pk,) = meeting_ids(live_app, committee["id"])
     page.goto(f"{live_server}/meetingview/show/{pk}")
     expect(page.locator("#meals-quorum")).to_contain_text("未达法定人数")
-    for member in (committee["chair"], committee["teacher"]):
+    for member in (committee["chair"], committee["finance"], committee["teacher"]):
         page.locator(f"tr[data-member='{member}'] button[name=present][value='1']").click()
     expect(page.locator("#meals-quorum")).to_contain_text("已达法定人数")
     # the month's account, 3 % surplus: flagged
