@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from . import accounts, committee_rules as cr, services
-from .models import (CHOICES, LABELLED, ActionItem, Attendance, FeedbackItem, FeeAccount, Meeting, Member, MenuEntry, NutritionRow,
-                     committee_campus)
+from .models import (CHOICES, LABELLED, ActionItem, Attendance, FeedbackItem, FeeAccount, Meeting, Member,
+                     MenuEntry, NutritionRow, committee_campus)
 
 
 def decision_lines(text) -> list[str]:
