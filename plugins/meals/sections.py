@@ -36,8 +36,8 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     rows = session.execute(select(Attendance).options(joinedload(Attendance.member).joinedload(Member.staff)).where(
         Attendance.meeting_id == meeting.id).order_by(Attendance.id)).scalars().all()
     by_member = {r.member_id: r for r in rows if r.member_id is not None}
-    quorum = cr.quorum(members, [r.member_id for r in rows if r.present and r.member_id], meeting.held_on,
-                       services.setting("meals_quorum_rule"))
+    quorum = services.person_quorum(members, [r.member_id for r in rows if r.present and r.member_id],
+                                    meeting.held_on)
     carried = services.carried_items(session, meeting)
     raised = session.execute(select(ActionItem).options(
         joinedload(ActionItem.owner_member).joinedload(Member.staff), joinedload(ActionItem.owner_staff)).where(

@@ -110,13 +110,27 @@ def members_on(session, committee_id, on: date) -> list[Member]:
     return [m for m in rows if cr.is_current(m, on)]
 
 
+def person_quorum(members, present_member_ids, on: date) -> cr.Quorum:
+    """The quorum counted by person: someone holding two memberships (chair and finance) counts once,
+    present when present under either."""
+    def person(m):
+        return ("staff", m.staff_id) if m.staff_id is not None else ("member", m.id)
+    present_ids = set(present_member_ids)
+    people = {}
+    for m in members:
+        if cr.is_current(m, on):
+            p = people.setdefault(person(m), {"id": person(m), "term_from": None, "term_to": None})
+            p["present"] = p.get("present", False) or m.id in present_ids
+    return cr.quorum(people.values(), [k for k, p in people.items() if p["present"]], on, setting("meals_quorum_rule"))
+
+
 def meeting_quorum(meeting, session=None) -> cr.Quorum:
     session = session or db.session
-    members = session.execute(select(Member.id, Member.term_from, Member.term_to).where(
-        Member.committee_id == meeting.committee_id)).mappings().all()
+    members = session.execute(select(Member.id, Member.staff_id, Member.term_from, Member.term_to).where(
+        Member.committee_id == meeting.committee_id)).all()
     present = session.execute(select(Attendance.member_id).where(
         Attendance.meeting_id == meeting.id, Attendance.present.is_(True), Attendance.member_id.is_not(None))).scalars()
-    return cr.quorum(members, list(present), meeting.held_on, setting("meals_quorum_rule"))
+    return person_quorum(members, list(present), meeting.held_on)
 
 
 def record_attendance(session, meeting, member_id: int, present: bool, reason: Optional[str]) -> Attendance:

@@ -212,3 +212,22 @@ def test_the_minutes_page_costs_the_same_statements_with_one_or_many_carried_ite
     with count_statements() as many:
         minutes(web, later)
     assert many.count == one.count
+
+
+def test_a_person_with_two_memberships_counts_once_for_the_quorum(meals, client_as):
+    from app.audit import acting_as
+    from plugins.meals.models import Member
+
+    c = meals.committee(parents=1, staff_members=1)  # chair, a teacher, a parent: two needed
+    with meals.app.app_context(), acting_as(None, "tests", "cli"):
+        chair = meals.session().get(Member, c["chair"])
+        finance = Member(committee_id=c["id"], staff_id=chair.staff_id, role="finance", term_from=date(2020, 1, 1))
+        meals.session().add(finance)
+        meals.session().commit()
+        finance_id = finance.id
+    pk = meals.meeting(c["id"])
+    web = client_as("mealcommittee_a", lang="en")
+    web.post(f"/meetingview/attend/{pk}", data={"member_id": c["chair"], "present": "1"})
+    web.post(f"/meetingview/attend/{pk}", data={"member_id": finance_id, "present": "1"})
+    page = minutes(web, pk)
+    assert "No quorum" in page and "1 of 3 current members present; 2 needed" in page
