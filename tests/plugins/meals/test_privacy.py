@@ -89,8 +89,14 @@ def test_external_members_are_anonymised_after_their_term_by_the_job(meals, app)
         touched, _ = anonymise_job(ctx)
         s.commit()
         assert touched >= 1
+        s.expire_all()
         parent = s.get(Member, c["parents"][0])
         assert parent.phone is None and parent.child_class is None and parent.name == "—"
         assert parent.anonymised_at is not None
         staff_member = s.get(Member, c["members"][0])
         assert staff_member.anonymised_at is None
+        from app.models import AuditLog
+
+        entry = s.execute(select(AuditLog).where(AuditLog.job == "meals_anonymise").order_by(AuditLog.id.desc())
+                          .limit(1)).scalar_one()
+        assert str(c["parents"][0]) in str(entry.changes["params"]["members"]) and "家长0" not in str(entry.changes)
