@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.demo import chinese_name, mark_demo, mobile
-from app.models import Campus, DemoRecord, Staff
+from app.models import AcademicYear, Campus, DemoRecord, HouqinUser, Staff, Term
+from app.school_calendar import term_of
 from app.periods import add_months, local_today
 
 from .models import (ActionItem, Attendance, Committee, CommitteeCampus, FeedbackItem, FeeAccount, Meeting, Member,
@@ -45,6 +46,20 @@ def _account(session, campus, year, month, kind, fees, rate):
     mark_demo(session, row)
 
 
+def _calendar(session, today: date) -> None:
+    """A school year around today when the calendar has none (the term's rate needs its terms)."""
+    if term_of(session, today) is not None or term_of(session, add_months(today, -3)) is not None:
+        return
+    first = today.year if today.month >= 8 else today.year - 1
+    year = AcademicYear(name=f"{first}-{first + 1}", start_date=date(first, 8, 1), end_date=date(first + 1, 7, 31))
+    session.add(year)
+    mark_demo(session, year)
+    terms = [Term(academic_year_id=year.id, number=1, start_date=date(first, 9, 1), end_date=date(first + 1, 1, 20)),
+             Term(academic_year_id=year.id, number=2, start_date=date(first + 1, 2, 20), end_date=date(first + 1, 7, 10))]
+    session.add_all(terms)
+    mark_demo(session, *terms)
+
+
 def load(session, seed: int = 2026) -> None:
     rng = random.Random(seed)
     demo = select(DemoRecord.record_id).where(DemoRecord.table_name == "campus")
@@ -53,6 +68,13 @@ def load(session, seed: int = 2026) -> None:
         return
     staff = session.execute(select(Staff).where(Staff.campus_id.in_([c.id for c in campuses]))
                             .order_by(Staff.id)).scalars().all()
+    # The demo's committee login chairs the committee (so it can approve), when the core demo made one.
+    member_login = session.execute(select(Staff).join(HouqinUser, HouqinUser.id == Staff.user_id).where(
+        HouqinUser.id.in_(select(DemoRecord.record_id).where(DemoRecord.table_name == "ab_user")),
+        HouqinUser.roles.any(name="MealCommittee"))).scalars().first()
+    if member_login is not None:
+        staff = [member_login] + [s for s in staff if s.id != member_login.id]
+    _calendar(session, local_today())
     committee = Committee(name="两园伙食委员会", campus_id=campuses[0].id, active=True)
     session.add(committee)
     mark_demo(session, committee)
@@ -121,3 +143,8 @@ def load(session, seed: int = 2026) -> None:
             _account(session, campus, held.year, held.month, "children", fees, rate)
             _account(session, campus, held.year, held.month, "staff", Decimal(rng.randrange(30000, 40000)),
                      Decimal("0.005"))
+    planned = Meeting(committee_id=committee.id, held_on=add_months(today, 1).replace(day=25), starts_at="15:30",
+                      place="综合楼三楼会议室", chair_id=chair.id, minute_taker_id=secretary.id, status="draft")
+    number_meeting(session, planned)
+    session.add(planned)
+    mark_demo(session, planned)
