@@ -231,3 +231,38 @@ def test_a_person_with_two_memberships_counts_once_for_the_quorum(meals, client_
     web.post(f"/meetingview/attend/{pk}", data={"member_id": finance_id, "present": "1"})
     page = minutes(web, pk)
     assert "No quorum" in page and "1 of 3 current members present; 2 needed" in page
+
+
+def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(meals, client_as, count_statements):
+    c = meals.committee()
+    first = meals.meeting(c["id"], held_on=date(2026, 1, 8), chair_id=c["chair"])
+    web = client_as("director_a")
+
+    def add(n):
+        for i in range(n):
+            web.post(f"/meetingview/item/{first}", data={"description": f"跟踪{i}", "owner_member_id": str(c["members"][1])})
+
+    add(1)
+    later = meals.meeting(c["id"], held_on=date(2026, 2, 8), chair_id=c["chair"])
+    for name in ("circulate", "approve", "publish"):
+        web.post(f"/meetingview/do/{name}/{later}")
+    pages = ("/actionitemview/list/", f"/meals/reports/notice/{later}", f"/meals/reports/minutes/{later}")
+    for url in pages:
+        web.get(url)
+    before = {}
+    for url in pages:
+        with count_statements() as n:
+            assert web.get(url).status_code == 200
+        before[url] = n.count
+    from app.audit import acting_as
+    from app.extensions import db
+    from plugins.meals.models import ActionItem
+
+    with meals.app.app_context(), acting_as(None, "tests", "cli"):
+        db.session.add_all([ActionItem(meeting_id=first, committee_id=c["id"], raised_on=date(2026, 1, 8),
+                                       description=f"批量{i}", owner_member_id=c["members"][1]) for i in range(30)])
+        db.session.commit()
+    for url in pages:
+        with count_statements() as n:
+            assert web.get(url).status_code == 200
+        assert n.count == before[url], url
