@@ -4,8 +4,6 @@ and a small form while the minutes are being written. Every form posts to a rout
 (permission can_edit); a refusal re-shows the page with the message on the field and what was typed."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -15,14 +13,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.locks import refuse_if_locked
-from app.rules import N_, RuleError, parse_hhmm
+from app.rules import RuleError, parse_hhmm
 from app.views.base import HouqinModelView, choice_label
 from app.views.filters import FilterClause
 from app.views.validators import Rule, rule_message
 from app.views.workflow import TransitionsMixin
 
 from . import committee_rules as cr, services
-from .models import LABELLED, MEETING_STATES, Attendance, FeedbackItem, Meeting, Member, MenuEntry, NutritionRow
+from .models import LABELLED, MEETING_STATES, Attendance, FeedbackItem, Meeting, MenuEntry, NutritionRow
 from .forms import ERR_CHOICE, ERR_REQUIRED, SAVED, parse_day, parse_id, text
 from .sections import minutes_context
 
@@ -64,7 +62,7 @@ class MeetingView(TransitionsMixin, HouqinModelView):
         if item.committee is None:
             abort(400)
         item.committee_id = item.committee.id
-        if services.committee_clause is not None and not self._committee_visible(item.committee_id):
+        if not self._committee_visible(item.committee_id):
             abort(404)
         services.number_meeting(db.session, item)
 
@@ -217,6 +215,3 @@ class MeetingView(TransitionsMixin, HouqinModelView):
             db.session.delete(row)
         return self._save(pk, form_name=request.form.get("kind") or "message", work=work)
 
-
-def members_of(meeting) -> list[Member]:
-    return services.members_on(db.session, meeting.committee_id, meeting.held_on)

@@ -19,7 +19,7 @@ from app.scoping import scope_clause
 from app.views.base import xlsx_download
 
 from . import accounts, rules, services
-from .models import CHOICES, FeeAccount, Meeting
+from .models import CHOICES, Meeting
 from .sections import minutes_context
 
 

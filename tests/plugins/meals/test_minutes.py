@@ -3,7 +3,7 @@ and the quorum, the sections, action items carried into the next meeting, approv
 snapshot, immutability, a correction as a new version, publication and the notice."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
