@@ -17,7 +17,6 @@ from app.periods import add_months, local_today
 
 from .models import (ActionItem, Attendance, Committee, CommitteeCampus, FeedbackItem, FeeAccount, Meeting, Member,
                      MenuEntry, NutritionRow)
-from .services import number_meeting
 
 KINDS = ("staples", "meat_eggs", "vegetables", "oil_seasoning", "milk_fruit", "other_food")
 SHARES = (Decimal("0.22"), Decimal("0.34"), Decimal("0.18"), Decimal("0.08"), Decimal("0.14"))
@@ -102,11 +101,11 @@ def load(session, seed: int = 2026) -> None:
             held = today
         no_quorum = k == 2
         # States as the demo stands (a new row may be created in any state; later only transitions move it).
-        meeting = Meeting(committee_id=committee.id, held_on=held, starts_at="15:30", place="综合楼三楼会议室",
+        # Demo numbers carry a prefix of their own and take no core counter (demo --remove leaves none).
+        meeting = Meeting(committee_id=committee.id, held_on=held, number=f"演示{held.year}年第{k + 1}次", starts_at="15:30", place="综合楼三楼会议室",
                           chair_id=chair.id, minute_taker_id=secretary.id, quorum_met=None if k == 5 else not no_quorum,
                           status="published" if k < 4 else ("circulated" if k == 4 else "draft"),
                           decisions="\n".join(["下月起每周五公示带量食谱", "伙食费支出继续控制在2%以内"][: 1 + k % 2]))
-        number_meeting(session, meeting)
         session.add(meeting)
         mark_demo(session, meeting)
         for j, m in enumerate(members):
@@ -144,7 +143,7 @@ def load(session, seed: int = 2026) -> None:
             _account(session, campus, held.year, held.month, "staff", Decimal(rng.randrange(30000, 40000)),
                      Decimal("0.005"))
     planned = Meeting(committee_id=committee.id, held_on=add_months(today, 1).replace(day=25), starts_at="15:30",
-                      place="综合楼三楼会议室", chair_id=chair.id, minute_taker_id=secretary.id, status="draft")
-    number_meeting(session, planned)
+                      place="综合楼三楼会议室", chair_id=chair.id, minute_taker_id=secretary.id, status="draft",
+                      number="演示下次会议")
     session.add(planned)
     mark_demo(session, planned)
