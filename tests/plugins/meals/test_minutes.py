@@ -247,7 +247,7 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
     for name in ("circulate", "approve", "publish"):
         web.post(f"/meetingview/do/{name}/{later}")
     pages = ("/actionitemview/list/", f"/meals/reports/notice/{later}", f"/meals/reports/minutes/{later}")
-    for url in pages:
+    for url in pages * 2:  # warm: the kept page frame and search forms are rebuilt once after changes elsewhere
         web.get(url)
     before = {}
     for url in pages:
@@ -263,6 +263,7 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
                                        description=f"批量{i}", owner_member_id=c["members"][1]) for i in range(30)])
         db.session.commit()
     for url in pages:
+        web.get(url)
         with count_statements() as n:
             assert web.get(url).status_code == 200
         assert n.count == before[url], url
