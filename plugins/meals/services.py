@@ -1,0 +1,261 @@
+"""The meal committee's verbs, each on core's services (workflow, numbering, versions, settings)
+and on the pure rules: numbering a meeting, attendance and quorum, the items carried in, action
+items raised and done, approval with its snapshot, and who may read external members' phones."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.numbering import next_number
+from app.periods import local_today
+from app.rules import N_, RuleError
+from app.scoping import current_user, user_campus_ids
+from app.security import role_names, sees_personal_data
+from app.versions import snapshot
+from app.workflow import ERR_GONE, StateMoved, transition
+
+from . import committee_rules as cr
+from app.models import Staff as Staff_ref
+
+from .models import ActionItem, Attendance, Committee, Meeting, Member, committee_campus
+
+ERR_NOT_CHAIR = N_("Only the chair of this meeting or a Director may approve the minutes")
+ERR_NOT_MEMBER = N_("This person is not a member of the meeting's committee")
+ERR_OWNER = N_("Choose the owner: a member or a staff member")
+ERR_DESCRIPTION = N_("Describe the action item")
+ERR_CAMPUS_NOT_SERVED = N_("This committee does not serve your campus")
+ERR_NOT_FINANCE = N_("The accounts are entered by the finance member of a committee serving this campus")
+
+
+def setting(key):
+    return current_app.extensions["houqin_settings"].get(key)
+
+
+def today() -> date:
+    return local_today()
+
+
+# -- scoping: a committee serves several campuses ---------------------------------------------
+
+def committee_clause(column):
+    """WHERE clause: `column` (a committee id) names a committee serving one of the user's campuses."""
+    ids = user_campus_ids()
+    if ids is None:
+        return None
+    return column.in_(select(committee_campus.c.committee_id).where(committee_campus.c.campus_id.in_(ids or [-1])))
+
+
+def is_editor(user) -> bool:
+    return bool(role_names(user) & {"MealCommittee", "Director", "Admin"})
+
+
+def meeting_access():
+    """Committee members see their committees' meetings; readers (Staff) only published ones."""
+    user = current_user()
+    clause = committee_clause(Meeting.committee_id)
+    if user is not None and not is_editor(user) and not role_names(user) & {"Auditor"}:
+        published = Meeting.status == "published"
+        clause = published if clause is None else and_(clause, published)
+    return clause
+
+
+def committee_access():
+    return committee_clause(Committee.id)
+
+
+def member_access():
+    return committee_clause(Member.committee_id)
+
+
+def item_access():
+    return committee_clause(ActionItem.committee_id)
+
+
+def secretary_committees(user) -> set[int]:
+    """Committees whose secretary this login is (a membership of its staff record), once per request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    cached = g.get("_meals_secretary") if has_request_context() else None
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    found = set(db.session.execute(select(Member.committee_id).join(Staff_ref, Staff_ref.id == Member.staff_id).where(
+        Member.secretary.is_(True), Staff_ref.user_id == user.id)).scalars())
+    if has_request_context():
+        g._meals_secretary = (user.id, found)
+    return found
+
+
+def sees_phones(committee_id, user=None) -> bool:
+    """External members' phones: Director, Admin and the committee's own secretary only."""
+    user = user if user is not None else current_user()
+    return sees_personal_data(user) or committee_id in secretary_committees(user)
+
+
+# -- meetings ---------------------------------------------------------------------------------
+
+def number_meeting(session, meeting) -> None:
+    """2026年第11次: per committee and year, without gaps (taken in the saving transaction)."""
+    meeting.number = next_number("meals.meeting", scope=meeting.committee_id, period=meeting.held_on,
+                                 session=session).text
+
+
+def members_on(session, committee_id, on: date) -> list[Member]:
+    rows = session.execute(select(Member).options(joinedload(Member.staff)).where(
+        Member.committee_id == committee_id).order_by(Member.id)).scalars().all()
+    return [m for m in rows if cr.is_current(m, on)]
+
+
+def person_quorum(members, present_member_ids, on: date) -> cr.Quorum:
+    """The quorum counted by person: someone holding two memberships (chair and finance) counts once,
+    present when present under either."""
+    def person(m):
+        return ("staff", m.staff_id) if m.staff_id is not None else ("member", m.id)
+    present_ids = set(present_member_ids)
+    people = {}
+    for m in members:
+        if cr.is_current(m, on):
+            p = people.setdefault(person(m), {"id": person(m), "term_from": None, "term_to": None})
+            p["present"] = p.get("present", False) or m.id in present_ids
+    return cr.quorum(people.values(), [k for k, p in people.items() if p["present"]], on, setting("meals_quorum_rule"))
+
+
+def meeting_quorum(meeting, session=None) -> cr.Quorum:
+    session = session or db.session
+    members = session.execute(select(Member.id, Member.staff_id, Member.term_from, Member.term_to).where(
+        Member.committee_id == meeting.committee_id)).all()
+    present = session.execute(select(Attendance.member_id).where(
+        Attendance.meeting_id == meeting.id, Attendance.present.is_(True), Attendance.member_id.is_not(None))).scalars()
+    return person_quorum(members, list(present), meeting.held_on)
+
+
+def record_attendance(session, meeting, member_id: int, present: bool, reason: Optional[str]) -> Attendance:
+    member = session.get(Member, member_id)
+    if member is None or member.committee_id != meeting.committee_id:
+        raise RuleError(ERR_NOT_MEMBER, field="member_id")
+    reason = cr.check_attendance(member, meeting.held_on, present, reason)
+    row = session.execute(select(Attendance).where(Attendance.meeting_id == meeting.id,
+                                                   Attendance.member_id == member_id)).scalar_one_or_none()
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, member_id=member_id)
+        session.add(row)
+    row.present, row.absence_reason = present, reason
+    return row
+
+
+def carried_items(session, meeting) -> list[ActionItem]:
+    """Section (a): the committee's items raised at earlier meetings, open or done since the previous
+    meeting (the minutes report how they were handled), in one query with their owners."""
+    previous = select(func.max(Meeting.held_on)).where(
+        Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on).scalar_subquery()
+    return session.execute(
+        select(ActionItem).options(joinedload(ActionItem.owner_member).joinedload(Member.staff),
+                                   joinedload(ActionItem.owner_staff), joinedload(ActionItem.meeting))
+        .where(ActionItem.committee_id == meeting.committee_id, ActionItem.meeting_id != meeting.id,
+               ActionItem.raised_on <= meeting.held_on,
+               or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(previous, meeting.held_on)))
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).unique().scalars().all()
+
+
+def unconfirmed_decisions(session, meeting) -> Optional[Meeting]:
+    """The previous meeting of the committee when it was held without quorum: its decisions are
+    listed for confirmation at this one."""
+    prev = session.execute(select(Meeting).where(
+        Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on)
+        .order_by(Meeting.held_on.desc()).limit(1)).scalar_one_or_none()
+    return prev if prev is not None and prev.quorum_met is False else None
+
+
+def item_status(item, on: Optional[date] = None) -> str:
+    return cr.action_status(item.due_on, item.done_on, on or today())
+
+
+def add_action_item(session, meeting, description: str, owner_member_id=None, owner_staff_id=None,
+                    due_on: Optional[date] = None) -> ActionItem:
+    description = " ".join((description or "").split())
+    if not description:
+        raise RuleError(ERR_DESCRIPTION, field="description")
+    if len(description) > cr.NOTE_MAX:
+        raise RuleError(cr.ERR_TEXT_LENGTH, field="description", max=cr.NOTE_MAX)
+    if owner_member_id is None and owner_staff_id is None:
+        raise RuleError(ERR_OWNER, field="owner_member_id")
+    if owner_member_id is not None:
+        member = session.get(Member, owner_member_id)
+        if member is None or member.committee_id != meeting.committee_id:
+            raise RuleError(ERR_NOT_MEMBER, field="owner_member_id")
+    cr.check_due_date(due_on, meeting.held_on)
+    from app.locks import refuse_if_locked
+
+    refuse_if_locked(meeting)  # new items belong to minutes still being written
+    item = ActionItem(meeting_id=meeting.id, committee_id=meeting.committee_id, raised_on=meeting.held_on,
+                      description=description, owner_member_id=owner_member_id, owner_staff_id=owner_staff_id,
+                      due_on=due_on)
+    session.add(item)
+    return item
+
+
+def complete_item(session, pk: int, done_on: Optional[date], note: Optional[str], user=None):
+    """Once only: a conditional UPDATE (app.workflow) checked by row count."""
+    item = session.get(ActionItem, pk)
+    if item is None:
+        raise StateMoved(ERR_GONE)
+    note = cr.check_done(done_on, note, item.raised_on, today())
+    kwargs = {} if user is None else {"user": user}
+    return transition(session, ActionItem, pk, "complete", values={"done_on": done_on, "done_note": note}, **kwargs)
+
+
+def may_approve(meeting, ctx) -> None:
+    """The approve transition's guard: the chair (a membership linked to the login) or a Director."""
+    user = ctx.user
+    if user is None or role_names(user) & {"Director", "Admin"}:
+        return
+    chair = meeting.chair
+    if chair is not None and chair.staff is not None and chair.staff.user_id == user.id:
+        return
+    raise RuleError(ERR_NOT_CHAIR, field="message")
+
+
+def item_snapshot(session, meeting) -> list[dict]:
+    on = today()
+    items = carried_items(session, meeting) + list(session.execute(select(ActionItem).where(
+        ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).scalars())
+    return [{"item": i.description, "owner": i.owner_name, "due": i.due_on.isoformat() if i.due_on else "",
+             "status": item_status(i, on), "done": i.done_on.isoformat() if i.done_on else ""} for i in items]
+
+
+def run_transition(session, pk: int, name: str, reason=None, external=None, user=None):
+    """A meeting's transition; approving keeps the action items' status as it stood."""
+    kwargs = {} if user is None else {"user": user}
+    outcome = transition(session, Meeting, pk, name, reason=reason, external=external, **kwargs)
+    if name == "approve":
+        meeting = session.get(Meeting, pk)
+        session.refresh(meeting)
+        snapshot(session, meeting, "approved", None, extra={"Action items": item_snapshot(session, meeting)})
+    return outcome
+
+
+def campus_served(session, committee_id, campus_id) -> bool:
+    return bool(session.execute(select(exists().where(committee_campus.c.committee_id == committee_id,
+                                                      committee_campus.c.campus_id == campus_id))).scalar())
+
+
+def may_enter_accounts(user, campus_id, on: Optional[date] = None) -> bool:
+    """The month's accounts are the finance member's (a current membership with the role "finance"
+    in a committee serving the campus); a Director or Admin may always."""
+    if user is None or role_names(user) & {"Director", "Admin"}:
+        return True
+    on = on or today()
+    rows = db.session.execute(select(Member.term_from, Member.term_to).join(
+        Staff_ref, Staff_ref.id == Member.staff_id).join(
+        committee_campus, committee_campus.c.committee_id == Member.committee_id).where(
+        Member.role == "finance", Staff_ref.user_id == user.id, committee_campus.c.campus_id == campus_id)).all()
+    return any(cr.is_current(r._mapping, on) for r in rows)
+
+
+def check_finance(user, campus_id) -> None:
+    if campus_id is not None and not may_enter_accounts(user, campus_id):
+        raise RuleError(ERR_NOT_FINANCE, field="campus")
