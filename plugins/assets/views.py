@@ -158,6 +158,10 @@ class AssetView(ImportMixin, HouqinModelView):
 
         return asset_access_clause()
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.show_template = "assets/card.html"  # core's show page (files, workflow) plus the card's own parts
+
     def pre_add(self, item):
         super().pre_add(item)
         item.structure = item.structure or None

@@ -104,3 +104,30 @@ class Register:
 @pytest.fixture()
 def register(app, campuses):
     return Register(app, campuses)
+
+
+def _wipe_months(app):
+    from sqlalchemy import delete, update
+
+    from app.extensions import db
+    from plugins.assets.models import (Asset, AssetEvent, ClosedMonth, DepreciationRow, DepreciationRun,
+                                       Reconciliation)
+
+    with app.app_context():
+        s = db.session
+        s.execute(delete(DepreciationRow))
+        s.execute(delete(DepreciationRun))
+        s.execute(delete(ClosedMonth))
+        s.execute(delete(AssetEvent).where(AssetEvent.kind == "caught_up"))
+        s.execute(Asset.__table__.update().values(accumulated_depreciation=Asset.__table__.c.opening_accumulated,
+                                                  depreciated_through=Asset.__table__.c.opening_counted_to,
+                                                  caught_up_in=None))
+        s.commit()
+
+
+@pytest.fixture()
+def months(app):
+    """The month-end runs are institution-wide: each test using them starts and ends with none."""
+    _wipe_months(app)
+    yield
+    _wipe_months(app)
