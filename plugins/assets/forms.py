@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import request
 from flask_babel import gettext, lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional as OptionalValidator, ValidationError
 
 from app.extensions import db
@@ -147,6 +147,8 @@ def extra_fields(edit: bool = False) -> dict:
         "funding_source": SelectField(_l("Funding source"), choices=[("", "—")] + list(FUNDING.items()),
                                       validators=[OptionalValidator()]),
         "status": SelectField(_l("Status"), choices=statuses, default="in_use", validators=[Status()]),
+        "nominal": BooleanField(_l("At nominal value (not depreciated)"),
+                                description=_l("名义金额: an asset received without a value, carried at ¥1")),
         "structure": StructureField(_l("Building structure"),
                                     description=_l("Buildings only: the minimum life depends on it")),
     }
