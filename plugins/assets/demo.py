@@ -67,38 +67,12 @@ def load(session, seed: int = 2026, today: date | None = None) -> None:
     made = []
     for room in rooms:
         for code, name, (brand, model), (low, high), (qmin, qmax), unit, life, kinds in ITEMS:
-            if room.kind not in kinds or rng.random() < 0.25:
+            if room.kind not in kinds or rng.random() < 0.1:
                 continue
-            quantity = rng.randint(qmin, qmax)
-            price = Decimal(rng.randrange(low * 100, high * 100 + 1, 100)) / 100
-            acquired = today - timedelta(days=rng.randrange(20, 6 * 365))
-            people = by_campus.get(room.campus_id) or staff
-            asset = Asset(name=name, category=cats[code], brand=brand or None, model=model, quantity=quantity,
-                          unit=unit, unit_price=price, original_value=rules.original_value(price, quantity),
-                          acquired_on=acquired, acquisition_method=rng.choice(["purchase"] * 6 + ["donation"]),
-                          funding_source="budget", campus_id=room.campus_id, room=room,
-                          custodian=rng.choice(people) if people else None, status="in_use", life_months=life,
-                          legacy_no=f"DEMO-ZC{len(made) + 1:05d}")
-            asset.status = rng.choice(["in_use"] * 12 + ["idle", "repair"])
-            services.give_code(session, asset, demo=True)
-            if rules.as_month(acquired) <= counted_to:
-                opening = rules.accumulated(asset.original_value, life, acquired, counted_to,
-                                            depreciable=services.depreciable(asset))
-                plan = rules.opening_plan(asset.original_value, life, acquired, opening, counted_to, today)
-                if services.depreciable(asset):
-                    asset.dep_base, asset.dep_months, asset.dep_first = plan.base, plan.months, plan.first
-                else:
-                    asset.dep_base, asset.dep_months, asset.dep_first = Decimal("0.00"), 1, plan.first
-                asset.opening_accumulated = asset.accumulated_depreciation = opening
-                asset.opening_counted_to = asset.depreciated_through = counted_to
-                kind = "imported"
-            else:
-                services.set_plan(asset)
-                kind = "registered"
-            session.add(asset)
-            services.record(session, asset, kind, user_id=getattr(keeper, "id", None), on=acquired,
-                            value=asset.original_value)
-            made.append(asset)
+            for _copy in range(rng.randint(1, 3) if unit == "台" and room.kind == "office" else 1):
+                made.append(_card(session, rng, today, counted_to, cats[code], name, brand, model, low, high,
+                                  qmin, qmax, unit, life, room, by_campus.get(room.campus_id) or staff, keeper,
+                                  len(made) + 1))
     session.flush()
     mark_demo(session, *made)
     for m in range(12):
@@ -116,6 +90,37 @@ def load(session, seed: int = 2026, today: date | None = None) -> None:
         line.finance_original, line.finance_accumulated = line.ledger_original, line.ledger_accumulated
     session.flush()
     _mark_children(session, made, recon)
+
+
+def _card(session, rng, today, counted_to, category, name, brand, model, low, high, qmin, qmax, unit, life, room,
+          people, keeper, n):
+    quantity = rng.randint(qmin, qmax)
+    price = Decimal(rng.randrange(low * 100, high * 100 + 1, 100)) / 100
+    acquired = today - timedelta(days=rng.randrange(20, 6 * 365))
+    asset = Asset(name=name, category=category, brand=brand or None, model=model, quantity=quantity,
+                  unit=unit, unit_price=price, original_value=rules.original_value(price, quantity),
+                  acquired_on=acquired, acquisition_method=rng.choice(["purchase"] * 6 + ["donation"]),
+                  funding_source="budget", campus_id=room.campus_id, room=room,
+                  custodian=rng.choice(people) if people else None, life_months=life,
+                  legacy_no=f"DEMO-ZC{n:05d}", status=rng.choice(["in_use"] * 12 + ["idle", "repair"]))
+    services.give_code(session, asset, demo=True)
+    if rules.as_month(acquired) <= counted_to:
+        opening = rules.accumulated(asset.original_value, life, acquired, counted_to,
+                                    depreciable=services.depreciable(asset))
+        plan = rules.opening_plan(asset.original_value, life, acquired, opening, counted_to, today)
+        if services.depreciable(asset):
+            asset.dep_base, asset.dep_months, asset.dep_first = plan.base, plan.months, plan.first
+        else:
+            asset.dep_base, asset.dep_months, asset.dep_first = Decimal("0.00"), 1, plan.first
+        asset.opening_accumulated = asset.accumulated_depreciation = opening
+        asset.opening_counted_to = asset.depreciated_through = counted_to
+        kind = "imported"
+    else:
+        services.set_plan(asset)
+        kind = "registered"
+    session.add(asset)
+    services.record(session, asset, kind, user_id=getattr(keeper, "id", None), on=acquired, value=asset.original_value)
+    return asset
 
 
 def _mark_children(session, assets, recon) -> None:

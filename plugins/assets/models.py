@@ -186,7 +186,7 @@ class DepreciationRow(Model):
     net = Column(MONEY, nullable=False)
     campus_id = Column(Integer, ForeignKey("campus.id"), nullable=False)
     category_id = Column(Integer, ForeignKey("assets_category.id"), nullable=False)
-    run_id = Column(Integer, ForeignKey("assets_depreciation_run.id"), index=True)
+    run_id = Column(Integer, ForeignKey("assets_depreciation_run.id", ondelete="SET NULL"), index=True)
 
 
 class DepreciationRun(Model):

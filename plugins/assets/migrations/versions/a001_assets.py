@@ -112,7 +112,7 @@ def upgrade():
         sa.Column('net', MONEY, nullable=False),
         sa.Column('campus_id', sa.Integer(), sa.ForeignKey('campus.id'), nullable=False),
         sa.Column('category_id', sa.Integer(), sa.ForeignKey('assets_category.id'), nullable=False),
-        sa.Column('run_id', sa.Integer(), sa.ForeignKey('assets_depreciation_run.id'), index=True),
+        sa.Column('run_id', sa.Integer(), sa.ForeignKey('assets_depreciation_run.id', ondelete='SET NULL'), index=True),
         sa.UniqueConstraint('asset_id', 'month', name='uq_assets_depreciation_asset_month'))
     op.create_index('ix_assets_depreciation_campus_month', 'assets_depreciation', ['campus_id', 'month'])
     op.create_index('ix_assets_depreciation_month', 'assets_depreciation', ['month'])
