@@ -1,8 +1,8 @@
 """Column labels of the register's screens, exports and API (one place, both languages)."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 
 ASSET_LABELS = {
-    "code": _l("Asset code"), "legacy_no": _l("Label number"), "name": _l("Name"), "category": _l("Class"),
+    "code": _l("Asset code"), "legacy_no": _l("Label number"), "name": _lp("assets", "Name"), "category": _l("Class"),
     "category.code": _l("Class code"), "category.financial_class": _l("Financial class"),
     "brand": _l("Brand"), "model": _l("Model"), "specification": _l("Specification"), "serial_no": _l("Serial number"),
     "quantity": _l("Quantity"), "unit": _l("Unit"), "unit_price": _l("Unit price"),
@@ -42,3 +42,11 @@ LINE_LABELS = {
     "original_difference": _l("Difference in original value"),
     "accumulated_difference": _l("Difference in accumulated depreciation"),
 }
+
+# the card's history: the headings, and what each detail of an event is called
+HISTORY_HEADINGS = {"at": _lp("assets", "When"), "kind": _l("Event"), "on": _l("Effective"),
+                    "user": _lp("assets", "By"), "detail": _lp("assets", "Details")}
+DETAIL_LABELS = {"value": _l("Original value"), "quantity": _l("Quantity"), "life_months": _l("Useful life (months)"),
+                 "opening": _l("Opening accumulated depreciation"), "counted_to": _l("Opening counted to"),
+                 "month": _l("Month"), "old": _l("Former life (months)"), "new": _l("Useful life (months)"),
+                 "net": _l("Net value"), "fields": _l("Fields changed"), "source": _l("Source")}

@@ -51,7 +51,7 @@ def ledger_columns() -> list[Column]:
     fin = financial_class_labels()
     return [
         Column(gettext("Asset code"), lambda r: r.code), Column(gettext("Label number"), lambda r: r.legacy_no or ""),
-        Column(gettext("Name"), lambda r: r.name), Column(gettext("Class code"), lambda r: r.category_code),
+        Column(gettext("Asset name"), lambda r: r.name), Column(gettext("Class code"), lambda r: r.category_code),
         Column(gettext("Class"), lambda r: r.category_en if en else r.category_zh),
         Column(gettext("Financial class"), lambda r: fin.get(r.financial_class, "")),
         Column(gettext("Model"), lambda r: " ".join(x for x in (r.brand, r.model, r.specification) if x)),
@@ -89,8 +89,12 @@ class AssetReportsView(BaseView):
         rows = db.session.execute(query.limit(LEDGER_PAGE + 1)).all()
         summary = queries.by_category(campus_id)
         totals = _totals(summary)
+        # on screen and A4 the columns a person reads; the Excel file has every one
+        hidden = {gettext("Financial class"), gettext("Unit"), gettext("Using department"), gettext("Class code")}
+        if len(options) < 2:
+            hidden.add(gettext("Campus"))
         return self.render_template("assets/ledger.html", rows=rows[:LEDGER_PAGE], more=len(rows) > LEDGER_PAGE,
-                                    columns=ledger_columns(), campuses=options, campus_id=campus_id, totals=totals,
+                                    columns=[c for c in ledger_columns() if c.header not in hidden], campuses=options, campus_id=campus_id, totals=totals,
                                     title=gettext("Asset ledger"), today=local_today())
 
     @expose("/summary")

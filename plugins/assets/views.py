@@ -21,7 +21,7 @@ from app.views.validators import rule_message
 from . import catalog, depreciation, services
 from .forms import VALIDATORS, extra_fields
 from .imports import LedgerImporter
-from .labels import ASSET_LABELS, CATEGORY_LABELS
+from .labels import ASSET_LABELS, CATEGORY_LABELS, DETAIL_LABELS, HISTORY_HEADINGS
 from .models import EVENT_LABELS, FUNDING, METHODS, STATUS_LABELS, Asset, AssetCategory, AssetEvent
 
 ERR_CODE_NOT_BELOW = services.ERR_OWN_CLASS_PARENT
@@ -40,6 +40,25 @@ def _financial(value):
 
 def _money(value):
     return "" if value is None else format_money(value)
+
+
+def _month(value):
+    return "" if value is None else value.strftime("%Y-%m")
+
+
+def event_details(event) -> str:
+    """An event's details as the office reads them: named in the user's language, empty ones left out."""
+    labels = ASSET_LABELS
+    parts = []
+    for key, value in (event.detail or {}).items():
+        if value in (None, "", []):
+            continue
+        if key == "fields":
+            value = "、".join(str(labels.get(f, f)) for f in value if f in labels)
+            if not value:
+                continue
+        parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+    return "; ".join(parts)
 
 
 class CategoryView(HouqinModelView):
@@ -138,6 +157,7 @@ class AssetView(ImportMixin, HouqinModelView):
         "status": choice_label(STATUS_LABELS), "acquisition_method": choice_label(METHODS),
         "funding_source": choice_label(FUNDING), "unit_price": _money, "original_value": _money,
         "accumulated_depreciation": _money, "net_value": _money, "opening_accumulated": _money,
+        "depreciated_through": _month, "opening_counted_to": _month, "caught_up_in": _month,
     }
     description_columns = {
         "original_value": _l("Unit price × quantity; a batch bought for one invoice total may differ by under half a fen per item"),
@@ -229,6 +249,7 @@ def card_context(item: Asset) -> dict:
     rows = depreciation.rows_of(db.session, item.id)
     return {"asset": item, "warnings": [rule_message(w) for w in services.warnings(item)], "events": events,
             "rows": rows, "event_labels": {k: str(v) for k, v in EVENT_LABELS.items()},
+            "headings": {k: str(v) for k, v in HISTORY_HEADINGS.items()}, "details": event_details,
             "may_change_life": g.user is not None and _may("can_change_life", "AssetView"),
             "not_depreciated": not services.depreciable(item)}
 
