@@ -13,7 +13,7 @@ from app.extensions import db
 from app.i18n import format_money
 from app.rules import RuleError
 from app.scoping import FilterCampusScope
-from app.views.base import HouqinModelView, choice_label
+from app.views.base import HouqinModelView, PerRequest, choice_label
 from app.views.filters import COUNT_CAP, FilterActive
 from app.views.imports import ImportMixin
 from app.views.validators import rule_message
@@ -44,6 +44,22 @@ def _money(value):
 
 def _month(value):
     return "" if value is None else value.strftime("%Y-%m")
+
+
+def _room_cells():
+    """A room as "building room" without loading each room's building (the list joins rooms
+    alone): the building names are read once per page, on the first room shown."""
+    names: dict = {}
+
+    def cell(room):
+        if room is None:
+            return ""
+        if not names:
+            from app.models import Building
+
+            names.update(db.session.execute(select(Building.id, Building.name)).all())
+        return f"{names.get(room.building_id, '')} {room.name}".strip()
+    return cell
 
 
 def event_details(event) -> str:
@@ -158,6 +174,7 @@ class AssetView(ImportMixin, HouqinModelView):
         "funding_source": choice_label(FUNDING), "unit_price": _money, "original_value": _money,
         "accumulated_depreciation": _money, "net_value": _money, "opening_accumulated": _money,
         "depreciated_through": _month, "opening_counted_to": _month, "caught_up_in": _month,
+        "room": PerRequest(_room_cells),
     }
     description_columns = {
         "original_value": _l("Unit price × quantity; a batch bought for one invoice total may differ by under half a fen per item"),
