@@ -16,7 +16,10 @@ import app.models.base  # noqa: F401  (custom column types)
 revision = 'a001_assets'
 down_revision = None
 branch_labels = ('assets',)
-depends_on = '0007_core_sessions'
+# The core revision whose tables and services it uses: rooms (0005), numbering, approvals and
+# job runs (0006). Not core's head 0007: a dependency on a head keeps that head listed beside
+# this branch's in `heads`, which a database upgraded to heads never records.
+depends_on = '0006_core_services'
 
 MONEY = sa.Numeric(14, 2)
 
