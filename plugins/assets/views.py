@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import Optional
 
 from app.extensions import db
 from app.i18n import format_money
@@ -97,6 +100,10 @@ class CategoryView(HouqinModelView):
     label_columns = CATEGORY_LABELS
     formatters_columns = {"financial_class": _financial}
     description_columns = {"code": _l("A GB/T 14885 code below an existing class, e.g. A05010399 → A05010398")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "aliases": StringField(CATEGORY_LABELS["aliases"], validators=[Optional()], widget=BS3TextFieldWidget()),
+        "note": StringField(CATEGORY_LABELS["note"], validators=[Optional()], widget=BS3TextFieldWidget()),
+    }
 
     def pre_add(self, item):
         super().pre_add(item)
@@ -125,6 +132,7 @@ class CategoryView(HouqinModelView):
 
     def pre_update(self, item):
         super().pre_update(item)
+        item.aliases, item.note = item.aliases or "", item.note or ""
         if item.shipped:
             raise ValueError(gettext("The shipped classes are the reviewed table: add your own class below one instead"))
 
