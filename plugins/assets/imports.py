@@ -181,10 +181,26 @@ class LedgerImporter(Importer):
                 found[("code", code)] = aid
         return found
 
+    @staticmethod
+    def _codes(records) -> dict:
+        """The new cards' codes, one block per class and year (core numbering, count=n): one
+        statement per block instead of one per card."""
+        from collections import Counter
+
+        from app.numbering import next_number
+
+        need = Counter((r["category"].code, r["acquired_on"].year) for r in records if not r.get("code"))
+        out = {}
+        for (code, year), n in need.items():
+            numbers = next_number("assets.card", scope=code, period=date(year, 6, 1), session=db.session, count=n)
+            out[(code, year)] = [x.text for x in (numbers if n > 1 else [numbers])]
+        return out
+
     def write(self, records, state):
         from flask import g
 
         user_id = getattr(getattr(g, "user", None), "id", None)
+        codes = self._codes(records)
         for rec in records:
             plan = rec.pop("plan", None)
             rec.pop("category_name", None)
@@ -202,7 +218,7 @@ class LedgerImporter(Importer):
             if campus is not None:
                 asset.campus_id = campus.id
             if not asset.code:
-                services.give_code(db.session, asset)
+                asset.code = codes[(asset.category.code, asset.acquired_on.year)].pop(0)
             if plan is not None:
                 asset.opening_accumulated = asset.accumulated_depreciation = opening
                 asset.opening_counted_to = asset.depreciated_through = counted

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 
 from app.models import Campus, Department, Room, Staff
 from app.scoping import scope_clause
@@ -34,9 +34,8 @@ def ledger_query(campus_id: Optional[int] = None, *, room_id=None, custodian_id=
     q = select(Asset.id, Asset.code, Asset.legacy_no, Asset.name, AssetCategory.code.label("category_code"),
                AssetCategory.name_zh.label("category_zh"), AssetCategory.name_en.label("category_en"),
                AssetCategory.financial_class, Asset.brand, Asset.model, Asset.specification, Asset.quantity,
-               Asset.unit, Asset.unit_price, Asset.original_value, Asset.accumulated_depreciation,
-               (Asset.original_value - Asset.accumulated_depreciation).label("net_value"), Asset.acquired_on,
-               Asset.status, Asset.life_months, (Building.name + literal(" ") + Room.name).label("room_name"),
+               Asset.unit, Asset.unit_price, Asset.original_value, Asset.accumulated_depreciation, Asset.acquired_on,
+               Asset.status, Asset.life_months, Building.name.label("building_name"), Room.name.label("room"),
                Staff.name.label("custodian_name"), Department.name.label("department_name"),
                Campus.name.label("campus_name")) \
         .join(AssetCategory, Asset.category_id == AssetCategory.id) \

@@ -104,7 +104,8 @@ def _seed(ctx: Context) -> dict:
         for i in range(N_ASSETS):
             code, name, price, life = ITEMS[i % len(ITEMS)]
             campus_id = campus_list[i % len(campus_list)]
-            acquired = date(2016 + rng.randrange(0, 8), rng.randrange(1, 13), rng.randrange(1, 29))
+            # depreciating through the whole two years stored (2024-11 .. 2026-10): 24 rows each
+            acquired = date(2022 + rng.randrange(0, 3), rng.randrange(1, 11), rng.randrange(1, 29))
             qty = 40 if code == "A05010304" else 1
             unit_price = Decimal(price + rng.randrange(0, 200))
             original = unit_price * qty

@@ -87,6 +87,8 @@ def upgrade():
         b.create_index('ix_assets_asset_code_prefix', ['code'], postgresql_ops={'code': 'varchar_pattern_ops'})
         b.create_index('ix_assets_asset_custodian', ['custodian_id', 'code'])
         b.create_index('ix_assets_asset_room', ['room_id', 'code'])
+        b.create_index('ix_assets_asset_campus_name', ['campus_id', 'name'])
+        b.create_index('ix_assets_asset_name', ['name'])
     op.create_table(
         'assets_event', _id(),
         sa.Column('asset_id', sa.Integer(), sa.ForeignKey('assets_asset.id', ondelete='CASCADE'), nullable=False),
