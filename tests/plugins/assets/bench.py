@@ -228,8 +228,8 @@ def run(ctx: Context) -> list[Result]:
         Page("d_schedule", "depreciation schedule of a campus, 12 months", d, "Director", schedule_q,
              main=sql_is("assets_depreciation"), target_ms=1000, target_text="≤ 1 s", explain=True),
     ])
-    bench.results.append(bench.download("ledger export", d, "Director", "/assets/reports/ledger?format=xlsx",
-                                        main=sql_is("assets_asset"), target_ms=6000, target_mb=100, repeat=3))
+    bench.download(f"full ledger export ({N_ASSETS:,} rows)", d, "Director", "/assets/reports/ledger?format=xlsx",
+                   main=sql_is("assets_asset"), target_ms=6000, target_mb=100, repeat=3)  # adds its own result
     # a month-end run of a new month over every card
     month = rules.add_months(FIRST_MONTH, MONTHS)
     with ctx.app.app_context():
