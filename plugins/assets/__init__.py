@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.attachments import AttachmentOwner
 from app.jobs import Job, monthly
-from app.manifest import menus, perms
+from app.manifest import SELF_SERVICE, menus, perms
 from app.numbering import Sequence
 from app.plugin import CatalogueRole, Link, Menu, Plugin, SettingSpec, View
 
@@ -45,8 +45,9 @@ ROLES = {
         + perms("DepreciationRowApi", API_READ) + perms("ReconciliationApi", API_READ + ("can_sign",))
         + menus(*ALL_MENUS)
     ),
+    # a login of its own: the self-service every core role has (own password, staff directory, to-do)
     "Accountant": (
-        perms("AssetView", READ) + perms("CategoryView", READ) + perms("DepreciationView", ("can_index",))
+        list(SELF_SERVICE) + perms("AssetView", READ) + perms("CategoryView", READ) + perms("DepreciationView", ("can_index",))
         + perms("DepreciationRowView", READ) + perms("AssetReportsView", REPORTS)
         + perms("ReconciliationView", ("can_list", "can_show", "can_confirm"))
         + perms("ReconciliationLineView", ("can_list", "can_show", "can_edit"))
