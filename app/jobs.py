@@ -2,7 +2,7 @@
 runs what is due. Call it every few minutes from cron or a systemd timer, on any number of hosts
 (docs/operations.md):
 
-    Job("assets.depreciation", "plugins.assets.jobs:month_end", _l("Month-end depreciation"),
+    Job("notes.month_end", "notes.jobs:month_end", _l("Month-end totals"),
         monthly(day=1, at="01:00"))        # processes ctx.period.previous(): the month just ended
     Job("visitors.purge", purge_job, _l("Anonymise old visitors"), daily("03:00"))
 

@@ -1,0 +1,285 @@
+"""Screens of the register: the classes, the cards (ledger list, card page with its history and
+stored depreciation rows, the Director's life change) and the card import."""
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import Optional
+
+from app.extensions import db
+from app.i18n import format_money
+from app.rules import RuleError
+from app.scoping import FilterCampusScope
+from app.views.base import HouqinModelView, PerRequest, choice_label
+from app.views.filters import COUNT_CAP, FilterActive
+from app.views.imports import ImportMixin
+from app.views.validators import rule_message
+
+from . import catalog, depreciation, services
+from .forms import VALIDATORS, extra_fields
+from .imports import LedgerImporter
+from .labels import ASSET_LABELS, CATEGORY_LABELS, DETAIL_LABELS, HISTORY_HEADINGS
+from .models import EVENT_LABELS, FUNDING, METHODS, STATUS_LABELS, Asset, AssetCategory, AssetEvent
+
+ERR_CODE_NOT_BELOW = services.ERR_OWN_CLASS_PARENT
+
+
+def financial_class_labels():
+    from app.i18n import current_language
+
+    en = current_language() == "en"
+    return {k: (c.name_en if en else c.name_zh) for k, c in catalog.load().financial_classes.items()}
+
+
+def _financial(value):
+    return financial_class_labels().get(value, value or "")
+
+
+def _money(value):
+    return "" if value is None else format_money(value)
+
+
+def _month(value):
+    return "" if value is None else value.strftime("%Y-%m")
+
+
+def _room_cells():
+    """A room as "building room" without loading each room's building (the list joins rooms
+    alone): the building names are read once per page, on the first room shown."""
+    names: dict = {}
+
+    def cell(room):
+        if room is None:
+            return ""
+        if not names:
+            from app.models import Building
+
+            names.update(db.session.execute(select(Building.id, Building.name)).all())
+        return f"{names.get(room.building_id, '')} {room.name}".strip()
+    return cell
+
+
+def event_details(event) -> str:
+    """An event's details as the office reads them: named in the user's language, empty ones left out."""
+    labels = ASSET_LABELS
+    parts = []
+    for key, value in (event.detail or {}).items():
+        if value in (None, "", []):
+            continue
+        if key == "fields":
+            value = "、".join(str(labels.get(f, f)) for f in value if f in labels)
+            if not value:
+                continue
+        parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+    return "; ".join(parts)
+
+
+class CategoryView(HouqinModelView):
+    """The GB/T 14885-2022 tree as shipped (read-only) and the office's own classes below it."""
+
+    datamodel = SQLAInterface(AssetCategory)
+    list_title = _l("Asset classes")
+    show_title = add_title = edit_title = _l("Asset class")
+    list_columns = ["code", "name_zh", "name_en", "financial_class", "depreciable", "min_life_years", "code_source",
+                    "shipped"]
+    show_columns = ["code", "parent_code", "name_zh", "name_en", "financial_class", "depreciable", "min_life_years",
+                    "life_by_structure", "life_source", "aliases", "code_source", "note", "shipped", "active"]
+    add_columns = ["code", "name_zh", "name_en", "min_life_years", "aliases", "note"]
+    edit_columns = ["name_zh", "name_en", "min_life_years", "aliases", "note", "active"]
+    search_columns = ["code", "name_zh", "name_en", "financial_class", "shipped"]
+    order_columns = ["code", "name_zh"]
+    base_order = ("code", "asc")
+    page_size = 100
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
+    label_columns = CATEGORY_LABELS
+    formatters_columns = {"financial_class": _financial}
+    description_columns = {"code": _l("A GB/T 14885 code below an existing class, e.g. A05010399 → A05010398")}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "aliases": StringField(CATEGORY_LABELS["aliases"], validators=[Optional()], widget=BS3TextFieldWidget()),
+        "note": StringField(CATEGORY_LABELS["note"], validators=[Optional()], widget=BS3TextFieldWidget()),
+    }
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        from .catalog import check_code, parent_code
+
+        try:
+            item.code = check_code(item.code, "code")
+        except RuleError as err:
+            raise ValueError(rule_message(err)) from None
+        parent = db.session.execute(select(AssetCategory).where(AssetCategory.code == parent_code(item.code))
+                                    ).scalar_one_or_none() if parent_code(item.code) else None
+        if parent is None:
+            raise ValueError(gettext(ERR_CODE_NOT_BELOW, parent=parent_code(item.code) or item.code))
+        if db.session.execute(select(AssetCategory.id).where(AssetCategory.code == item.code)).first():
+            raise ValueError(gettext(services.ERR_OWN_CLASS_TAKEN, code=item.code))
+        # an office class inherits what the books need from its parent; its life not below the parent's
+        item.parent_code, item.financial_class = parent.code, parent.financial_class
+        item.depreciable, item.life_by_structure = parent.depreciable, parent.life_by_structure
+        if item.depreciable and not item.life_by_structure:
+            item.min_life_years = max(item.min_life_years or 0, parent.min_life_years or 0) or parent.min_life_years
+        else:
+            item.min_life_years = None
+        item.life_source = parent.life_source or ""
+        item.code_source, item.shipped, item.active = "office", False, True
+        item.aliases, item.note = item.aliases or "", item.note or ""
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        item.aliases, item.note = item.aliases or "", item.note or ""
+        if item.shipped:
+            raise ValueError(gettext("The shipped classes are the reviewed table: add your own class below one instead"))
+
+
+class AssetView(ImportMixin, HouqinModelView):
+    """资产台账: the cards of the user's campuses (Staff: their own custody), with accumulated
+    depreciation and net value read from the stored rows' total on the card."""
+
+    datamodel = SQLAInterface(Asset)
+    importer = LedgerImporter()
+    attachment_owner = "assets.card"  # photos and invoices
+    show_template = "assets/card.html"
+    list_joins = ("category", "room", "custodian", "campus")
+    name_search_relations = ("custodian",)
+    count_cap = COUNT_CAP
+    indexed_prefix_search = True
+    campus_column = "campus_id"
+    list_title = _l("Asset ledger")
+    show_title = _l("Asset card")
+    add_title = _l("New asset card")
+    edit_title = _l("Edit asset card")
+    list_columns = ["code", "legacy_no", "name", "category", "quantity", "unit", "original_value",
+                    "accumulated_depreciation", "net_value", "room", "custodian", "status", "campus"]
+    show_columns = ["code", "legacy_no", "name", "category", "brand", "model", "specification", "serial_no",
+                    "quantity", "unit", "unit_price", "original_value", "accumulated_depreciation", "net_value",
+                    "acquired_on", "acquisition_method", "funding_source", "supplier", "invoice_no", "campus", "room",
+                    "department", "custodian", "status", "warranty_end", "life_months", "structure", "nominal",
+                    "depreciated_through", "opening_accumulated", "opening_counted_to", "caught_up_in", "note"]
+    add_columns = ["name", "legacy_no", "category", "brand", "model", "specification", "serial_no", "quantity", "unit",
+                   "unit_price", "original_value", "acquired_on", "acquisition_method", "funding_source", "supplier",
+                   "invoice_no", "campus", "room", "department", "custodian", "status", "warranty_end", "life_months",
+                   "structure", "nominal", "note"]
+    edit_columns = add_columns
+    export_columns = ["code", "legacy_no", "name", "category.code", "category", "specification", "quantity", "unit",
+                      "unit_price", "original_value", "accumulated_depreciation", "net_value", "acquired_on", "room",
+                      "department", "custodian", "status", "campus"]
+    money_columns = ("unit_price", "original_value", "accumulated_depreciation", "net_value")
+    # rooms (2,000 in a large school) are searched on the property list, not as a drop-down here
+    search_columns = ["code", "legacy_no", "name", "category", "status", "custodian", "acquired_on", "campus"]
+    order_columns = ["code", "legacy_no", "name", "original_value", "acquired_on", "status"]
+    base_order = ("code", "asc")
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import", "can_template",
+                        "can_change_life"]
+    label_columns = ASSET_LABELS
+    formatters_columns = {
+        "status": choice_label(STATUS_LABELS), "acquisition_method": choice_label(METHODS),
+        "funding_source": choice_label(FUNDING), "unit_price": _money, "original_value": _money,
+        "accumulated_depreciation": _money, "net_value": _money, "opening_accumulated": _money,
+        "depreciated_through": _month, "opening_counted_to": _month, "caught_up_in": _month,
+        "room": PerRequest(_room_cells),
+    }
+    description_columns = {
+        "original_value": _l("Unit price × quantity; a batch bought for one invoice total may differ by under half a fen per item"),
+        "life_months": _l("Not below the class minimum (应用指南, 财会〔2017〕4号)"),
+        "legacy_no": _l("The number on the existing label sticker"),
+    }
+    add_form_extra_fields = extra_fields()
+    edit_form_extra_fields = extra_fields(edit=True)
+    validators_columns = VALIDATORS
+    add_form_query_rel_fields = {"room": [["campus_id", FilterCampusScope, False]],
+                                 "custodian": [["campus_id", FilterCampusScope, False]],
+                                 "category": [["active", FilterActive, None]]}
+    edit_form_query_rel_fields = add_form_query_rel_fields
+
+    @staticmethod
+    def row_access():
+        from .access import asset_access_clause
+
+        return asset_access_clause()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.show_template = "assets/card.html"  # core's show page (files, workflow) plus the card's own parts
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        item.structure = item.structure or None
+        item.funding_source = item.funding_source or None
+        errors = services.check_card(item)
+        if errors:
+            raise ValueError(" ".join(rule_message(e) for e in errors))
+        services.register(db.session, item, user_id=g.user.id)
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        from sqlalchemy import inspect as sa_inspect
+
+        item.structure = item.structure or None
+        item.funding_source = item.funding_source or None
+        state = sa_inspect(item)
+        planned = ("original_value", "acquired_on", "life_months", "category_id", "category", "nominal", "structure")
+        changed = [k for k in planned if k in state.attrs and state.attrs[k].history.has_changes()]
+        if changed and services.has_rows(db.session, item):
+            raise ValueError(gettext(services.ERR_LOCKED_FIELD))
+        errors = services.check_card(item)
+        if errors:
+            raise ValueError(" ".join(rule_message(e) for e in errors))
+        if changed:
+            services.set_plan(item)
+        services.record(db.session, item, "edited", user_id=g.user.id,
+                        fields=sorted(k for k in state.attrs.keys() if state.attrs[k].history.has_changes()))
+
+    def post_add(self, item):
+        for warning in services.warnings(item):
+            flash(rule_message(warning), "warning")
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and getattr(g, "_assets_card", None) is not None:
+            kwargs["card"] = card_context(g._assets_card)
+        return super().render_template(template, **kwargs)
+
+    def _get_show_widget(self, pk, item, **kwargs):
+        g._assets_card = item
+        return super()._get_show_widget(pk, item, **kwargs)
+
+    @expose("/life/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("change_life")
+    def change_life(self, pk):
+        """The Director's change of a card's life, with a reason (rules.changed_life_plan)."""
+        item = self.visible(pk)
+        if item is None:
+            abort(404)
+        try:
+            services.change_life(db.session, item, request.form.get("life_months", ""), request.form.get("reason", ""),
+                                 user_id=g.user.id)
+            db.session.commit()
+            flash(gettext("The useful life is now %(months)s months.", months=item.life_months), "success")
+        except RuleError as err:
+            db.session.rollback()
+            flash(rule_message(err), "danger")
+        return redirect(url_for(".show", pk=pk))
+
+
+def card_context(item: Asset) -> dict:
+    """What the card page adds below the fields: warnings, history and stored rows (two queries)."""
+    events = db.session.execute(select(AssetEvent).where(AssetEvent.asset_id == item.id)
+                                .order_by(AssetEvent.id.desc()).limit(200)).scalars().all()
+    rows = depreciation.rows_of(db.session, item.id)
+    return {"asset": item, "warnings": [rule_message(w) for w in services.warnings(item)], "events": events,
+            "rows": rows, "event_labels": {k: str(v) for k, v in EVENT_LABELS.items()},
+            "headings": {k: str(v) for k, v in HISTORY_HEADINGS.items()}, "details": event_details,
+            "may_change_life": g.user is not None and _may("can_change_life", "AssetView"),
+            "not_depreciated": not services.depreciable(item)}
+
+
+def _may(permission, view):
+    from flask import current_app
+
+    return current_app.appbuilder.sm.has_access(permission, view)

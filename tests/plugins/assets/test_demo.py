@@ -1,0 +1,32 @@
+"""Demo data: a few hundred school assets in the demo rooms, twelve months of stored
+depreciation, one reconciled month; all removed by `demo --remove`."""
+from sqlalchemy import func, select
+
+
+def test_demo_assets_load_with_a_year_of_depreciation_and_are_removed_completely(app, months):
+    from app.audit import acting_as
+    from app.demo import load_demo, remove_demo
+    from app.extensions import db
+    from app.models import DemoRecord
+    from plugins.assets.models import (RECONCILED, Asset, AssetEvent, DepreciationRow, DepreciationRun,
+                                       Reconciliation, ReconciliationLine)
+
+    models = (Asset, AssetEvent, DepreciationRow, DepreciationRun, Reconciliation, ReconciliationLine)
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        before = {m: db.session.execute(select(func.count(m.id))).scalar() for m in models}
+        load_demo(seed=11)
+        added = {m: db.session.execute(select(func.count(m.id))).scalar() - before[m] for m in models}
+        assert added[Asset] >= 200 and added[DepreciationRun] == 12
+        assert added[DepreciationRow] >= added[Asset] * 6
+        demo_ids = select(DemoRecord.record_id).where(DemoRecord.table_name == "assets_asset")
+        codes = db.session.execute(select(Asset.code).where(Asset.id.in_(demo_ids))).scalars().all()
+        assert all(c.startswith("DEMO-") for c in codes)
+        names = set(db.session.execute(select(Asset.name).where(Asset.id.in_(demo_ids))).scalars())
+        assert {"台式计算机", "幼儿椅", "留样冰箱", "大型玩具 滑梯", "校车"} <= names
+        assert db.session.execute(select(func.count(Reconciliation.id)).where(
+            Reconciliation.status == RECONCILED, Reconciliation.id.in_(select(DemoRecord.record_id).where(
+                DemoRecord.table_name == "assets_reconciliation")))).scalar() == 1
+        remove_demo()
+        after = {m: db.session.execute(select(func.count(m.id))).scalar() for m in models}
+        assert after[Asset] == before[Asset] and after[Reconciliation] == before[Reconciliation]
+        assert after[DepreciationRun] == before[DepreciationRun]
