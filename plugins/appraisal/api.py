@@ -17,7 +17,7 @@ from app.views.validators import rule_message
 from app.views.workflow import TransitionsApiMixin
 from app.workflow import refusal_response
 
-from . import services
+from . import closing, services
 from .models import DRAFT, OPEN, AppraisalMember, AppraisalRound, AppraisalSheet, AppraisalTemplate
 from .queries import round_access_clause
 from .scoring import ERR_TRIM_AT
@@ -60,7 +60,7 @@ class AppraisalRoundApi(TransitionsApiMixin, HouqinModelRestApi):
         if name == "open":
             return services.open_round(db.session, item.id, g.user)
         if name == "finalise":
-            return services.finalise_round(db.session, item.id, g.user)
+            return closing.finalise_round(db.session, item.id, g.user)
         return super().perform_transition(name, item, reason=reason, external=external)
 
 

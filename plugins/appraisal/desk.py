@@ -17,7 +17,7 @@ from app.models import Staff
 from app.rules import RuleError
 from app.views.validators import rule_message
 
-from . import services
+from . import closing, entries, services
 from .models import (CLOSED, DRAFT, FINALISED, OPEN, SUBMITTED, AppraisalEntry, AppraisalMember, AppraisalResult,
                      AppraisalRound, AppraisalSheet)
 from .presenting import item_rows, names_of, result_rows, standing_rows
@@ -163,12 +163,12 @@ class AppraisalDeskView(BaseView):
             typed = {item: request.form.to_dict()}
             try:
                 if item == "__veto__":
-                    services.save_veto(db.session, rnd.id, g.user, staff_id, request.form.get("finding", ""),
+                    entries.save_veto(db.session, rnd.id, g.user, staff_id, request.form.get("finding", ""),
                                        request.form.get("reason"))
                 else:
                     if item not in {i.code for i in mine}:
                         abort(404)
-                    services.save_entries(db.session, rnd.id, g.user, staff_id, item, request.form.to_dict())
+                    entries.save_entries(db.session, rnd.id, g.user, staff_id, item, request.form.to_dict())
                 db.session.commit()
                 flash(gettext("Saved"), "success")
                 return redirect(url_for(".entry", round_id=round_id, staff_id=staff_id))
@@ -216,7 +216,7 @@ class AppraisalDeskView(BaseView):
         rubric = services.rubric_of(rnd)
         if rnd.status == CLOSED and runs:
             try:
-                preview = standing_rows(db.session, rubric, services.compute(db.session, rnd))
+                preview = standing_rows(db.session, rubric, closing.compute(db.session, rnd))
             except RuleError as err:
                 error = rule_message(err)
         results = None
@@ -235,7 +235,7 @@ class AppraisalDeskView(BaseView):
     def tie(self, round_id):
         rnd = self._round(round_id)
         chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
-        return self._run(rnd, lambda: services.decide_tie(db.session, rnd.id, chosen), gettext("Tie decided"))
+        return self._run(rnd, lambda: closing.decide_tie(db.session, rnd.id, chosen), gettext("Tie decided"))
 
     @expose("/round/<int:round_id>/grade", methods=["POST"])
     @has_access
@@ -243,7 +243,7 @@ class AppraisalDeskView(BaseView):
     def grade(self, round_id):
         rnd = self._round(round_id)
         staff_id = request.form.get("staff_id", type=int)
-        return self._run(rnd, lambda: services.change_grade(db.session, rnd.id, staff_id or 0,
+        return self._run(rnd, lambda: closing.change_grade(db.session, rnd.id, staff_id or 0,
                                                              request.form.get("grade", ""),
                                                              request.form.get("reason", "")),
                          gettext("Grade changed"))
@@ -253,7 +253,7 @@ class AppraisalDeskView(BaseView):
     @permission_name("run")
     def finalise(self, round_id):
         rnd = self._round(round_id)
-        return self._run(rnd, lambda: services.finalise_round(db.session, rnd.id, g.user), gettext("Round finalised"))
+        return self._run(rnd, lambda: closing.finalise_round(db.session, rnd.id, g.user), gettext("Round finalised"))
 
     def _run(self, rnd, call, done):
         try:

@@ -10,21 +10,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 
-from app.audit import audit_job
 from app.rules import N_, RuleError
 from app.workflow import transition
 
-from . import finalising
-from .models import (
-    ANSWER, AWARD, CLOSED, COUNT, DRAFT, FINALISED, FORFEIT, NOT_APPLICABLE, OPEN, SUBMITTED, VETO, AppraisalEntry,
-    AppraisalGradeChange, AppraisalMember, AppraisalResult, AppraisalRound, AppraisalRoundStaff, AppraisalScore,
-    AppraisalSheet,
-)
+from .models import (DRAFT, OPEN, AppraisalMember, AppraisalResult, AppraisalRound, AppraisalRoundStaff, AppraisalScore,
+                     AppraisalSheet)
 from .rubric import COMMITTEE, JUDGED, SECRETARY
 from .rubric_data import rubric_from_dict
-from .rules import check_weights, to_decimal
+from .rules import check_weights
 from .scoring import RoundSettings, check_settings, grid_people
 
 SELF = "self"
@@ -275,173 +270,3 @@ def submit_sheet(session, sheet_id: int, user) -> None:
     values = sorted((s, i, str(v), c) for (s, i), (v, c) in sheet_scores(session, sheet_id).items())
     digest = hashlib.sha256(json.dumps(values).encode()).hexdigest()
     transition(session, AppraisalSheet, sheet_id, "submit", user=user, values={"digest": digest})
-
-
-# --- entered once per person (the secretary, or the named group) --------------------------------------
-
-def may_enter(session, rnd: AppraisalRound, user, item_scorer: str) -> None:
-    if user is None or rnd.secretary_id == user.id:
-        return
-    if item_scorer not in (COMMITTEE, SECRETARY):
-        group = session.execute(select(AppraisalMember.group).where(
-            AppraisalMember.round_id == rnd.id, AppraisalMember.user_id == user.id)).scalar()
-        if group == item_scorer:
-            return
-    raise RuleError(ERR_NOT_SECRETARY, field="item")
-
-
-def save_entries(session, round_id: int, user, staff_id: int, item: str, form: dict) -> None:
-    """Replace what is entered for (person, item): counts per kind with a comment, a yes/no with
-    evidence, an award, a forfeiture with its reason, not applicable. Round open or closed."""
-    rnd = session.get(AppraisalRound, round_id)
-    if rnd.status == FINALISED:
-        raise RuleError(ERR_ROUND_FINALISED, field="item")
-    if rnd.status not in (OPEN, CLOSED):
-        raise RuleError(ERR_NOT_OPEN, field="item")
-    rubric = rubric_of(rnd)
-    spec = rubric.item(item)
-    if staff_id not in round_staff_ids(session, round_id):
-        raise RuleError(ERR_NOT_IN_GRID, field="staff")
-    rows = []
-    forfeit = (form.get("forfeit") or "").strip()
-    if forfeit:
-        reason = spec.check_forfeit(forfeit, form.get("forfeit_reason"))
-        rows.append(dict(kind=FORFEIT, code=forfeit, text=reason))
-    if spec.may_not_apply and form.get("not_applicable"):
-        rows.append(dict(kind=NOT_APPLICABLE, code=""))
-    if spec.entered_once:
-        may_enter(session, rnd, user, spec.scorer)
-        if spec.kind in ("deduction", "bonus"):
-            raw = {k: form.get(f"count_{k}") for k in spec.units}
-            raw = {k: v for k, v in raw.items() if v not in (None, "")}
-            counts, comment = spec.check_counts(raw, form.get("comment"))
-            rows += [dict(kind=COUNT, code=k, value=c, text=comment or None) for k, c in counts.items() if c]
-        elif spec.kind == "yes_no":
-            yes, evidence = spec.check_answer(form.get("yes"), form.get("evidence"))
-            rows.append(dict(kind=ANSWER, code="", value=Decimal(1 if yes else 0), text=evidence or None))
-        elif form.get("award") not in (None, ""):
-            rows.append(dict(kind=AWARD, code="", value=spec.check_score(form.get("award"), field="award")))
-    elif rnd.secretary_id != getattr(user, "id", None) and user is not None:
-        raise RuleError(ERR_NOT_SECRETARY, field="item")
-    session.execute(delete(AppraisalEntry).where(AppraisalEntry.round_id == round_id, AppraisalEntry.staff_id == staff_id,
-                                                 AppraisalEntry.item == item, AppraisalEntry.kind != VETO))
-    for r in rows:
-        session.add(AppraisalEntry(round_id=round_id, staff_id=staff_id, item=item,
-                                   entered_by_id=getattr(user, "id", None), **r))
-    session.flush()
-
-
-def save_veto(session, round_id: int, user, staff_id: int, finding: str, reason) -> None:
-    rnd = session.get(AppraisalRound, round_id)
-    if rnd.status == FINALISED:
-        raise RuleError(ERR_ROUND_FINALISED, field="finding")
-    may_enter(session, rnd, user, SECRETARY)
-    text = rubric_of(rnd).check_veto(finding, reason)
-    session.add(AppraisalEntry(round_id=round_id, staff_id=staff_id, kind=VETO, item="", code=finding, text=text,
-                               entered_by_id=getattr(user, "id", None)))
-    session.flush()
-
-
-def entries_of(session, round_id: int) -> dict:
-    """The round's once-per-person entries as the pure tally takes them."""
-    out = {"counts": [], "answers": [], "awards": [], "forfeits": [], "vetoes": [], "not_applicable": []}
-    rows = session.execute(select(AppraisalEntry.staff_id, AppraisalEntry.kind, AppraisalEntry.item,
-                                  AppraisalEntry.code, AppraisalEntry.value, AppraisalEntry.text)
-                           .where(AppraisalEntry.round_id == round_id))
-    for staff, kind, item, code, value, text in rows:
-        if kind == COUNT:
-            out["counts"].append((staff, item, code, value))
-        elif kind == ANSWER:
-            out["answers"].append((staff, item, bool(value)))
-        elif kind == AWARD:
-            out["awards"].append((staff, item, value))
-        elif kind == FORFEIT:
-            out["forfeits"].append((staff, item, code, text or ""))
-        elif kind == VETO:
-            out["vetoes"].append((staff, code, text or ""))
-        elif kind == NOT_APPLICABLE:
-            out["not_applicable"].append((staff, item))
-    return out
-
-
-# --- finalising -----------------------------------------------------------------------------------------
-
-def submitted_scores(session, round_id: int):
-    """(person, item, group, value) of every submitted sheet, as rows come (no ORM objects)."""
-    return session.execute(
-        select(AppraisalScore.staff_id, AppraisalScore.item, AppraisalMember.group, AppraisalScore.value)
-        .join(AppraisalSheet, AppraisalScore.sheet_id == AppraisalSheet.id)
-        .join(AppraisalMember, AppraisalSheet.member_id == AppraisalMember.id)
-        .where(AppraisalSheet.round_id == round_id, AppraisalSheet.status == SUBMITTED)).tuples()
-
-
-def compute(session, rnd: AppraisalRound) -> finalising.RoundResult:
-    """Every total, rank and proposed grade; the Director's tie decision and the committee's grade
-    changes applied when they are there."""
-    rubric, settings = rubric_of(rnd), settings_of(rnd)
-    staff = round_staff_ids(session, rnd.id)
-    graded = set(round_staff_ids(session, rnd.id, graded_only=True))
-    result = finalising.finalise(rubric, settings, staff, not_graded=[p for p in staff if p not in graded],
-                                 scores=submitted_scores(session, rnd.id), **entries_of(session, rnd.id))
-    if result.waiting and rnd.tie_decision is not None:
-        result = finalising.decide_tie(result, json.loads(rnd.tie_decision))
-    for staff_id, grade, reason in session.execute(select(
-            AppraisalGradeChange.staff_id, AppraisalGradeChange.grade, AppraisalGradeChange.reason)
-            .where(AppraisalGradeChange.round_id == rnd.id)):
-        if staff_id in result.standings:
-            result = finalising.change_grade(result, rubric, staff_id, grade, reason)
-    return result
-
-
-def decide_tie(session, round_id: int, chosen: list[int]) -> None:
-    rnd = session.get(AppraisalRound, round_id)
-    if rnd.status != CLOSED:
-        raise RuleError(ERR_NOT_CLOSED, field="chosen")
-    rnd.tie_decision = None
-    result = compute(session, rnd)
-    finalising.decide_tie(result, chosen)   # checks the choice
-    rnd.tie_decision = json.dumps(sorted(set(int(c) for c in chosen)))
-    session.flush()
-
-
-def change_grade(session, round_id: int, staff_id: int, grade: str, reason: str) -> None:
-    rnd = session.get(AppraisalRound, round_id)
-    if rnd.status != CLOSED:
-        raise RuleError(ERR_NOT_CLOSED, field="grade")
-    session.execute(delete(AppraisalGradeChange).where(AppraisalGradeChange.round_id == round_id,
-                                                       AppraisalGradeChange.staff_id == staff_id))
-    result = compute(session, rnd)
-    result = finalising.change_grade(result, rubric_of(rnd), staff_id, grade, reason)
-    session.add(AppraisalGradeChange(round_id=round_id, staff_id=staff_id, grade=grade,
-                                     reason=result.standings[staff_id].reason))
-    session.flush()
-
-
-def _item_json(items) -> str:
-    return json.dumps({code: [None if r.value is None else str(r.value), r.forfeited, r.reason]
-                       for code, r in items.items()}, ensure_ascii=False, separators=(",", ":"))
-
-
-def finalise_round(session, round_id: int, user=None) -> finalising.RoundResult:
-    """Compute, store every figure (one statement), then the once-only transition that locks it."""
-    rnd = session.get(AppraisalRound, round_id)
-    if rnd.status != CLOSED:
-        transition(session, AppraisalRound, round_id, "finalise", user=user)  # says why (moved on)
-    result = compute(session, rnd)
-    if result.waiting:
-        raise RuleError(finalising.ERR_TIE_WAITING, field="tie")
-    rows = []
-    for s in result.standings.values():
-        r = s.result
-        rows.append(dict(round_id=round_id, staff_id=s.person, graded=s.graded,
-                         total=r.total if r else None, raw_total=r.raw_total if r else None,
-                         full=r.full if r else None, scaled=bool(r and r.scaled), rank=s.rank, band=s.band,
-                         proposed=s.proposed, grade=s.grade, moved_down=s.moved_down, tied=s.tied,
-                         vetoed=s.vetoed, reason=s.reason or None, items=_item_json(r.items) if r else None))
-    with audit_job(session, "appraisal_finalise", round_id=round_id, results=len(rows), graded=result.graded,
-                   quota_limit=result.quota_limit, moved_down=len(result.moved_down)):
-        session.execute(delete(AppraisalResult).where(AppraisalResult.round_id == round_id))
-        if rows:
-            session.execute(insert(AppraisalResult), rows)
-    transition(session, AppraisalRound, round_id, "finalise", user=user)
-    return result

@@ -17,7 +17,7 @@ from app.views.base import HouqinModelView, choice_label
 from app.views.validators import Rule, rule_message
 from app.views.workflow import TransitionsMixin
 
-from . import services
+from . import closing, services
 from .models import (DRAFT, KINDS, ROUND_STATES, AppraisalMember, AppraisalRound, AppraisalRoundStaff,
                      AppraisalTemplate)
 from .queries import member_access_clause, round_access_clause, round_staff_access_clause, template_in_use
@@ -235,7 +235,7 @@ class AppraisalRoundView(TransitionsMixin, HouqinModelView):
         if name == "open":
             return services.open_round(db.session, item.id, g.user)
         if name == "finalise":
-            return services.finalise_round(db.session, item.id, g.user)
+            return closing.finalise_round(db.session, item.id, g.user)
         return super().perform_transition(name, item, reason=reason, external=external)
 
     @expose("/scope/<int:pk>", methods=["POST"])
