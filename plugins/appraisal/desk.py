@@ -13,7 +13,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Staff
+from app.i18n import current_language
+from app.models import HouqinUser, Staff
 from app.rules import RuleError
 from app.views.validators import rule_message
 
@@ -87,7 +88,7 @@ class AppraisalDeskView(BaseView):
         return self.render_template(
             "appraisal/sheet.html", sheet=sheet, rnd=rnd, member=member, items=item_rows(items, threshold_pct),
             people=[(p, staff.get(p, ("", ""))) for p in people], scores=scores, editable=editable,
-            paper=sheet.entered_by_id is not None, owner=db.session.get(type(g.user), member.user_id))
+            paper=sheet.entered_by_id is not None, owner=db.session.get(HouqinUser, member.user_id))
 
     @expose("/sheet/<int:sheet_id>/cell", methods=["POST"])
     @has_access
@@ -184,7 +185,7 @@ class AppraisalDeskView(BaseView):
         return self.render_template("appraisal/entry.html", rnd=rnd, rubric=rubric, items=mine, staff=staff,
                                     people=people, staff_id=staff_id, entered=entered, errors=errors,
                                     typed=typed, editable=rnd.status in (OPEN, CLOSED),
-                                    is_secretary=rnd.secretary_id == g.user.id), status
+                                    is_secretary=rnd.secretary_id == g.user.id, lang=current_language()), status
 
     def _entry_items(self, rnd, rubric):
         """What this user enters once per person: all of it as secretary, a named group's items."""
@@ -210,8 +211,8 @@ class AppraisalDeskView(BaseView):
         sheets = db.session.execute(
             select(AppraisalSheet, AppraisalMember).join(AppraisalMember, AppraisalSheet.member_id == AppraisalMember.id)
             .where(AppraisalSheet.round_id == rnd.id).order_by(AppraisalMember.group, AppraisalMember.id)).all()
-        users = {u.id: u for u in db.session.execute(select(type(g.user)).where(
-            type(g.user).id.in_([m.user_id for _, m in sheets]))).scalars()}
+        users = {u.id: u for u in db.session.execute(select(HouqinUser).where(
+            HouqinUser.id.in_([m.user_id for _, m in sheets]))).scalars()}
         preview = error = None
         rubric = services.rubric_of(rnd)
         if rnd.status == CLOSED and runs:
