@@ -193,8 +193,8 @@ class AppraisalRoundView(TransitionsMixin, HouqinModelView):
                                   "self_assessment", "weights", "small_round_quota", "comment_below_percent",
                                   "secretary"]
     search_columns = ["name", "kind", "status", "start_date"]
-    label_columns = {"name": _l("Name"), "kind": _l("Kind"), "template": _l("Template"), "start_date": _l("From"),
-                     "end_date": _l("To"), "term": _l("Term"), "status": _l("State"),
+    label_columns = {"name": _l("Name"), "kind": _l("Kind"), "template": _l("Template"), "start_date": _l("Starts"),
+                     "end_date": _l("Ends"), "term": _l("Term"), "status": _l("State"),
                      "trim_at": _l("Trim from this many scores"), "self_assessment": _l("Self-assessment"),
                      "weights": _l("Group weights"), "small_round_quota": _l("Quota below 5 staff (%)"),
                      "comment_below_percent": _l("Comment needed below (% of the item)"),
