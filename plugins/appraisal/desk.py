@@ -16,6 +16,7 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import HouqinUser, Staff
 from app.rules import RuleError
+from app.security import role_names
 from app.views.validators import rule_message
 
 from . import closing, entries, services
@@ -47,10 +48,16 @@ class AppraisalDeskView(BaseView):
 
     @staticmethod
     def _sheet(sheet_id: int) -> AppraisalSheet:
+        """The owner's (or the paper sheet's secretary's); once the round is finalised, also the
+        Director's, the Admin's and the Auditor's — read only."""
         sheet = db.session.get(AppraisalSheet, sheet_id)
-        if sheet is None or not services.may_read_sheet(db.session, sheet, g.user):
+        if sheet is None:
             abort(404)
-        return sheet
+        if services.may_read_sheet(db.session, sheet, g.user):
+            return sheet
+        if sheet.round.status == FINALISED and (runs_rounds(g.user) or "Auditor" in role_names(g.user)):
+            return sheet
+        abort(404)
 
     # -- my sheets -------------------------------------------------------------------------------
     @expose("/")
@@ -73,7 +80,7 @@ class AppraisalDeskView(BaseView):
     # -- the grid ----------------------------------------------------------------------------------
     @expose("/sheet/<int:sheet_id>/")
     @has_access
-    @permission_name("score")
+    @permission_name("index")
     def sheet(self, sheet_id):
         sheet = self._sheet(sheet_id)
         rnd = db.session.get(AppraisalRound, sheet.round_id)
