@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.api import HouqinModelRestApi, rule_errors
 from app.extensions import db
 from app.rules import RuleError
+from app.workflow import RecordLocked
 from app.views.validators import rule_message
 from app.views.workflow import TransitionsApiMixin
 from app.workflow import refusal_response
@@ -174,7 +175,7 @@ class AppraisalSheetApi(BaseApi):
             db.session.commit()
         except RuleError as err:
             db.session.rollback()
-            status = 409 if err.message in (services.ERR_SHEET_SUBMITTED, services.ERR_NOT_OPEN) else 422
+            status = 409 if err.message in (services.ERR_SHEET_SUBMITTED, services.ERR_NOT_OPEN) or isinstance(err, RecordLocked) else 422
             return self.response(status, message=rule_errors(err))
         return self.response(200, value=str(value))
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit import audit_job
-from app.rules import RuleError
+from app.rules import N_, RuleError
 from app.workflow import transition
 
 from . import finalising
@@ -16,6 +17,8 @@ from .entries import entries_of
 from .models import (CLOSED, SUBMITTED, AppraisalGradeChange, AppraisalMember, AppraisalResult, AppraisalRound,
                      AppraisalScore, AppraisalSheet)
 from .services import ERR_NOT_CLOSED, round_staff_ids, rubric_of, settings_of
+
+ERR_FINALISED_MEANWHILE = N_("Not done: the round was finalised meanwhile")
 
 
 # --- finalising -----------------------------------------------------------------------------------------
@@ -78,7 +81,9 @@ def _item_json(items) -> str:
 
 def finalise_round(session, round_id: int, user=None) -> finalising.RoundResult:
     """Compute, store every figure (one statement), then the once-only transition that locks it."""
-    rnd = session.get(AppraisalRound, round_id)
+    # The round's row first, locked on PostgreSQL: a second finaliser waits here, then sees it moved on.
+    rnd = session.execute(select(AppraisalRound).where(AppraisalRound.id == round_id).with_for_update()
+                          .execution_options(populate_existing=True)).scalar_one()
     if rnd.status != CLOSED:
         transition(session, AppraisalRound, round_id, "finalise", user=user)  # says why (moved on)
     result = compute(session, rnd)
@@ -92,10 +97,13 @@ def finalise_round(session, round_id: int, user=None) -> finalising.RoundResult:
                          full=r.full if r else None, scaled=bool(r and r.scaled), rank=s.rank, band=s.band,
                          proposed=s.proposed, grade=s.grade, moved_down=s.moved_down, tied=s.tied,
                          vetoed=s.vetoed, reason=s.reason or None, items=_item_json(r.items) if r else None))
-    with audit_job(session, "appraisal_finalise", round_id=round_id, results=len(rows), graded=result.graded,
-                   quota_limit=result.quota_limit, moved_down=len(result.moved_down)):
-        session.execute(delete(AppraisalResult).where(AppraisalResult.round_id == round_id))
-        if rows:
-            session.execute(insert(AppraisalResult), rows)
+    try:
+        with audit_job(session, "appraisal_finalise", round_id=round_id, results=len(rows), graded=result.graded,
+                       quota_limit=result.quota_limit, moved_down=len(result.moved_down)):
+            session.execute(delete(AppraisalResult).where(AppraisalResult.round_id == round_id))
+            if rows:
+                session.execute(insert(AppraisalResult), rows)
+    except IntegrityError:  # SQLite: another finaliser stored them meanwhile
+        raise RuleError(ERR_FINALISED_MEANWHILE, field="status") from None
     transition(session, AppraisalRound, round_id, "finalise", user=user)
     return result

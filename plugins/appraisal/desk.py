@@ -16,6 +16,7 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import HouqinUser, Staff
 from app.rules import RuleError
+from app.workflow import RecordLocked
 from app.security import role_names
 from app.views.validators import rule_message
 
@@ -117,7 +118,8 @@ class AppraisalDeskView(BaseView):
             db.session.rollback()
             if err.message == services.ERR_NOT_YOUR_SHEET:
                 abort(404)
-            return _json_errors(err, 409 if err.message in (services.ERR_SHEET_SUBMITTED, services.ERR_NOT_OPEN) else 422)
+            refused = err.message in (services.ERR_SHEET_SUBMITTED, services.ERR_NOT_OPEN) or isinstance(err, RecordLocked)
+            return _json_errors(err, 409 if refused else 422)
         return jsonify(value=str(value))
 
     @expose("/sheet/<int:sheet_id>/submit", methods=["POST"])
