@@ -79,7 +79,7 @@ def _item_json(items) -> str:
                        for code, r in items.items()}, ensure_ascii=False, separators=(",", ":"))
 
 
-def finalise_round(session, round_id: int, user=None) -> finalising.RoundResult:
+def finalise_round(session, round_id: int, user=None):
     """Compute, store every figure (one statement), then the once-only transition that locks it."""
     # The round's row first, locked on PostgreSQL: a second finaliser waits here, then sees it moved on.
     rnd = session.execute(select(AppraisalRound).where(AppraisalRound.id == round_id).with_for_update()
@@ -105,5 +105,4 @@ def finalise_round(session, round_id: int, user=None) -> finalising.RoundResult:
                 session.execute(insert(AppraisalResult), rows)
     except IntegrityError:  # SQLite: another finaliser stored them meanwhile
         raise RuleError(ERR_FINALISED_MEANWHILE, field="status") from None
-    transition(session, AppraisalRound, round_id, "finalise", user=user)
-    return result
+    return transition(session, AppraisalRound, round_id, "finalise", user=user)
