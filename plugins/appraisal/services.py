@@ -77,6 +77,11 @@ def parse_weights(text) -> Optional[dict]:
     return {g: str(v) for g, v in checked.items()}
 
 
+def check_dates(start, end) -> None:
+    if start and end and end < start:
+        raise RuleError(ERR_DATES, field="end_date")
+
+
 def round_groups(session, rnd: AppraisalRound) -> list[str]:
     groups = list(session.execute(select(AppraisalMember.group).where(AppraisalMember.round_id == rnd.id)
                                   .distinct()).scalars())

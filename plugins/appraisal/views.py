@@ -10,11 +10,13 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import BooleanField
+from wtforms.validators import ValidationError
 
 from app.extensions import db
 from app.rules import RuleError
 from app.views.base import HouqinModelView, choice_label
-from app.views.validators import Rule, rule_message
+from app.views.validators import NotBefore, Rule, rule_message
 from app.views.workflow import TransitionsMixin
 
 from . import closing, services
@@ -41,6 +43,15 @@ def check_template_json(text) -> str:
 
 
 def weights_field(text) -> str:
+    """The weights as typed (or as stored, on edit), checked; an error's "%" survives FAB's
+    `_(error)` (which %-formats whatever it shows) as "%%"."""
+    try:
+        return _weights(text)
+    except RuleError as err:
+        raise ValidationError(rule_message(err).replace("%", "%%")) from None
+
+
+def _weights(text) -> str:
     try:
         loaded = json.loads(text)
     except ValueError:
@@ -66,6 +77,7 @@ class AppraisalTemplateView(HouqinModelView):
     description_columns = {"data": _l("Sections, items, grades and quota, as exported; checked whole when saved.")}
     formatters_columns = {"period": choice_label(PERIOD_LABELS)}
     validators_columns = {"data": [Rule(check_template_json)]}
+    edit_form_extra_fields = {"active": BooleanField(_l("In use"), default=True)}
     base_order = ("name_zh", "asc")
 
     def _fill(self, item):
@@ -179,6 +191,7 @@ class AppraisalRoundStaffView(_RoundChild):
     search_columns = ["graded"]
     label_columns = {"round": _l("Round"), "staff": _l("Staff"), "graded": _l("Graded")}
     description_columns = {"graded": _l("Not graded: left out of the totals, the ranks and the quota")}
+    add_form_extra_fields = edit_form_extra_fields = {"graded": BooleanField(_l("Graded"), default=True)}
     row_access = round_staff_access_clause
 
 
@@ -206,7 +219,10 @@ class AppraisalRoundView(TransitionsMixin, HouqinModelView):
         "small_round_quota": _l("Empty: no quota when fewer than 5 staff are graded"),
     }
     formatters_columns = {"status": choice_label(ROUND_STATES), "kind": choice_label(KINDS)}
-    validators_columns = {"weights": [Rule(weights_field)]}
+    validators_columns = {"weights": [Rule(weights_field, skip_masked=False)],
+                          "end_date": [NotBefore("start_date", services.check_dates)]}
+    add_form_extra_fields = edit_form_extra_fields = {
+        "self_assessment": BooleanField(_l("Self-assessment"), default=False)}
     related_views = [AppraisalMemberView, AppraisalRoundStaffView]
     transition_routes = ("open", "close", "finalise")
     row_access = round_access_clause
