@@ -49,9 +49,10 @@ def _users(session):
 
 
 def _quality(index: int) -> Decimal:
-    """How good person `index` is (1 best): staff 3 and 4 are equal — the boundary tie."""
-    table = [Decimal("1"), Decimal("0.97"), Decimal("0.94"), Decimal("0.92"), Decimal("0.92")]
-    return table[index] if index < len(table) else Decimal("0.85") - Decimal("0.03") * (index - len(table))
+    """How good person `index` is (1 best): the second and third are equal — with a quota of two
+    places, the tie at the boundary the Director decides."""
+    table = [Decimal("1"), Decimal("0.95"), Decimal("0.95")]
+    return table[index] if index < len(table) else Decimal("0.88") - Decimal("0.03") * (index - len(table))
 
 
 def _score(item, quality: Decimal, jitter: Decimal) -> Decimal:
