@@ -47,9 +47,11 @@
       } else {
         var msgs = r.data.message || {};
         var text = typeof msgs === "string" ? msgs : Object.keys(msgs).map(function (k) { return msgs[k].join(" "); }).join(" ");
+        input.removeAttribute("data-saved");
+        input.closest("td").classList.remove("hq-done");
         message(input, text || i18n.failed, true);
       }
-    }).catch(function () { message(input, i18n.failed, true); });
+    }).catch(function () { input.removeAttribute("data-saved"); message(input, i18n.failed, true); });
   }
   root.addEventListener("change", function (event) {
     var t = event.target;
