@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, delete, insert, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import audit_job
@@ -24,12 +24,15 @@ ERR_FINALISED_MEANWHILE = N_("Not done: the round was finalised meanwhile")
 # --- finalising -----------------------------------------------------------------------------------------
 
 def submitted_scores(session, round_id: int):
-    """(person, item, group, value) of every submitted sheet, as rows come (no ORM objects)."""
-    return session.execute(
-        select(AppraisalScore.staff_id, AppraisalScore.item, AppraisalMember.group, AppraisalScore.value)
-        .join(AppraisalSheet, AppraisalScore.sheet_id == AppraisalSheet.id)
-        .join(AppraisalMember, AppraisalSheet.member_id == AppraisalMember.id)
-        .where(AppraisalSheet.round_id == round_id, AppraisalSheet.status == SUBMITTED)).tuples()
+    """(person, item, group, value) of every submitted sheet, as the rows come: a Core statement
+    on the session's connection, the value untyped (the driver's own number: SQLite's REAL, or
+    PostgreSQL's Decimal), which the tally converts once per distinct value."""
+    score, sheet, member = AppraisalScore.__table__.c, AppraisalSheet.__table__.c, AppraisalMember.__table__.c
+    stmt = (select(score.staff_id, score.item, member.group, type_coerce(score.value, String))
+            .select_from(AppraisalScore.__table__.join(AppraisalSheet.__table__, score.sheet_id == sheet.id)
+                         .join(AppraisalMember.__table__, sheet.member_id == member.id))
+            .where(sheet.round_id == round_id, sheet.status == SUBMITTED))
+    return session.connection().execute(stmt)
 
 
 def compute(session, rnd: AppraisalRound) -> finalising.RoundResult:

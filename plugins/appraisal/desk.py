@@ -23,7 +23,7 @@ from app.views.validators import rule_message
 from . import closing, entries, services
 from .models import (CLOSED, DRAFT, FINALISED, OPEN, SUBMITTED, AppraisalEntry, AppraisalMember, AppraisalResult,
                      AppraisalRound, AppraisalSheet)
-from .presenting import item_rows, names_of, result_rows, standing_rows
+from .presenting import grid_body, item_rows, names_of, result_rows, standing_rows
 from .queries import round_access_clause, runs_rounds
 
 
@@ -93,10 +93,11 @@ class AppraisalDeskView(BaseView):
         scores = services.sheet_scores(db.session, sheet.id)
         editable = sheet.status == DRAFT and rnd.status == OPEN
         threshold_pct = rnd.comment_below_percent
+        body = grid_body([(p, staff.get(p, ("", ""))) for p in people], items, scores, editable, gettext("Comment"))
         return self.render_template(
             "appraisal/sheet.html", sheet=sheet, rnd=rnd, member=member, items=item_rows(items, threshold_pct),
-            people=[(p, staff.get(p, ("", ""))) for p in people], scores=scores, editable=editable,
-            paper=sheet.entered_by_id is not None, owner=db.session.get(HouqinUser, member.user_id))
+            grid_body=body, editable=editable, paper=sheet.entered_by_id is not None,
+            owner=db.session.get(HouqinUser, member.user_id))
 
     @expose("/sheet/<int:sheet_id>/cell", methods=["POST"])
     @has_access

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Optional
 
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.i18n import current_language
@@ -93,3 +94,30 @@ def result_rows(session, rubric, results) -> list[StandingRow]:
 
 def result_items(result) -> dict:
     return json.loads(result.items) if result.items else {}
+
+
+def grid_body(people, items, scores, editable: bool, comment_label: str) -> Markup:
+    """The grid's rows as one string: 60 staff × 40 items are 2,400 cells, built here with one
+    format per cell rather than a template loop (the page's budget is 60 ms). A cell is its score
+    box; its comment box is there when a comment was written (the page adds one when needed)."""
+    readonly = "" if editable else " readonly"
+    cell = ('<td class="hq-cell{done}"><input class="form-control input-sm hq-score" inputmode="decimal" '
+            'autocomplete="off" data-r="{r}" data-c="{c}" aria-labelledby="hq-p{r} hq-i{c}" value="{v}"{ro}{af}>'
+            '{comment}</td>')
+    note = ('<input class="form-control input-sm hq-comment" maxlength="500" aria-label="{label}" '
+            'value="{text}"{ro}>')
+    label = escape(comment_label)
+    out = []
+    for r, (pid, (name, no)) in enumerate(people):
+        parts = [f'<tr data-staff="{pid}"><th scope="row" id="hq-p{r}" class="hq-person">{escape(name)} '
+                 f'<small class="text-muted">{escape(no)}</small></th>']
+        for c, item in enumerate(items):
+            found = scores.get((pid, item.code))
+            value, text = found if found else ("", "")
+            parts.append(cell.format(
+                done=" hq-done" if found else "", r=r, c=c, v=value, ro=readonly,
+                af=" autofocus" if editable and r == 0 and c == 0 else "",
+                comment=note.format(label=label, text=escape(text), ro=readonly) if text else ""))
+        parts.append("</tr>")
+        out.append("".join(parts))
+    return Markup("\n".join(out))

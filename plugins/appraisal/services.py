@@ -176,6 +176,22 @@ def sheet_people(session, sheet: AppraisalSheet, rnd: AppraisalRound, member: Ap
     return grid_people(staff, own, member.group, SELF if rnd.self_assessment else None)
 
 
+def on_sheet(session, rnd: AppraisalRound, member: AppraisalMember, staff_id: int) -> bool:
+    """Whether `staff_id` is on the member's grid (grid_people's rule, for one person, in one query:
+    in the round's scope, and themself only in the self group)."""
+    from app.models import Staff
+
+    row = session.execute(select(
+        select(AppraisalRoundStaff.id).where(AppraisalRoundStaff.round_id == rnd.id,
+                                             AppraisalRoundStaff.staff_id == staff_id).exists(),
+        select(Staff.user_id).where(Staff.id == staff_id).scalar_subquery())).one()
+    in_round, owner = row
+    if not in_round:
+        return False
+    is_self = owner is not None and owner == member.user_id
+    return is_self if (rnd.self_assessment and member.group == SELF) else not is_self
+
+
 def sheet_scores(session, sheet_id: int) -> dict[tuple[int, str], tuple[Decimal, str]]:
     rows = session.execute(select(AppraisalScore.staff_id, AppraisalScore.item, AppraisalScore.value,
                                   AppraisalScore.comment).where(AppraisalScore.sheet_id == sheet_id))
@@ -247,9 +263,9 @@ def save_cell(session, sheet_id: int, user, staff_id: int, item: str, raw, comme
         raise RuleError(ERR_SHEET_SUBMITTED, field="value")
     rubric = rubric_of(rnd)
     spec = rubric.items.get(item)
-    if spec is None or spec not in sheet_items(rubric, member.group):
+    if spec is None or spec.kind != JUDGED or spec.scorer == SECRETARY or spec.scorer not in (COMMITTEE, member.group):
         raise RuleError(ERR_NOT_YOUR_ITEM, field="item")
-    if staff_id not in sheet_people(session, sheet, rnd, member):
+    if not on_sheet(session, rnd, member, staff_id):
         raise RuleError(ERR_NOT_IN_GRID, field="staff")
     value, text = spec.check_judged_cell(raw, comment, rnd.comment_below_percent)
     # Conditional on the sheet still being a draft: a submit that got in first wins.

@@ -57,18 +57,33 @@ def test_a_member_scores_by_keyboard_the_secretary_counts_the_director_finalises
     for _person in r["staff"]:
         for value in ("20", "20", "15"):
             page.keyboard.type(value)
-            page.keyboard.press("Tab")   # to the cell's comment
             page.keyboard.press("Tab")   # to the next cell
+    expect(page.locator("td.hq-cell.hq-done")).to_have_count(15)
+    # a low score asks for a comment: a box appears under it with the focus; Enter saves both
+    low = page.locator('input.hq-score[data-r="4"][data-c="1"]')
+    low.focus()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("5")
+    page.keyboard.press("Tab")
+    comment = page.locator('td.hq-cell:has(input.hq-score[data-r="4"][data-c="1"]) input.hq-comment')
+    expect(comment).to_be_focused()
+    page.keyboard.type("工作失误")
+    page.keyboard.press("Enter")
+    expect(low).to_be_focused()
+    expect(page.locator("td.hq-cell.has-error")).to_have_count(0)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("20")
+    page.keyboard.press("ArrowUp")
     expect(page.locator("td.hq-cell.hq-done")).to_have_count(15)
     # arrows move between cells; a correction is saved too
     first.focus()
     page.keyboard.press("ArrowDown")
-    expect(page.locator('input.hq-score[data-row="1"][data-col="0"]')).to_be_focused()
+    expect(page.locator('input.hq-score[data-r="1"][data-c="0"]')).to_be_focused()
     page.keyboard.press("ArrowUp")
     expect(first).to_be_focused()
     page.keyboard.press("End")
     page.keyboard.press("ArrowRight")
-    expect(page.locator('input.hq-score[data-row="0"][data-col="1"]')).to_be_focused()
+    expect(page.locator('input.hq-score[data-r="0"][data-c="1"]')).to_be_focused()
     # out of range: the cell says so, and it is not saved
     page.keyboard.press("Control+a")
     page.keyboard.type("25")
@@ -81,7 +96,7 @@ def test_a_member_scores_by_keyboard_the_secretary_counts_the_director_finalises
     expect(page.locator("td.hq-cell.has-error")).to_have_count(0)
     save_screen(page, f"appraisal-sheet-{lang}")
     # Enter down the last column reaches the submit button; Enter submits
-    page.locator('input.hq-score[data-row="4"][data-col="2"]').focus()
+    page.locator('input.hq-score[data-r="4"][data-c="2"]').focus()
     page.keyboard.press("Enter")
     expect(page.locator("#hq-submit-button")).to_be_focused()
     with page.expect_navigation():
