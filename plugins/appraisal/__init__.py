@@ -23,7 +23,8 @@ DESK = "AppraisalDeskView"
 ROLES = {
     # Runs templates and rounds, decides ties and grades; sees who submitted, never the numbers.
     "Director": (
-        perms("AppraisalTemplateView", ("can_list", "can_show", "can_export", "can_add", "can_edit"))
+        perms("AppraisalTemplateView", ("can_list", "can_show", "can_export", "can_add", "can_edit", "can_import",
+                                        "can_template"))
         + perms("AppraisalRoundView", READ + ("can_add", "can_edit", "can_open", "can_close", "can_finalise"))
         + perms("AppraisalMemberView", EDIT) + perms("AppraisalRoundStaffView", EDIT)
         + perms(DESK, ("can_index", "can_score", "can_enter", "can_progress", "can_run"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from app.extensions import db
 from app.rules import RuleError
 from app.views.base import HouqinModelView, choice_label
+from app.views.imports import ImportMixin
 from app.views.validators import NotBefore, Rule, rule_message
 from app.views.workflow import TransitionsMixin
 
@@ -25,6 +26,7 @@ from .models import (DRAFT, KINDS, ROUND_STATES, AppraisalMember, AppraisalRound
 from .queries import member_access_clause, round_access_clause, round_staff_access_clause, template_in_use
 from .rubric import PERIODS
 from .scoring import ERR_TRIM_AT
+from .template_sheet import TemplateImporter, sheet_columns, template_rows
 from .rubric_data import dumps_rubric, loads_rubric, shipped_rubrics
 
 ERR_TEMPLATE_IN_USE = services.N_("This template is used by a round that is open or later: copy it and change the copy")
@@ -62,8 +64,9 @@ def _weights(text) -> str:
     return json.dumps(checked) if checked else ""
 
 
-class AppraisalTemplateView(HouqinModelView):
+class AppraisalTemplateView(ImportMixin, HouqinModelView):
     datamodel = SQLAInterface(AppraisalTemplate)
+    importer = TemplateImporter()   # a sheet exported below, adjusted, read back as new templates
     list_title = _l("Appraisal templates")
     show_title = edit_title = add_title = _l("Appraisal template")
     list_columns = ["name_zh", "name_en", "period", "sample", "active"]
@@ -115,6 +118,19 @@ class AppraisalTemplateView(HouqinModelView):
         db.session.commit()
         flash(gettext("%(n)s shipped templates added", n=added), "success")
         return redirect(url_for(".list"))
+
+    @expose("/sheet/<int:pk>")
+    @has_access
+    @permission_name("export")
+    def sheet(self, pk):
+        """The template as rows, one per part (the import's columns): adjust a copy in Excel."""
+        from app.views.exporting import xlsx_download
+
+        item = self.visible(pk)
+        if item is None:
+            abort(404)
+        rows = template_rows(json.loads(item.data))
+        return xlsx_download(rows, sheet_columns(gettext), title=str(item), filename=f"{item.code}.xlsx")
 
     @expose("/copy/<int:pk>", methods=["POST"])
     @has_access
