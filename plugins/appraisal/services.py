@@ -40,6 +40,7 @@ ERR_NOT_RESULTS = N_("Finalising needs every total: %(problem)s")
 ERR_ROUND_FINALISED = N_("The round is finalised: nothing can be changed")
 ERR_NOT_CLOSED = N_("Close the round before deciding grades")
 ERR_DATES = N_("The round ends before it starts")
+ERR_NO_DATES = N_("Give the round's dates, or choose a term")
 ERR_ROUND_NOT_DRAFT = N_("The staff and the committee can only change while the round is a draft")
 
 

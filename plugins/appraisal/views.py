@@ -10,8 +10,9 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import BooleanField
-from wtforms.validators import ValidationError
+from flask_appbuilder.fieldwidgets import DatePickerWidget
+from wtforms import BooleanField, DateField
+from wtforms.validators import Optional, ValidationError
 
 from app.extensions import db
 from app.rules import RuleError
@@ -232,13 +233,18 @@ class AppraisalRoundView(TransitionsMixin, HouqinModelView):
         "weights": _l("Empty: the committee is one pool. Else every group with its percentage, totalling 100, "
                       "e.g. leaders=35, peers=50, self=15"),
         "trim_at": _l("From this many scores in a group, the highest and the lowest are dropped (default 5)"),
+        "term": _l("A term round takes the term's dates from the school calendar"),
         "small_round_quota": _l("Empty: no quota when fewer than 5 staff are graded"),
     }
     formatters_columns = {"status": choice_label(ROUND_STATES), "kind": choice_label(KINDS)}
-    validators_columns = {"weights": [Rule(weights_field, skip_masked=False)],
-                          "end_date": [NotBefore("start_date", services.check_dates)]}
+    validators_columns = {"weights": [Rule(weights_field, skip_masked=False)]}
     add_form_extra_fields = edit_form_extra_fields = {
-        "self_assessment": BooleanField(_l("Self-assessment"), default=False)}
+        "self_assessment": BooleanField(_l("Self-assessment"), default=False),
+        # Optional when a term is chosen: a term round takes the term's dates from the calendar.
+        "start_date": DateField(_l("Starts"), format="%Y-%m-%d", widget=DatePickerWidget(), validators=[Optional()]),
+        "end_date": DateField(_l("Ends"), format="%Y-%m-%d", widget=DatePickerWidget(),
+                              validators=[Optional(), NotBefore("start_date", services.check_dates)]),
+    }
     related_views = [AppraisalMemberView, AppraisalRoundStaffView]
     transition_routes = ("open", "close", "finalise")
     row_access = round_access_clause
@@ -246,7 +252,11 @@ class AppraisalRoundView(TransitionsMixin, HouqinModelView):
     show_template = "appraisal/round_show.html"
 
     def _check(self, item):
-        if item.start_date and item.end_date and item.end_date < item.start_date:
+        if item.term is not None:
+            item.start_date, item.end_date = item.term.start_date, item.term.end_date
+        if not (item.start_date and item.end_date):
+            _refuse(services.ERR_NO_DATES)
+        if item.end_date < item.start_date:
             _refuse(services.ERR_DATES)
         if item.kind not in KINDS:
             item.kind = "monthly"
@@ -262,6 +272,19 @@ class AppraisalRoundView(TransitionsMixin, HouqinModelView):
         if item.status != DRAFT:
             _refuse(ERR_ROUND_NOT_DRAFT)
         self._check(item)
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template:   # the scope form's choices
+            from app.models import Campus, Department, Position
+
+            kwargs["scope_choices"] = {
+                "campus_id": db.session.execute(select(Campus.id, Campus.name).order_by(Campus.name)).all(),
+                "department_id": [(i, f"{d}（{c}）" if c else d) for i, d, c in db.session.execute(
+                    select(Department.id, Department.name, Campus.name).outerjoin(Campus, Department.campus_id == Campus.id)
+                    .where(Department.active.is_(True)).order_by(Campus.name, Department.name))],
+                "position_id": db.session.execute(select(Position.id, Position.name_zh).order_by(
+                    Position.name_zh)).all()}
+        return super().render_template(template, **kwargs)
 
     def perform_transition(self, name, item, *, reason, external):
         if name == "open":
