@@ -83,6 +83,8 @@ class AppraisalTemplateView(ImportMixin, HouqinModelView):
     validators_columns = {"data": [Rule(check_template_json)]}
     edit_form_extra_fields = {"active": BooleanField(_l("In use"), default=True)}
     base_order = ("name_zh", "asc")
+    list_template = "appraisal/template_list.html"
+    show_template = "appraisal/template_show.html"
 
     def _fill(self, item):
         rubric = loads_rubric(item.data)

@@ -90,5 +90,11 @@ def test_lists_and_forms_render(appraisal, client_as):
                 "/appraisalroundstaffview/list/", "/appraisal/"):
         resp = web.get(url)
         assert resp.status_code in (200, 302), url
+    listing = web.get("/appraisaltemplateview/list/").get_data(as_text=True)
+    assert "/appraisaltemplateview/shipped/" in listing
+    show = web.get(f"/appraisaltemplateview/show/{r['template']}").get_data(as_text=True)
+    assert f"/appraisaltemplateview/sheet/{r['template']}" in show and f"/appraisaltemplateview/copy/{r['template']}" in show
+    assert "/appraisaltemplateview/shipped/" not in client_as("auditor_a").get("/appraisaltemplateview/list/").get_data(
+        as_text=True)
     assert web.post("/appraisaltemplateview/shipped/").status_code == 302
     assert "门卫" in web.get("/appraisaltemplateview/list/").get_data(as_text=True)
