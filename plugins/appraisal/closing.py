@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import String, delete, insert, select, type_coerce
+from sqlalchemy import Integer, cast, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import audit_job
@@ -24,14 +24,17 @@ ERR_FINALISED_MEANWHILE = N_("Not done: the round was finalised meanwhile")
 # --- finalising -----------------------------------------------------------------------------------------
 
 def submitted_scores(session, round_id: int):
-    """(person, item, group, value) of every submitted sheet, as the rows come: a Core statement
-    on the session's connection, the value untyped (the driver's own number: SQLite's REAL, or
-    PostgreSQL's Decimal), which the tally converts once per distinct value."""
+    """The submitted sheets' scores summed per (person, item, group) in the database — total,
+    count, lowest and highest in whole cents — so a round of 360,000 scores sends 80,000 rows
+    of integers (the tally's buckets: the trimmed mean needs nothing else)."""
     score, sheet, member = AppraisalScore.__table__.c, AppraisalSheet.__table__.c, AppraisalMember.__table__.c
-    stmt = (select(score.staff_id, score.item, member.group, type_coerce(score.value, String))
+    cents = cast(func.round(score.value * 100), Integer)
+    stmt = (select(score.staff_id, score.item, member.group, func.sum(cents), func.count(), func.min(cents),
+                   func.max(cents))
             .select_from(AppraisalScore.__table__.join(AppraisalSheet.__table__, score.sheet_id == sheet.id)
                          .join(AppraisalMember.__table__, sheet.member_id == member.id))
-            .where(sheet.round_id == round_id, sheet.status == SUBMITTED))
+            .where(sheet.round_id == round_id, sheet.status == SUBMITTED)
+            .group_by(score.staff_id, score.item, member.group))
     return session.connection().execute(stmt)
 
 
@@ -42,7 +45,7 @@ def compute(session, rnd: AppraisalRound) -> finalising.RoundResult:
     staff = round_staff_ids(session, rnd.id)
     graded = set(round_staff_ids(session, rnd.id, graded_only=True))
     result = finalising.finalise(rubric, settings, staff, not_graded=[p for p in staff if p not in graded],
-                                 scores=submitted_scores(session, rnd.id), **entries_of(session, rnd.id))
+                                 score_buckets=submitted_scores(session, rnd.id), **entries_of(session, rnd.id))
     if result.waiting and rnd.tie_decision is not None:
         result = finalising.decide_tie(result, json.loads(rnd.tie_decision))
     for staff_id, grade, reason in session.execute(select(
