@@ -9,6 +9,10 @@ from playwright.sync_api import expect
 
 from tests.plugins.appraisal.conftest import Appraisal
 
+# Each cell saves itself over the network: on a shared, busy machine an answer can take longer than
+# Playwright's 5 s default.
+expect.set_options(timeout=20_000)
+
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1366, "height": 900}
 TEXT = {"zh": {"saved": "已保存", "submitted": "已提交", "close": "结束评分", "tie": "确定并列人选",
@@ -90,9 +94,12 @@ def test_a_member_scores_by_keyboard_the_secretary_counts_the_director_finalises
     page.keyboard.press("Tab")
     expect(page.locator("td.hq-cell.has-error")).to_have_count(1)
     page.keyboard.press("Shift+Tab")
+    corrected = page.locator('input.hq-score[data-r="0"][data-c="1"]')
+    expect(corrected).to_be_focused()
     page.keyboard.press("Control+a")
     page.keyboard.type("20")
     page.keyboard.press("Tab")
+    expect(corrected).to_have_value("20.00")
     expect(page.locator("td.hq-cell.has-error")).to_have_count(0)
     save_screen(page, f"appraisal-sheet-{lang}")
     # Enter down the last column reaches the submit button; Enter submits
