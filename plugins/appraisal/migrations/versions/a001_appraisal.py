@@ -1,6 +1,6 @@
 """appraisal: staff appraisal (后勤人员考核, issue 17) — templates, rounds with their staff and
 committee, sheets and their (blind) scores, what is entered once per person, grade changes and
-the stored results. Its own branch, on core's sessions revision (users, staff, terms).
+the stored results. Its own branch, on core's services revision (users, staff, terms).
 
 Revision ID: a001_appraisal
 Revises:
@@ -16,7 +16,10 @@ import app.models.base  # noqa: F401  (custom column types)
 revision = 'a001_appraisal'
 down_revision = None
 branch_labels = ('appraisal',)
-depends_on = '0007_core_sessions'
+# On the core revision whose tables it uses (staff, users, the school calendar's terms: 0006).
+# Not on core's head 0007: a branch depending on a head makes Alembic record only the branch,
+# and the version table would then lack a head (tests/core/test_migrations.py checks it).
+depends_on = '0006_core_services'
 
 
 def upgrade():
