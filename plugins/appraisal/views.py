@@ -125,8 +125,9 @@ class AppraisalTemplateView(ImportMixin, HouqinModelView):
     @expose("/sheet/<int:pk>")
     @has_access
     @permission_name("export")
-    def sheet(self, pk):
-        """The template as rows, one per part (the import's columns): adjust a copy in Excel."""
+    def export_sheet(self, pk):
+        """The template as rows, one per part (the import's columns): adjust a copy in Excel.
+        (Named export_*: a download, not a page, for the checks that open every page.)"""
         from app.views.exporting import xlsx_download
 
         item = self.visible(pk)
