@@ -226,6 +226,24 @@ class Tally:
                     tally[3] = cents
         self._check_ranges()
 
+    def add_score_buckets(self, buckets: Iterable[tuple]) -> None:
+        """Scores already summed per (person, item, group) — (person, item, group, total cents,
+        count, lowest cents, highest cents), as a GROUP BY hands them over — so the database sends
+        one row per bucket instead of one per score; the same checks, the same results."""
+        tallies = self._scores
+        for person, item, group, total, count, lowest, highest in buckets:
+            key = (person, item, group)
+            tally = tallies.get(key)
+            if tally is None:
+                self._new_bucket(person, item, group)
+                tallies[key] = [int(total), int(count), int(lowest), int(highest)]
+            else:
+                tally[0] += int(total)
+                tally[1] += int(count)
+                tally[2] = min(tally[2], int(lowest))
+                tally[3] = max(tally[3], int(highest))
+        self._check_ranges()
+
     def _check_ranges(self) -> None:
         judged = self._judged
         for (_, item, _), (_, _, lowest, highest) in self._scores.items():
@@ -380,10 +398,11 @@ class Tally:
 def tally(rubric: Rubric, settings: RoundSettings, staff: Iterable[Hashable], *, scores: Iterable[tuple] = (),
           counts: Iterable[tuple] = (), answers: Iterable[tuple] = (), awards: Iterable[tuple] = (),
           forfeits: Iterable[tuple] = (), vetoes: Iterable[tuple] = (),
-          not_applicable: Iterable[tuple] = ()) -> Tally:
+          not_applicable: Iterable[tuple] = (), score_buckets: Iterable[tuple] = ()) -> Tally:
     """A Tally with everything added (any order: the results do not depend on it)."""
     t = Tally(rubric, settings, staff)
     t.add_scores(scores)
+    t.add_score_buckets(score_buckets)
     t.add_counts(counts)
     t.add_answers(answers)
     t.add_awards(awards)
