@@ -22,7 +22,7 @@ from app.models.base import Audited, UTCDateTime, utcnow
 from app.workflow import WHEN, WHO, Transition, Workflow
 
 DRAFT, OPEN, CLOSED, FINALISED = "draft", "open", "closed", "finalised"
-ROUND_STATES = {DRAFT: _l("Draft"), OPEN: _l("Open for scoring"), CLOSED: _l("Closed"),
+ROUND_STATES = {DRAFT: _l("Draft"), OPEN: _l("Open for scoring"), CLOSED: _l("Scoring closed"),
                 FINALISED: _l("Finalised")}
 SUBMITTED = "submitted"
 SHEET_STATES = {DRAFT: _l("Draft"), SUBMITTED: _l("Submitted")}

@@ -76,12 +76,12 @@ class AppraisalTemplateView(ImportMixin, HouqinModelView):
     edit_columns = ["name_zh", "name_en", "active", "data"]
     search_columns = ["name_zh", "name_en", "period"]
     label_columns = {"code": _l("Code"), "name_zh": _l("Name (Chinese)"), "name_en": _l("Name (English)"),
-                     "period": _l("Period"), "sample": _l("Sample (adjust before use)"), "active": _l("In use"),
+                     "period": _l("Period"), "sample": _l("Sample (adjust before use)"), "active": _l("Available for rounds"),
                      "source": _l("Source"), "data": _l("Template (JSON)")}
     description_columns = {"data": _l("Sections, items, grades and quota, as exported; checked whole when saved.")}
     formatters_columns = {"period": choice_label(PERIOD_LABELS)}
     validators_columns = {"data": [Rule(check_template_json)]}
-    edit_form_extra_fields = {"active": BooleanField(_l("In use"), default=True)}
+    edit_form_extra_fields = {"active": BooleanField(_l("Available for rounds"), default=True)}
     base_order = ("name_zh", "asc")
     list_template = "appraisal/template_list.html"
     show_template = "appraisal/template_show.html"
@@ -191,8 +191,8 @@ class _RoundChild(HouqinModelView):
 
 class AppraisalMemberView(_RoundChild):
     datamodel = SQLAInterface(AppraisalMember)
-    list_title = _l("Committee members")
-    show_title = add_title = edit_title = _l("Committee member")
+    list_title = _l("Appraisal committee members")
+    show_title = add_title = edit_title = _l("Appraisal committee member")
     list_columns = show_columns = ["round", "user", "group"]
     add_columns = edit_columns = ["round", "user", "group"]
     search_columns = ["group"]
