@@ -17,7 +17,7 @@ from app.scoping import current_user, own_staff_id, scope_clause, user_campus_id
 from app.security import is_unscoped, role_names
 
 from . import rules
-from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit
+from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit, Visitor
 
 # The desk's host list is kept per campus until a staff member or department changes.
 freshness.watch("staff", "people")
@@ -44,6 +44,19 @@ def visit_access_clause(user=None):
         start, end = local_day_range_utc()
         options.append(or_(Visit.status == ON_SITE, and_(Visit.time_in >= start, Visit.time_in < end)))
     return _combine(scope_clause(Visit.campus_id), or_(*options))
+
+
+def visitor_access_clause(user=None):
+    """The visitor register is the institution's (one record per person): a user bound to campuses
+    sees the people registered at or visiting them, and only those campuses' visits (visit lists)."""
+    user = user if user is not None else current_user()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    campuses = scope_clause(Visit.campus_id)
+    if campuses is None:
+        return None
+    return or_(scope_clause(Visitor.campus_id),
+               Visitor.id.in_(select(Visit.visitor_id).where(campuses).correlate(None)))
 
 
 def host_choice_clause(user=None):

@@ -63,6 +63,11 @@
       showFieldError(source === "phone" ? "phone" : "id_number", data.error || "");
       if (data.error) { note.textContent = ""; return false; }
       if (!data.found) { note.textContent = text.not_found; return false; }
+      if (data.on_site) {  // already on site at this campus: the desk will refuse a second sign-in
+        showFieldError("id_number", data.on_site);
+        note.textContent = "";
+        return true;
+      }
       setIfEmpty("name", data.name);
       setIfEmpty("id_number", data.id_number);
       setIfEmpty("phone", data.phone);
@@ -71,7 +76,7 @@
       setIfEmpty("host_id", data.host_id);
       setIfEmpty("plate", data.plate);
       if (data.doc_type && source === "phone") { field("doc_type").value = data.doc_type; }
-      note.textContent = fmt(text.found, {date: data.last_visit || ""});
+      note.textContent = data.last_visit ? fmt(text.found, {date: data.last_visit}) : text.known;
       var next = ["purpose_id", "host_id", "badge"].map(field).filter(function (el) { return el && !el.value; })[0];
       (next || field("badge")).focus();
       return true;
