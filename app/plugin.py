@@ -88,6 +88,7 @@ class SettingSpec:
     minimum: Any = None
     maximum: Any = None
     places: int = 2  # decimal: digits after the point
+    job: str | None = None  # the scheduled job that acts on this value: the page shows it and its next run
 
 
 @dataclass

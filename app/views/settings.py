@@ -8,6 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
+from ..jobs import overview as jobs_overview
 from ..models import Campus
 from ..settings import SettingError, parse
 
@@ -32,8 +33,10 @@ class SettingsView(BaseView):
                 values[f"{spec.key}@{campus.id}"] = settings.get(spec.key, campus.id)
         if submitted:
             values.update(submitted)
+        wanted = {s.job for s in registry.settings if s.job}
+        jobs = {o.job.name: o for o in jobs_overview(db.session) if o.job.name in wanted} if wanted else {}
         return dict(global_specs=global_specs, campus_specs=campus_specs, campuses=campuses,
-                    values=values, errors=errors or {}, title=gettext("Settings"))
+                    values=values, errors=errors or {}, title=gettext("Settings"), jobs=jobs)
 
     @expose("/")
     @has_access

@@ -68,7 +68,7 @@ SETTINGS = [
     SettingSpec("visitor_retention_days", _l("Keep visitors' personal data for (days after the last visit)"),
                 180, "int", minimum=1, maximum=3650,
                 description=_l("Then the daily purge anonymises name, ID number and phone; "
-                               "the visits stay for statistics.")),
+                               "the visits stay for statistics."), job="visitors.purge"),
     SettingSpec("closing_time", _l("Closing time"), "18:00", "time", scope="campus",
                 description=_l("Visitors still on site after this time are highlighted.")),
 ]

@@ -276,7 +276,11 @@ class DutyLog(Audited, CampusScoped, Model):
                           cascade="all, delete-orphan", lazy="selectin")
 
     def __str__(self):
-        return f"{self.day} {self.shift}"
+        from app.i18n import format_date
+
+        from .labels import SHIFT_LABELS
+
+        return f"{format_date(self.day)} {SHIFT_LABELS.get(self.shift, self.shift)}"
 
 
 class PatrolRound(Audited, Model):

@@ -143,6 +143,7 @@ class OverrideView(HouqinModelView):
     list_columns = ["requested_at", "refused_visit.visitor_name", "campus", "status", "requested_by",
                     "decided_by", "decided_at", "decision_reason"]
     show_columns = list_columns + ["request_note", "blocklist_entry", "admitted_visit"]
+    export_columns = list_columns + ["request_note"]
     search_columns = ["status", "campus"]
     base_order = ("requested_at", "desc")
     base_permissions = ["can_list", "can_show", "can_export"]
