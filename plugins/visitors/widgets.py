@@ -31,9 +31,9 @@ def _counts() -> dict:
 def people_and_visits(people: int, visits: int) -> str:
     """"7 people, 6 visits" / "7 人，6 次来访" (a party of three is one visit)."""
     # Two words, not ngettext: Chinese has one form, and the catalogues hold no plural entries.
-    return gettext("%(people)s, %(visits)s",
-                   people=gettext("%(num)d person", num=people) if people == 1 else gettext("%(num)d people", num=people),
-                   visits=gettext("%(num)d visit", num=visits) if visits == 1 else gettext("%(num)d visits", num=visits))
+    people_text = gettext("%(num)d person", num=people) if people == 1 else gettext("%(num)d people", num=people)
+    visits_text = gettext("%(num)d visit", num=visits) if visits == 1 else gettext("%(num)d visits", num=visits)
+    return gettext("%(people)s, %(visits)s", people=people_text, visits=visits_text)
 
 
 def on_site_widget(appbuilder):
