@@ -40,13 +40,6 @@ def _sqlite_pragmas(dbapi_conn, _record):
         cur.close()
 
 
-def _favicon():
-    """Browsers ask for /favicon.ico whatever the page links: the house icon, not a 404."""
-    from flask import redirect, url_for
-
-    return redirect(url_for("static", filename="houqin/favicon.svg"), code=301)
-
-
 def create_app(overrides: dict | None = None):
     from flask import Flask
     from flask_appbuilder import AppBuilder
@@ -113,7 +106,6 @@ def create_app(overrides: dict | None = None):
 
     app.jinja_env.globals.update(attachment_panel=attachment_panel, hq_size=human_size)
     app.register_error_handler(RequestEntityTooLarge, too_large)
-    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     _check_attachment_folder(app)
     audit.install()
     locks.install(app)  # locked records, state columns: checked at every flush and bulk statement
