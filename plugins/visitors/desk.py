@@ -252,7 +252,7 @@ class GateDeskView(BaseView):
         if req is None or not can_use_campus(req.campus_id):
             return jsonify(error="not found"), 404
         return jsonify(id=req.id, status=req.status, reason=req.decision_reason or "",
-                       decided_by=req.decided_by.username if req.decided_by else "")
+                       decided_by=req.decided_by.get_full_name() if req.decided_by else "")
 
     @expose("/override/<int:pk>/admit", methods=["POST"])
     @has_access
