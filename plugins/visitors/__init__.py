@@ -116,6 +116,7 @@ plugin = Plugin(
     panels=PANELS,  # the visitors a staff member hosted, on their record
     roles=ROLES,
     settings=SETTINGS,
+    landing={"Gatekeeper": "GateDeskView.index"},  # the gatekeeper's day starts at the desk
     demo=load_demo,
     commands=[purge_visitors_command],
     jobs=[Job("visitors.purge", "plugins.visitors.retention:purge_job",
