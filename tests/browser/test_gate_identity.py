@@ -53,3 +53,18 @@ def test_a_person_on_site_is_refused_and_the_open_visit_is_signed_out_from_the_o
     expect(page.locator("#hq-on-site tr", has_text=badge)).to_have_count(0)
     _sign_in(page, typed, name, badge)
     expect(page.locator("#hq-on-site tr", has_text=badge)).to_have_count(1)
+
+
+def test_the_gatekeeper_lands_on_the_desk_a_wrong_check_digit_keeps_focus_and_f2_reaches_badge_sign_out(
+        page, live_server, browser_login):
+    browser_login(page, live_server, "gatekeeper_a")
+    assert page.url.rstrip("/").endswith("/gate/desk")  # point 8: the desk after signing in
+    number = resident_id_with_x()
+    wrong = number[:17] + ("1" if number[17] != "1" else "2")
+    page.locator("#f-id_number").fill(wrong)
+    page.locator("#f-id_number").press("Enter")
+    expect(page.locator("#e-id_number")).not_to_be_empty()
+    assert page.evaluate("document.activeElement.name") == "id_number"
+    assert page.locator("label[for=out-badge] kbd").inner_text() == "F2"  # the shortcut, on screen
+    page.keyboard.press("F2")
+    assert page.evaluate("document.activeElement.id") == "out-badge"

@@ -61,7 +61,7 @@
     var note = document.getElementById("hq-lookup-note");
     return send(desk.getAttribute("data-lookup-url"), body).then(function (data) {
       showFieldError(source === "phone" ? "phone" : "id_number", data.error || "");
-      if (data.error) { note.textContent = ""; return false; }
+      if (data.error) { note.textContent = ""; return "error"; }  // e.g. a wrong check digit
       if (!data.found) { note.textContent = text.not_found; return false; }
       if (data.on_site) {  // already on site at this campus: the desk will refuse a second sign-in
         showFieldError("id_number", data.on_site);
@@ -91,7 +91,10 @@
         // Enter in a number field with the name still empty means "look this visitor up".
         if (event.key === "Enter" && !field("name").value.trim()) {
           event.preventDefault();
-          lookup(source).then(function (found) { if (!found && name === "id_number") { field("name").focus(); } });
+          lookup(source).then(function (found) {
+            if (found === "error") { el.focus(); el.select(); }  // stay on the number to correct it
+            else if (!found && name === "id_number") { field("name").focus(); }
+          });
         }
       });
       el.addEventListener("change", function () {
@@ -99,6 +102,13 @@
       });
     });
   }
+
+  // F2, anywhere on the desk: to "sign out by badge" (the shortcut is shown beside it).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "F2") { return; }
+    var out = document.getElementById("out-badge");
+    if (out) { event.preventDefault(); out.focus(); out.select(); }
+  });
 
   // The Director's answer to an override request, without reloading the page.
   var pending = document.getElementById("hq-pending-override");
