@@ -52,8 +52,9 @@ class VisitView(HouqinModelView):
     list_title = _l("Visits")
     show_title = _l("Visit")
     edit_title = _l("Edit visit")
-    list_columns = ["time_in", "visitor_name", "visitor.id_number", "visitor.phone", "purpose", "host",
-                    "party_size", "plate", "badge", "time_out", "status", "campus", "answer"]
+    # The host's 同意入内/拒绝 right after the name: in view without scrolling, on a PC or a phone.
+    list_columns = ["time_in", "visitor_name", "answer", "visitor.id_number", "visitor.phone", "purpose", "host",
+                    "party_size", "plate", "badge", "time_out", "status", "campus"]
     show_columns = ["visitor_name", "visitor.doc_type", "visitor.id_number", "visitor.phone", "visitor.organisation",
                     "purpose", "reason", "host", "host_response", "host_confirmation", "host_confirmed_by",
                     "host_confirmed_at", "party_size", "plate", "badge", "time_in", "time_out", "gatekeeper",

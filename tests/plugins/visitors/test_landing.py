@@ -22,3 +22,17 @@ def test_the_gatekeeper_lands_on_the_desk_and_the_office_on_the_dashboard(app):
 def test_a_next_address_is_kept(app):
     _, response = _login(app, "gatekeeper_a", "/login/?next=%2Fvisitview%2Flist%2F")
     assert response.status_code == 302 and response.headers["Location"].endswith("/visitview/list/")
+
+
+def test_the_hosts_answer_buttons_come_right_after_the_visitors_name(app, client_as, gate, uid):
+    """Point 4: 同意入内/拒绝 in view without scrolling the visits list sideways."""
+    import re
+
+    host = gate.staff("TA", username="staff_a")
+    name = uid("候")
+    gate.visit(name=name, host_id=host)
+    page = client_as("staff_a").get(f"/visitview/list/?_flt_0_visitor_name={name}").get_data(as_text=True)
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*" + name + r"(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    at = next(i for i, c in enumerate(cells) if name in c)
+    assert "同意入内" in cells[at + 1] and "拒绝" in cells[at + 1]
