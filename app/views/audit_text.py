@@ -55,7 +55,13 @@ def _kinds() -> dict[str, Kind]:
 
 def kind_label(table: str) -> str:
     kind = _kinds().get(table)
-    return str(kind.title) if kind is not None and kind.title is not None else table
+    if kind is None or kind.title is None:
+        return table
+    title = str(kind.title)
+    for prefix in (gettext("Show "), "Show "):  # Flask-AppBuilder's own titles: "Show User"
+        if prefix.strip() and title.startswith(prefix):
+            return title[len(prefix):]
+    return title
 
 
 def field_label(table: str, key: str) -> str:
@@ -155,6 +161,8 @@ def change_lines(entry) -> list[str]:
         return lines
     lines = []
     for key, change in changes.items():
+        if key == "id":  # the record's key is named with the record
+            continue
         label = field_label(entry.table_name, key)
         if isinstance(change, list) and len(change) == 2:
             lines.append(f"{label}: {_pair(entry.table_name, key, change)}")
