@@ -58,10 +58,8 @@ def kind_label(table: str) -> str:
     if kind is None or kind.title is None:
         return table
     title = str(kind.title)
-    for prefix in (gettext("Show "), "Show "):  # Flask-AppBuilder's own titles: "Show User"
-        if prefix.strip() and title.startswith(prefix):
-            return title[len(prefix):]
-    return title
+    # Flask-AppBuilder's own screens are titled "Show User": the kind is what follows.
+    return title[len("Show "):] if title.startswith("Show ") else title
 
 
 def field_label(table: str, key: str) -> str:

@@ -32,6 +32,7 @@ WAITING, APPROVED, REFUSED, USED = "waiting", "approved", "declined", "used"
 SHIFTS = ("day", "night", "full")
 
 ANONYMISED = "***"  # what purge-visitors leaves in name fields
+OPEN_VISIT = "status = 'on_site' AND visitor_id IS NOT NULL"  # uq_visit_visitor_on_site's rows
 
 STATUS_LABELS = {ON_SITE: _l("On site"), LEFT: _l("Left"), TURNED_AWAY: _l("Turned away")}
 HOST_RESPONSES = {PENDING: _l("Waiting for host"), CONFIRMED: _l("Confirmed"), DECLINED: _l("Declined")}
@@ -105,8 +106,10 @@ class Visit(Audited, CampusScoped, Model):
               postgresql_where=text("status = 'on_site' AND badge IS NOT NULL")),
         # A person on site cannot be signed in again at the same campus (the desk refuses it first,
         # naming the open visit; this refuses the second of two desks signing in at once).
+        # "visitor_id IS NOT NULL" (always true) keeps the planners from reading it for queries
+        # that do not name a visitor, such as the host's to-do count (ix_visit_host_waiting's).
         Index("uq_visit_visitor_on_site", "campus_id", "visitor_id", unique=True,
-              sqlite_where=text("status = 'on_site'"), postgresql_where=text("status = 'on_site'")),
+              sqlite_where=text(OPEN_VISIT), postgresql_where=text(OPEN_VISIT)),
         # The to-do count of a host runs on every page: only the few visits still waiting for an
         # answer are in it (a host with 700 visits over the years cost ~1 ms scanning them).
         # Queries name the same constants (todo.WAITING_FOR_HOST) so either database uses it.

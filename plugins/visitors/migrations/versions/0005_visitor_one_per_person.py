@@ -28,6 +28,7 @@ branch_labels = None
 depends_on = None
 
 ON_SITE = "status = 'on_site'"
+OPEN_VISIT = "status = 'on_site' AND visitor_id IS NOT NULL"  # as models.Visit: not for host queries
 HASHED = "id_hash IS NOT NULL"
 
 audit = sa.table("audit_log", sa.column("at", sa.DateTime), sa.column("actor", sa.String),
@@ -104,7 +105,7 @@ def upgrade():
                               sqlite_where=sa.text(HASHED), postgresql_where=sa.text(HASHED))
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('uq_visit_visitor_on_site', ['campus_id', 'visitor_id'], unique=True,
-                              sqlite_where=sa.text(ON_SITE), postgresql_where=sa.text(ON_SITE))
+                              sqlite_where=sa.text(OPEN_VISIT), postgresql_where=sa.text(OPEN_VISIT))
 
 
 def downgrade():
