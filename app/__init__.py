@@ -106,6 +106,9 @@ def create_app(overrides: dict | None = None):
 
     app.jinja_env.globals.update(attachment_panel=attachment_panel, hq_size=human_size)
     app.register_error_handler(RequestEntityTooLarge, too_large)
+    from .views.dashboard import land_after_login
+
+    app.after_request(land_after_login)
     _check_attachment_folder(app)
     audit.install()
     locks.install(app)  # locked records, state columns: checked at every flush and bulk statement

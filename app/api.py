@@ -13,11 +13,12 @@ from sqlalchemy.exc import DataError, StatementError
 from .extensions import db
 from .locks import refuse_if_locked
 from .models import Campus, Department, Staff
+from .views.org import STAFF_PRIVATE
 from .panels import panel_data
 from .privacy import MASKERS, is_masked
 from .rules import RuleError, check_date_order, normalize_phone
 from .scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
-from .security import sees_personal_data
+from .security import is_unscoped, sees_personal_data
 from .views.base import WRONG_CAMPUS, campus_of
 from .views.filters import FilterClause
 from .views.validators import rule_message
@@ -204,6 +205,19 @@ class StaffApi(HouqinModelRestApi):
     # Staff have history: deactivate (PUT active=false) instead of deleting.
     base_permissions = ["can_get", "can_info", "can_post", "can_put"]
     base_order = ("staff_no", "asc")
+
+    def mask_record(self, record: dict) -> None:
+        """A colleague's record: the work details only (app.views.org.STAFF_PRIVATE)."""
+        super().mask_record(record)
+        if is_unscoped(g.user):
+            return
+        if "own_staff_id" not in g:
+            g.own_staff_id = db.session.execute(select(Staff.id).where(Staff.user_id == g.user.id)).scalar()
+        if record.get("id") is not None and record.get("id") == g.own_staff_id:
+            return
+        for key in list(record):
+            if key.split(".")[0] in STAFF_PRIVATE:
+                record.pop(key)
 
     def pre_get(self, data):
         """One record's answer carries the panels that chose to show something to this viewer."""

@@ -72,7 +72,9 @@ ROLES: dict[str, list[tuple[str, str]]] = {
         + perms("StaffApi", API_READ + ("can_post", "can_put"))
         + perms("SettingsView", ("can_index", "can_save"))
         + [p for v in CALENDAR_VIEWS for p in perms(v, EDIT + ("can_delete",))]
-        + ORG_MENUS + menus("Settings", "Administration") + CALENDAR_MENUS
+        # The change history of the records they answer for (read-only, like the Auditor's).
+        + perms("AuditLogView", ("can_list", "can_show", "can_export"))
+        + ORG_MENUS + menus("Settings", "Administration", "Audit log") + CALENDAR_MENUS
         + SELF_SERVICE
     ),
     "Auditor": (

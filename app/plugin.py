@@ -88,6 +88,7 @@ class SettingSpec:
     minimum: Any = None
     maximum: Any = None
     places: int = 2  # decimal: digits after the point
+    job: str | None = None  # the scheduled job that acts on this value: the page shows it and its next run
 
 
 @dataclass
@@ -157,6 +158,9 @@ class Plugin:
     catalogue_roles: list[CatalogueRole] = field(default_factory=list)
     roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # role -> (permission, view)
     settings: list[SettingSpec] = field(default_factory=list)
+    # role -> endpoint: where a user of that role lands after signing in (the Gatekeeper: the desk);
+    # users who see every campus (Director, Admin, Auditor) land on the dashboard.
+    landing: dict[str, str] = field(default_factory=dict)
     commands: list[Any] = field(default_factory=list)  # click commands added under `flask houqin`
     demo: Callable[[Any], None] | None = None  # demo(session)
     # Record types that accept files (app.attachments.AttachmentOwner): name, model, the view
@@ -428,6 +432,14 @@ class Registry:
         self.jobs: dict[str, Any] = {}  # name -> app.jobs.Job
         self.sequences: dict[str, Any] = {}  # key -> app.numbering.Sequence
         self._loaded = False
+
+    def landing_for(self, role_names) -> str | None:
+        """The endpoint a user with these roles lands on after signing in, or None (the dashboard)."""
+        for manifest in self.manifests:
+            for role, endpoint in manifest.landing.items():
+                if role in role_names:
+                    return endpoint
+        return None
 
     @property
     def manifests(self) -> list[Plugin]:

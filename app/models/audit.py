@@ -7,6 +7,10 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String
 from .base import UTCDateTime, utcnow
 
 
+# How the audit screen words an entry: app.views.audit fills it at import (models never import views).
+DESCRIBE: dict = {}
+
+
 class AuditLog(Model):
     __tablename__ = "audit_log"
     __table_args__ = (
@@ -25,6 +29,18 @@ class AuditLog(Model):
 
     def __str__(self):
         return f"{self.action} {self.table_name}#{self.record_id}"
+
+    @property
+    def record(self):
+        """The record's kind and name in the reader's language (app.views.audit_text)."""
+        describe = DESCRIBE.get("record")
+        return describe(self) if describe else f"{self.table_name}#{self.record_id}"
+
+    @property
+    def readable(self):
+        """One line per change, in words (app.views.audit_text)."""
+        describe = DESCRIBE.get("changes")
+        return describe(self) if describe else self.changes
 
 
 class DemoRecord(Model):

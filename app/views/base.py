@@ -10,7 +10,8 @@ from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import inspect as sa_inspect
-from wtforms import StringField
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, InputRequired
 from wtforms.fields.core import UnboundField
 
 from .. import freshness
@@ -159,6 +160,18 @@ class HouqinListWidget(ListWidget):
         super().__init__(**kwargs)
 
 
+def optional_checkboxes(form_class) -> None:
+    """A NOT NULL boolean (active, ...) gets FAB's InputRequired, which makes its checkbox
+    mandatory: an unticked box sends nothing. Unticked is a value (False), never missing."""
+    if form_class is None:
+        return
+    for value in vars(form_class).values():
+        if isinstance(value, UnboundField) and issubclass(value.field_class, BooleanField):
+            kept = [v for v in value.kwargs.get("validators") or []
+                    if not isinstance(v, (InputRequired, DataRequired))]
+            value.kwargs["validators"] = kept
+
+
 class HouqinModelView(ExportMixin, ModelView):
     list_template = "houqin/list.html"
     list_widget = HouqinListWidget
@@ -235,6 +248,8 @@ class HouqinModelView(ExportMixin, ModelView):
                 freshness.watch(self.datamodel.get_related_model(name).__tablename__)
         lighten_relation_fields(self.add_form, self.datamodel, self.add_form_query_rel_fields)
         lighten_relation_fields(self.edit_form, self.datamodel, self.edit_form_query_rel_fields)
+        for form in (self.add_form, self.edit_form):
+            optional_checkboxes(form)
 
     def _display_formatter(self, col):
         """House display of a value: dates as 2026年11月22日 / 22 Nov 2026, booleans as

@@ -6,17 +6,22 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from urllib.parse import urlsplit
+
 from flask import current_app, g, redirect, url_for
+from flask_login import user_logged_in
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from ..extensions import db
 from ..i18n import local_now
 from ..models import Staff
 from ..plugin import Widget
 from ..scoping import scope_clause
+from ..security import is_unscoped, role_names
 from .. import todo
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,31 @@ CORE_WIDGETS = [
     Widget("todo", todo_widget, ("can_list", "TodoView"), order=1),
     Widget("health_certificates", health_certificates_widget, ("can_list", "StaffView"), order=90),
 ]
+
+
+def _just_signed_in(app, user):
+    g.hq_just_signed_in = user
+
+
+user_logged_in.connect(_just_signed_in)
+
+
+def land_after_login(response):
+    """The login's redirect to the home page goes to the role's own first page instead (a
+    manifest's `landing`: the Gatekeeper's desk). A `next` address is kept; users who see every
+    campus (Director, Admin, Auditor) land on the dashboard; the dashboard stays one click away."""
+    user = g.pop("hq_just_signed_in", None)
+    if user is None or response.status_code not in (301, 302, 303) or is_unscoped(user):
+        return response
+    if urlsplit(response.location or "").path not in ("/", url_for("DashboardView.index")):
+        return response
+    endpoint = current_app.extensions["houqin"].landing_for(role_names(user))
+    if endpoint:
+        try:
+            response.location = url_for(endpoint)  # the page checks its own permission, as ever
+        except BuildError:  # its plugin is switched off
+            pass
+    return response
 
 
 class DashboardView(IndexView):

@@ -1,7 +1,7 @@
 """Screens for the organisation: campuses, departments, positions, staff."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, url_for
+from flask import flash, g, has_request_context, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -15,6 +15,7 @@ from ..panels import render_panels
 from ..models import EMPLOYMENT_TYPES, GENDERS, Campus, Department, Position, Staff
 from ..rules import check_date_order, normalize_phone
 from ..scoping import FilterCampusScope
+from ..security import is_unscoped
 from .base import HouqinModelView, choice_label
 from .imports import ImportMixin
 from .staff_import import StaffImporter
@@ -84,6 +85,39 @@ class PositionView(HouqinModelView):
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
 
+# A colleague's record shows the work details only (name, position, department, campus, work
+# phone and the staff number); the rest is for Director, Admin, Auditor and the person themself.
+STAFF_PRIVATE = frozenset({"gender", "personal_phone", "employment_type", "hire_date", "health_cert_no",
+                           "health_cert_issued", "health_cert_expiry", "qualification_cert", "qualification_level",
+                           "user"})
+
+
+def sees_staff_details(user, staff=None) -> bool:
+    """Director/Admin (and the Auditor, personal numbers masked as everywhere) see every staff
+    record in full; anyone else only their own."""
+    if is_unscoped(user):
+        return True
+    return staff is not None and staff.user_id is not None and staff.user_id == getattr(user, "id", None)
+
+
+class ForViewer:
+    """A column list that depends on who looks: the full list for Director/Admin (and, on a show
+    page, for the person themself), the work details for anyone else. Outside a request (FAB's
+    set-up) the full list, so forms and labels are built for every column."""
+
+    def __init__(self, columns):
+        self.full = list(columns)
+        self.work = [c for c in self.full if c not in STAFF_PRIVATE]
+
+    def __get__(self, view, owner=None):
+        if view is None or not has_request_context() or getattr(g, "user", None) is None:
+            return self.full
+        return self.full if sees_staff_details(g.user, g.get("hq_staff_shown")) else self.work
+
+    def __set__(self, view, value):  # FAB assigns its defaults; the lists are ours
+        pass
+
+
 class StaffView(ImportMixin, HouqinModelView):
     datamodel = SQLAInterface(Staff)
     list_title = _l("Staff")
@@ -93,18 +127,18 @@ class StaffView(ImportMixin, HouqinModelView):
     importer = StaffImporter()
     list_template = "houqin/staff_list.html"
     show_template = "houqin/staff_show.html"
-    list_columns = ["staff_no", "name", "gender", "position", "campus", "department", "work_phone",
-                    "personal_phone", "health_cert_expiry", "active"]
-    show_columns = ["name", "staff_no", "gender", "work_phone", "personal_phone", "position",
-                    "employment_type", "campus", "department", "hire_date", "health_cert_no",
-                    "health_cert_issued", "health_cert_expiry", "qualification_cert",
-                    "qualification_level", "active", "user"]
-    add_columns = [c for c in show_columns if c not in ("active",)]
-    edit_columns = show_columns
-    export_columns = show_columns
+    list_columns = ForViewer(["staff_no", "name", "gender", "position", "campus", "department", "work_phone",
+                              "personal_phone", "health_cert_expiry", "active"])
+    show_columns = ForViewer(["name", "staff_no", "gender", "work_phone", "personal_phone", "position",
+                              "employment_type", "campus", "department", "hire_date", "health_cert_no",
+                              "health_cert_issued", "health_cert_expiry", "qualification_cert",
+                              "qualification_level", "active", "user"])
+    add_columns = [c for c in show_columns.full if c not in ("active",)]
+    edit_columns = show_columns.full
+    export_columns = ForViewer(show_columns.full)
     # Every related column here adds two queries to each list page (FAB loads its choices):
     # keep the campus, search the rest by text.
-    search_columns = ["name", "staff_no", "campus", "employment_type", "active", "health_cert_expiry"]
+    search_columns = ForViewer(["name", "staff_no", "campus", "employment_type", "active", "health_cert_expiry"])
     order_columns = ["staff_no", "name", "health_cert_expiry"]
     base_order = ("staff_no", "asc")
     label_columns = STAFF_LABELS
@@ -142,6 +176,7 @@ class StaffView(ImportMixin, HouqinModelView):
         super().pre_add(item)
 
     def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        g.hq_staff_shown = item  # their own record shows a staff member every detail
         widgets = super()._get_show_widget(pk, item, widgets, actions, show_fieldsets)
         widgets["panels"] = render_panels(g.user, item)
         return widgets

@@ -103,6 +103,12 @@ def lighten_relation_fields(form_class, datamodel, rel_filters: dict | None, *, 
             continue
         rel = datamodel.get_related_interface(name)
         spec = (rel_filters or {}).get(name)
+        if not search and "active" in getattr(getattr(rel.obj, "__table__", None), "c", {}):
+            # An add/edit form offers only active rows (a deactivated campus, department, position
+            # or login is no longer chosen); lists, search forms and old records keep showing them.
+            from .filters import FilterActive
+
+            spec = [*(spec or []), ["active", FilterActive, None]]
         filters = rel.get_filters().add_filter_list(spec) if spec else None
         value.kwargs["query_func"] = _query_func(rel, filters, search)
         pk = rel.get_pk_name()

@@ -2,14 +2,22 @@
 declared by core and plugins, validated, stored in the database and audited."""
 from __future__ import annotations
 
+import json
+
 from flask import current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Campus
+from ..jobs import overview as jobs_overview
+from ..audit import audit_job
+from ..models import Campus, Setting
 from ..settings import SettingError, parse
+
+
+def _decoded(stored):
+    return None if stored is None else json.loads(stored)
 
 
 class SettingsView(BaseView):
@@ -32,8 +40,10 @@ class SettingsView(BaseView):
                 values[f"{spec.key}@{campus.id}"] = settings.get(spec.key, campus.id)
         if submitted:
             values.update(submitted)
+        wanted = {s.job for s in registry.settings if s.job}
+        jobs = {o.job.name: o for o in jobs_overview(db.session) if o.job.name in wanted} if wanted else {}
         return dict(global_specs=global_specs, campus_specs=campus_specs, campuses=campuses,
-                    values=values, errors=errors or {}, title=gettext("Settings"))
+                    values=values, errors=errors or {}, title=gettext("Settings"), jobs=jobs)
 
     @expose("/")
     @has_access
@@ -66,8 +76,20 @@ class SettingsView(BaseView):
         if errors:
             flash(gettext("Nothing was saved: correct the marked fields."), "danger")
             return self.render_template("houqin/settings.html", **self._context(errors, submitted)), 400
-        for key, value, campus_id in parsed:
-            settings.set(db.session, key, value, campus_id)
+        labels = {spec.key: str(spec.label) for spec in registry.settings}
+        names = {c.id: c.name for c in campuses}
+        before = {(r.key, r.campus_id): r.value for r in db.session.execute(select(Setting)).scalars()}
+        # One save, one entry in the change history: what changed, by its label (and campus).
+        with audit_job(db.session, "settings") as job:
+            for key, value, campus_id in parsed:
+                settings.set(db.session, key, value, campus_id)
+            db.session.flush()
+            after = {(r.key, r.campus_id): r.value for r in db.session.execute(select(Setting)).scalars()}
+            job.params["changes"] = {
+                labels.get(key, key) + (f" — {names.get(campus_id, campus_id)}" if campus_id else ""):
+                    [_decoded(before.get((key, campus_id))), _decoded(after.get((key, campus_id)))]
+                for key, campus_id in sorted(set(before) | set(after), key=str)
+                if before.get((key, campus_id)) != after.get((key, campus_id))}
         db.session.commit()
         settings.invalidate()
         flash(gettext("Settings saved."), "success")

@@ -68,7 +68,10 @@ SETTINGS = [
     SettingSpec("visitor_retention_days", _l("Keep visitors' personal data for (days after the last visit)"),
                 180, "int", minimum=1, maximum=3650,
                 description=_l("Then the daily purge anonymises name, ID number and phone; "
-                               "the visits stay for statistics.")),
+                               "the visits stay for statistics."), job="visitors.purge"),
+    SettingSpec("gate_lookback_days", _l("Gatekeepers look up past visits for (days)"), 7, "int", minimum=1,
+                maximum=90, description=_l("The gate's visit list shows its campus's visits of this many days, "
+                                           "today included (personal numbers masked); the office sees them all.")),
     SettingSpec("closing_time", _l("Closing time"), "18:00", "time", scope="campus",
                 description=_l("Visitors still on site after this time are highlighted.")),
 ]
@@ -113,6 +116,7 @@ plugin = Plugin(
     panels=PANELS,  # the visitors a staff member hosted, on their record
     roles=ROLES,
     settings=SETTINGS,
+    landing={"Gatekeeper": "GateDeskView.index"},  # the gatekeeper's day starts at the desk
     demo=load_demo,
     commands=[purge_visitors_command],
     jobs=[Job("visitors.purge", "plugins.visitors.retention:purge_job",

@@ -52,6 +52,8 @@ class SignInSchema(Schema):
     note = fields.String()
     appointment_code = fields.String()
     confirm_name_match = fields.Boolean(metadata={"description": "The gate checked the ID after a name-only match"})
+    stored_details = fields.String(metadata={"description": "A known document number sent with another name or "
+                                                            "phone: 'keep' the stored details or 'change' them"})
 
 
 class SignOutSchema(Schema):
@@ -126,7 +128,8 @@ class VisitApi(HouqinModelRestApi):
         except services.SignInRefused as refused:
             db.session.rollback()
             message = {k: [rule_message(v)] for k, v in refused.errors.items()}
-            return self.response(409 if refused.name_match is not None else 422, message=message)
+            conflict = refused.name_match is not None or refused.on_site is not None or refused.stored is not None
+            return self.response(409 if conflict else 422, message=message)
         if visit.status == TURNED_AWAY:
             return self.response(403, id=visit.id, status=visit.status, message={
                 "blocklist": [rule_message(RuleError(services.ERR_BLOCKED))]})

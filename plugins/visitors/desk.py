@@ -61,11 +61,13 @@ class GateDeskView(BaseView):
     def _can_decide(self) -> bool:
         return self.appbuilder.sm.has_access("can_decide", "GateDeskView")
 
-    def _page(self, values=None, errors=None, refused=None, name_match=None, status=200):
+    def _page(self, values=None, errors=None, refused=None, name_match=None, status=200, on_site=None,
+              stored=None):
         campuses = desk_campuses()
         campus = self._campus(campuses)
         ctx = dict(campuses=campuses, campus=campus, values=values or {}, errors=errors or {},
                    refused=refused, name_match=name_match, can_decide=self._can_decide(),
+                   on_site=on_site, stored=stored, stored_phone=mask_phone(stored.phone) if stored else "",
                    doc_types=[(c, gettext(label)) for c, label in rules.DOCUMENT_TYPES],
                    confirmations=CONFIRMATION_CHOICES, no_campus=NO_CAMPUS, title=gettext("Gate desk"))
         if campus is not None:
@@ -125,15 +127,24 @@ class GateDeskView(BaseView):
         try:
             visit = services.sign_in(db.session, data, g.user, can_override=self._can_decide())
             name, badge, turned_away = visit.visitor_name, visit.badge, visit.status == TURNED_AWAY
+            shared = [] if turned_away else services.shared_phone_on_site(db.session, visit)
             db.session.commit()
         except services.SignInRefused as refused:
             db.session.rollback()
+            on_site = refused.on_site
+            if refused.race:  # another desk was first: name its visit, as when it is already listed
+                on_site = services.find_on_site(db.session, data)
+                if on_site is not None:
+                    refused.errors["id_number"] = services.on_site_error(on_site)
             return self._page(values=form, errors=_errors_text(refused.errors), name_match=refused.name_match,
-                              status=422)
+                              status=422, on_site=on_site, stored=refused.stored)
         if turned_away:
             return self._page(values=form, refused=visit)
         flash(gettext("%(name)s signed in.", name=name) +
               (" " + gettext("Badge %(badge)s.", badge=badge) if badge else ""), "success")
+        for other in shared:
+            flash(rule_message(RuleError(services.WARN_PHONE_ON_SITE, name=other.visitor_name, visit=other.id)),
+                  "warning")
         return redirect(url_for(".index", campus_id=data.campus_id))
 
     @expose("/lookup", methods=["POST"])
@@ -160,10 +171,13 @@ class GateDeskView(BaseView):
             if number or phone else None
         if visitor is None:
             return jsonify(found=False)
-        last = services.last_visit(db.session, visitor)
+        # The last visit here (another campus's visits are not this desk's to see); the visitor
+        # record itself is the institution's: name and masked numbers from any campus.
+        last = services.last_visit(db.session, visitor, campus_id)
+        open_visit = services.open_visit(db.session, campus_id, visitor.id)
         full = sees_personal_data(g.user)
         return jsonify(
-            found=True, name=visitor.name, doc_type=visitor.doc_type, organisation=visitor.organisation or "",
+            found=True, on_site=rule_message(services.on_site_error(open_visit)) if open_visit else "", name=visitor.name, doc_type=visitor.doc_type, organisation=visitor.organisation or "",
             id_number=visitor.id_number if full else mask_id(visitor.id_number),
             phone=(visitor.phone if full else mask_phone(visitor.phone)) or "",
             purpose_id=last.purpose_id if last else None, host_id=last.host_id if last else None,
@@ -238,7 +252,7 @@ class GateDeskView(BaseView):
         if req is None or not can_use_campus(req.campus_id):
             return jsonify(error="not found"), 404
         return jsonify(id=req.id, status=req.status, reason=req.decision_reason or "",
-                       decided_by=req.decided_by.username if req.decided_by else "")
+                       decided_by=req.decided_by.get_full_name() if req.decided_by else "")
 
     @expose("/override/<int:pk>/admit", methods=["POST"])
     @has_access

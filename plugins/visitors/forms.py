@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext as _l
+from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
@@ -32,7 +33,7 @@ class DocNumber:
             raise ValidationError(rule_message(err))
 
 
-DOC_TYPE_FIELD = SelectField(_l("ID document"), choices=list(DOCUMENT_LABELS.items()))
+DOC_TYPE_FIELD = SelectField(_l("ID document"), choices=list(DOCUMENT_LABELS.items()), widget=Select2Widget())
 
 
 class TimeWindow:

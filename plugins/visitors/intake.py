@@ -47,6 +47,7 @@ class Intake:
     override_reason: Optional[str] = None
     appointment_id: Optional[int] = None
     appointment_code: Optional[str] = None
+    stored_details: str = ""  # a known number typed with another name/phone: "keep" or "change"
 
 
 def _str(raw: Mapping, key: str) -> str:
@@ -127,6 +128,9 @@ def clean_sign_in(raw: Mapping, today: Optional[date] = None) -> tuple[Intake, d
     out.confirm_name_match = parse_yes_no(raw.get("confirm_name_match"))
     out.appointment_id = attempt("appointment_id", lambda: _int(raw.get("appointment_id")))
     out.appointment_code = _str(raw, "appointment_code").upper() or None
+    out.stored_details = _str(raw, "stored_details")
+    if out.stored_details not in ("", "keep", "change"):
+        errors["stored_details"] = RuleError(ERR_CHOOSE)
     return out, errors
 
 

@@ -6,14 +6,15 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.actions import action
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DateTimePickerWidget, Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import SelectField, StringField, TimeField
-from wtforms.validators import Optional as OptionalValidator
+from wtforms import DateTimeField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, Optional as OptionalValidator
 
 from app.extensions import db
-from app.i18n import format_datetime, institution_tz, to_local
+from app.i18n import format_datetime, institution_tz, local_now, to_local
 from app.models import utcnow
 from app.privacy import mask_id, mask_phone
 from app.rules import RuleError
@@ -152,9 +153,10 @@ class BlocklistView(HouqinModelView):
     formatters_columns = {"added_at": format_datetime}
     add_form_extra_fields = edit_form_extra_fields = {
         "doc_type": DOC_TYPE_FIELD,
-        "id_number": StringField(_l("Document number"), validators=[DocNumber()]),
-        "phone": StringField(_l("Phone"), validators=[Rule(rules.normalize_phone)]),
+        "id_number": StringField(_l("Document number"), validators=[DocNumber()], widget=BS3TextFieldWidget()),
+        "phone": StringField(_l("Phone"), validators=[Rule(rules.normalize_phone)], widget=BS3TextFieldWidget()),
     }
+    validators_columns = {"valid_until": [not_in_past]}
 
     def prefill_form(self, form, pk):
         form.id_number.data = ""
@@ -214,6 +216,13 @@ class PatrolRoundView(HouqinModelView):
     formatters_columns = {"at": format_datetime}
 
     add_form_query_rel_fields = edit_form_query_rel_fields = {"duty_log": [["campus_id", FilterCampusScope, False]]}
+    # Opens on the local time it can save (the column's default, an aware UTC time with
+    # microseconds, did not parse back in the form's format).
+    add_form_extra_fields = edit_form_extra_fields = {
+        "at": DateTimeField(_l("Time"), format="%Y-%m-%d %H:%M:%S", widget=DateTimePickerWidget(),
+                            default=lambda: local_now().replace(tzinfo=None, microsecond=0),
+                            validators=[DataRequired()]),
+    }
 
     def prefill_form(self, form, pk):
         if form.at.data is not None:  # shown, and typed back, in local time
@@ -254,7 +263,7 @@ class DutyLogView(HouqinModelView):
                      "campus": _l("Campus")}
     formatters_columns = {"shift": choice_label(SHIFT_LABELS), "rounds": patrol_text}
     add_form_extra_fields = edit_form_extra_fields = {
-        "shift": SelectField(_l("Shift"), choices=list(SHIFT_LABELS.items())),
+        "shift": SelectField(_l("Shift"), choices=list(SHIFT_LABELS.items()), widget=Select2Widget()),
     }
 
     def pre_add(self, item):

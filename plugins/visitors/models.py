@@ -32,6 +32,7 @@ WAITING, APPROVED, REFUSED, USED = "waiting", "approved", "declined", "used"
 SHIFTS = ("day", "night", "full")
 
 ANONYMISED = "***"  # what purge-visitors leaves in name fields
+OPEN_VISIT = "status = 'on_site' AND visitor_id IS NOT NULL"  # uq_visit_visitor_on_site's rows
 
 STATUS_LABELS = {ON_SITE: _l("On site"), LEFT: _l("Left"), TURNED_AWAY: _l("Turned away")}
 HOST_RESPONSES = {PENDING: _l("Waiting for host"), CONFIRMED: _l("Confirmed"), DECLINED: _l("Declined")}
@@ -59,7 +60,9 @@ class Purpose(Audited, Model):
 
 
 class Visitor(Audited, CampusScoped, Model):
-    """A person as known at one campus; each campus keeps its own register."""
+    """A person as known to the institution: one record per person (by the keyed hash of the
+    full document number), whichever campus they visit; campus_id is where they were first
+    registered. Their visits stay with the campus visited (Visit.campus_id)."""
 
     __tablename__ = "visitor"
     __audit_masked__ = {"id_number": "id", "phone": "phone"}
@@ -68,13 +71,17 @@ class Visitor(Audited, CampusScoped, Model):
     # any collation; SQLite uses it as a plain index (GLOB prefix).
     # Last-4-digits search lists the matches most recent first: with (phone_last4, last_visit_at)
     # PostgreSQL reads the few matches in order instead of walking every visitor by last visit.
+    # One record per document number (anonymised visitors have no hash): two desks registering
+    # the same new visitor at once make one row, the other desk's INSERT is refused.
     __table_args__ = (Index("ix_visitor_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
-                      Index("ix_visitor_phone_last4_recent", "phone_last4", "last_visit_at"))
+                      Index("ix_visitor_phone_last4_recent", "phone_last4", "last_visit_at"),
+                      Index("uq_visitor_id_hash", "id_hash", unique=True,
+                            sqlite_where=text("id_hash IS NOT NULL"), postgresql_where=text("id_hash IS NOT NULL")))
     id = Column(Integer, primary_key=True)
     name = Column(String(50), nullable=False)
     doc_type = Column(String(20), nullable=False, default="resident_id")
     id_number = Column(String(30))
-    id_hash = Column(String(64), index=True)
+    id_hash = Column(String(64))
     phone = Column(String(20))
     phone_hash = Column(String(64), index=True)
     phone_last4 = Column(String(4))
@@ -97,6 +104,12 @@ class Visit(Audited, CampusScoped, Model):
         Index("uq_visit_badge_on_site", "campus_id", "badge", unique=True,
               sqlite_where=text("status = 'on_site' AND badge IS NOT NULL"),
               postgresql_where=text("status = 'on_site' AND badge IS NOT NULL")),
+        # A person on site cannot be signed in again at the same campus (the desk refuses it first,
+        # naming the open visit; this refuses the second of two desks signing in at once).
+        # "visitor_id IS NOT NULL" (always true) keeps the planners from reading it for queries
+        # that do not name a visitor, such as the host's to-do count (ix_visit_host_waiting's).
+        Index("uq_visit_visitor_on_site", "campus_id", "visitor_id", unique=True,
+              sqlite_where=text(OPEN_VISIT), postgresql_where=text(OPEN_VISIT)),
         # The to-do count of a host runs on every page: only the few visits still waiting for an
         # answer are in it (a host with 700 visits over the years cost ~1 ms scanning them).
         # Queries name the same constants (todo.WAITING_FOR_HOST) so either database uses it.
@@ -266,7 +279,11 @@ class DutyLog(Audited, CampusScoped, Model):
                           cascade="all, delete-orphan", lazy="selectin")
 
     def __str__(self):
-        return f"{self.day} {self.shift}"
+        from app.i18n import format_date
+
+        from .labels import SHIFT_LABELS
+
+        return f"{format_date(self.day)} {SHIFT_LABELS.get(self.shift, self.shift)}"
 
 
 class PatrolRound(Audited, Model):

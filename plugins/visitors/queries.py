@@ -2,7 +2,7 @@
 visits, and the desk's few eager-loaded queries (no N+1)."""
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, false, func, or_, select
@@ -17,7 +17,7 @@ from app.scoping import current_user, own_staff_id, scope_clause, user_campus_id
 from app.security import is_unscoped, role_names
 
 from . import rules
-from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit
+from .models import EXPECTED, ON_SITE, WAITING, Appointment, DutyLog, OverrideRequest, PatrolRound, Purpose, Visit, Visitor
 
 # The desk's host list is kept per campus until a staff member or department changes.
 freshness.watch("staff", "people")
@@ -31,8 +31,9 @@ def _combine(*clauses):
 
 
 def visit_access_clause(user=None):
-    """Director/Admin/Auditor: everything. Gatekeeper: today's and on-site visits of
-    their campuses. Anyone else (Staff): visits to themselves. None = no restriction."""
+    """Director/Admin/Auditor: everything. Gatekeeper: on-site visits and those of the last
+    `gate_lookback_days` days (today included) of their campuses ("did the plumber come
+    yesterday?"). Anyone else (Staff): visits to themselves. None = no restriction."""
     user = user if user is not None else current_user()
     if user is None or not getattr(user, "is_authenticated", False):
         return false()
@@ -41,9 +42,23 @@ def visit_access_clause(user=None):
     roles = role_names(user)
     options = [Visit.host_id == own_staff_id(user)]
     if "Gatekeeper" in roles:
-        start, end = local_day_range_utc()
-        options.append(or_(Visit.status == ON_SITE, and_(Visit.time_in >= start, Visit.time_in < end)))
+        days = current_app.extensions["houqin_settings"].get("gate_lookback_days")
+        start, _end = local_day_range_utc(local_now().date() - timedelta(days=max(days, 1) - 1))
+        options.append(or_(Visit.status == ON_SITE, Visit.time_in >= start))
     return _combine(scope_clause(Visit.campus_id), or_(*options))
+
+
+def visitor_access_clause(user=None):
+    """The visitor register is the institution's (one record per person): a user bound to campuses
+    sees the people registered at or visiting them, and only those campuses' visits (visit lists)."""
+    user = user if user is not None else current_user()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    campuses = scope_clause(Visit.campus_id)
+    if campuses is None:
+        return None
+    return or_(scope_clause(Visitor.campus_id),
+               Visitor.id.in_(select(Visit.visitor_id).where(campuses).correlate(None)))
 
 
 def host_choice_clause(user=None):

@@ -64,31 +64,50 @@ def visits_between(first: date, last: date, campus_id: int | None, *columns):
 def register_query(first: date, last: date, campus_id: int | None):
     """The register's rows as plain named columns (one query, no ORM objects: a month is
     ~30,000 visits): what each column shows, under the names register_columns reads."""
-    from app.models import HouqinUser
+    from app.models import Campus, HouqinUser
 
     return visits_between(
         first, last, campus_id,
         Visit.time_in, Visit.time_out, Visit.visitor_name, Visitor.doc_type, Visitor.id_number, Visitor.phone,
         Visitor.organisation, Visit.purpose_id, Visit.reason, Staff.name.label("host_name"), Visit.party_size,
-        Visit.plate, Visit.badge, HouqinUser.username.label("gatekeeper"), Visit.status, Visit.note,
+        Visit.plate, Visit.badge, HouqinUser.first_name.label("gk_first"), HouqinUser.last_name.label("gk_last"),
+        Visit.status, Visit.note, Campus.name.label("campus_name"),
     ).join(Visitor, Visit.visitor_id == Visitor.id) \
+        .join(Campus, Visit.campus_id == Campus.id) \
         .outerjoin(Staff, Visit.host_id == Staff.id) \
         .outerjoin(HouqinUser, Visit.gatekeeper_id == HouqinUser.id)
 
 
-def register_columns() -> list[Column]:
+def person_name(first, last) -> str:
+    """A login's name as people read it (HouqinUser.get_full_name: 张丽, not zhangli)."""
+    from app.models import HouqinUser
+
+    return HouqinUser(first_name=first, last_name=last).get_full_name() if first or last else ""
+
+
+def register_columns(with_campus: bool = False) -> list[Column]:
     """The register's columns over register_query's rows. What depends on the request (language,
-    time zone, masking, purpose names) is looked up once here, not once per cell."""
+    time zone, masking, purpose names) is looked up once here, not once per cell. with_campus:
+    the register of several campuses says which."""
     tz = institution_tz()
     doc_types = {code: gettext(label) for code, label in rules.DOCUMENT_TYPES}
     purposes = {p.id: str(p) for p in db.session.execute(select(Purpose)).scalars()}
     statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
     mask_id, mask_phone = cell_masker("id"), cell_masker("phone")
 
+    names: dict = {}
+
     def local(value):
         return None if value is None else to_local(value, tz).replace(tzinfo=None)
 
-    return [
+    def gatekeeper(v):
+        key = (v.gk_first, v.gk_last)
+        if key not in names:
+            names[key] = person_name(*key)
+        return names[key]
+
+    campus = [Column(gettext("Campus"), lambda v: v.campus_name)] if with_campus else []
+    return campus + [
         Column(gettext("Time in"), lambda v: local(v.time_in), "datetime"),
         Column(gettext("Time out"), lambda v: local(v.time_out), "datetime"),
         Column(gettext("Name"), lambda v: v.visitor_name),
@@ -102,7 +121,7 @@ def register_columns() -> list[Column]:
         Column(gettext("Party size"), lambda v: v.party_size, "int"),
         Column(gettext("Vehicle plate"), lambda v: v.plate or ""),
         Column(gettext("Badge no."), lambda v: v.badge or ""),
-        Column(gettext("Gatekeeper on duty"), lambda v: v.gatekeeper or ""),
+        Column(gettext("Gatekeeper on duty"), gatekeeper),
         Column(gettext("Status"), lambda v: statuses.get(v.status, v.status)),
         Column(gettext("Note"), lambda v: v.note or ""),
     ]
@@ -179,7 +198,7 @@ class GateReportsView(BaseView):
         first, last, clamped = date_range()
         campuses = desk_campuses()
         campus_id = self._campus_id(campuses)
-        columns = register_columns()
+        columns = register_columns(with_campus=campus_id is None and len(campuses) > 1)
         rows = db.session.execute(register_query(first, last, campus_id))
         if request.args.get("format") == "xlsx":
             title = gettext("Visitor register %(first)s – %(last)s", first=format_date(first), last=format_date(last))
@@ -233,7 +252,23 @@ class GateReportsView(BaseView):
         ids = [campus_id] if campus_id else [c.id for c in campuses]
         visits = queries.on_site_visits(db.session, ids)
         closing = {cid: closing_time(cid) for cid in {v.campus_id for v in visits}}
+        phone = cell_masker("phone")
         return self.render_template(
             "visitors/evacuation.html", visits=visits, campuses=campuses, campus_id=campus_id,
             overstay=overstays(visits, closing), head_count=sum(v.party_size for v in visits),
+            phones={v.id: phone(v.visitor.phone) for v in visits}, roll_call=roll_call(ids),
             now=local_now(), title=gettext("Evacuation list"))
+
+
+def roll_call(campus_ids) -> list:
+    """The active staff of the campuses, by campus, department and name: ticked at the assembly
+    point beside the visitors."""
+    from sqlalchemy.orm import joinedload
+
+    from app.models import Campus
+
+    query = (select(Staff).options(joinedload(Staff.department), joinedload(Staff.position), joinedload(Staff.campus))
+             .outerjoin(Department, Staff.department_id == Department.id).join(Campus, Staff.campus_id == Campus.id)
+             .where(Staff.active.is_(True), Staff.campus_id.in_(campus_ids))
+             .order_by(Campus.name, Department.name.nulls_last(), Staff.name, Staff.id))
+    return db.session.execute(query).unique().scalars().all()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from flask import current_app
 from sqlalchemy import literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -20,16 +19,19 @@ from app.workflow import StateMoved, transition
 
 from app.i18n import local_now
 from app.models import Staff, utcnow
-from app.privacy import mask_id, mask_phone
+from app.privacy import mask_phone
 
 from . import rules
 from .intake import Intake, hashes, phone_last4
+from .known import (  # noqa: F401  (the desk, the API and tests use them from here)
+    CHANGE_STORED, ERR_FULL_NUMBER, ERR_ON_SITE, ERR_ON_SITE_NO_BADGE, ERR_ON_SITE_NOW, ERR_STORED_NAME,
+    ERR_STORED_PHONE, KEEP_STORED, WARN_PHONE_ON_SITE, SignInRefused, check_stored_details, find_on_site,
+    find_visitor, known_visitor, on_site_error, open_visit, secret, shared_phone_on_site)
 from .models import (APPROVED, BY_PHONE, CONFIRMED, CONVERTED, EXPECTED, IN_APP, IN_PERSON, ON_SITE, PENDING,
                      TURNED_AWAY, USED, WAITING, Appointment, BlocklistEntry, DutyLog, OverrideRequest, PatrolRound,
                      Purpose, Visit, Visitor)
 from .rules import N_, RuleError
 
-ERR_FULL_NUMBER = N_("Type the full document number")
 ERR_UNKNOWN_PURPOSE = N_("Choose a purpose from the list")
 ERR_UNKNOWN_HOST = N_("Choose a host from this campus's staff")
 ERR_BADGE_IN_USE = N_("Badge %(badge)s is already given to a visitor on site")
@@ -51,19 +53,6 @@ ERR_BLOCKED = N_("Entry refused: this visitor is on the blocklist.")
 ERR_TIME_FUTURE = N_("The time out cannot be in the future")
 
 
-class SignInRefused(Exception):
-    """Field errors that stop a sign-in; nothing is written. `name_match` asks for the ID check box."""
-
-    def __init__(self, errors: dict[str, RuleError], name_match: Optional[BlocklistEntry] = None):
-        super().__init__(errors)
-        self.errors = errors
-        self.name_match = name_match
-
-
-def _secret() -> str:
-    return current_app.config["SECRET_KEY"]
-
-
 def _by_id(pk) -> object:
     # A literal, not a bound parameter: the audit log's text of a bulk UPDATE then names the row.
     return literal_column(str(int(pk)))
@@ -71,24 +60,12 @@ def _by_id(pk) -> object:
 
 # --- sign-in ------------------------------------------------------------------------------
 
-def find_visitor(session, campus_id: int, id_number: Optional[str] = None, phone: Optional[str] = None,
-                 doc_type: Optional[str] = None) -> Optional[Visitor]:
-    """Returning visitor at this campus, by keyed hash of the full number (ID first, then phone)."""
-    id_hash, phone_hash = hashes(_secret(), id_number, phone)
-    for column, value in ((Visitor.id_hash, id_hash), (Visitor.phone_hash, phone_hash)):
-        if value:
-            found = session.execute(
-                select(Visitor).where(Visitor.campus_id == campus_id, column == value)
-                .order_by(Visitor.last_visit_at.desc().nulls_last(), Visitor.id.desc()).limit(1)
-            ).scalar_one_or_none()
-            if found is not None:
-                return found
-    return None
-
-
-def last_visit(session, visitor: Visitor) -> Optional[Visit]:
-    return session.execute(select(Visit).where(Visit.visitor_id == visitor.id)
-                           .order_by(Visit.time_in.desc()).limit(1)).scalar_one_or_none()
+def last_visit(session, visitor: Visitor, campus_id: Optional[int] = None) -> Optional[Visit]:
+    """The person's latest visit (at `campus_id` when given: a desk sees its own campus's visits)."""
+    query = select(Visit).where(Visit.visitor_id == visitor.id)
+    if campus_id is not None:
+        query = query.where(Visit.campus_id == campus_id)
+    return session.execute(query.order_by(Visit.time_in.desc()).limit(1)).scalar_one_or_none()
 
 
 def blocklist_verdict(session, campus_id: int, id_hash, phone_hash, name: str, today=None) -> rules.Verdict:
@@ -104,16 +81,13 @@ def blocklist_verdict(session, campus_id: int, id_hash, phone_hash, name: str, t
 
 
 def _resolve_visitor(session, data: Intake, now: datetime) -> Visitor:
-    visitor = None
-    if data.id_number:
-        visitor = find_visitor(session, data.campus_id, id_number=data.id_number)
-    elif data.phone:
-        visitor = find_visitor(session, data.campus_id, phone=data.phone)
-        if visitor is not None and mask_id(visitor.id_number) != data.id_masked:
-            visitor = None
-    if visitor is None and not data.id_number:
-        raise SignInRefused({"id_number": RuleError(ERR_FULL_NUMBER)})
-    if visitor is None:
+    visitor = known_visitor(session, data)
+    if visitor is not None:
+        on_site = open_visit(session, data.campus_id, visitor.id)
+        if on_site is not None:
+            raise SignInRefused({"id_number": on_site_error(on_site)}, on_site=on_site)
+        check_stored_details(visitor, data)
+    else:
         visitor = Visitor(campus_id=data.campus_id)
         session.add(visitor)
     if data.id_number:
@@ -123,7 +97,7 @@ def _resolve_visitor(session, data: Intake, now: datetime) -> Visitor:
     visitor.name = data.name
     visitor.organisation = data.organisation or visitor.organisation
     visitor.last_visit_at = now  # set before the blocklist query autoflushes: one INSERT, no UPDATE
-    visitor.id_hash, visitor.phone_hash = hashes(_secret(), visitor.id_number, visitor.phone)
+    visitor.id_hash, visitor.phone_hash = hashes(secret(), visitor.id_number, visitor.phone)
     return visitor
 
 
@@ -159,6 +133,16 @@ def sign_in(session, data: Intake, user, *, can_override: bool = False, now: Opt
     if appointment is not None and data.phone_masked and appointment.visitor_phone \
             and mask_phone(appointment.visitor_phone) == data.phone_masked:
         data.phone = appointment.visitor_phone  # the desk showed the host's entry masked
+    try:
+        return _admit(session, data, user, appointment, can_override, now)
+    except IntegrityError as exc:
+        # Two desks at the same moment: the database's unique indexes refuse the second.
+        if "badge" in str(exc.orig):
+            raise SignInRefused({"badge": RuleError(ERR_BADGE_IN_USE, badge=data.badge)}) from None
+        raise SignInRefused({"id_number": RuleError(ERR_ON_SITE_NOW)}, race=True) from None
+
+
+def _admit(session, data: Intake, user, appointment, can_override: bool, now: datetime) -> Visit:
     visitor = _resolve_visitor(session, data, now)
     verdict = blocklist_verdict(session, data.campus_id, visitor.id_hash, visitor.phone_hash, data.name)
     override = None
@@ -179,10 +163,7 @@ def sign_in(session, data: Intake, user, *, can_override: bool = False, now: Opt
     visit.name_match_checked = verdict.level == rules.WARN
     if override is not None:
         override.admitted_visit = visit
-    try:
-        session.flush()
-    except IntegrityError:  # two desks gave out the same badge at the same moment
-        raise SignInRefused({"badge": RuleError(ERR_BADGE_IN_USE, badge=data.badge)}) from None
+    session.flush()
     return visit
 
 
@@ -327,6 +308,9 @@ def admit_override(session, request_id: int, user) -> Visit:
         raise StateMoved(ERR_OVERRIDE_NOT_APPROVED) from None
     req = session.get(OverrideRequest, request_id)
     old = req.refused_visit
+    on_site = open_visit(session, old.campus_id, old.visitor_id)
+    if on_site is not None:  # signed in some other way meanwhile
+        raise on_site_error(on_site)
     visit = Visit(visitor_id=old.visitor_id, visitor_name=old.visitor_name, campus_id=old.campus_id,
                   purpose_id=old.purpose_id, host_id=old.host_id, reason=old.reason, party_size=old.party_size,
                   plate=old.plate, time_in=now, status=ON_SITE, gatekeeper_id=user.id,

@@ -83,7 +83,7 @@ def override_count(user):
 def override_items(user, limit: int) -> list[TodoItem]:
     items = []
     for o in queries.waiting_overrides(db.session, user_campus_ids(), limit=limit):
-        facts = [o.campus.name, gettext("requested by %(name)s", name=o.requested_by.username if o.requested_by else "")]
+        facts = [o.campus.name, gettext("requested by %(name)s", name=o.requested_by.get_full_name() if o.requested_by else "")]
         if o.blocklist_entry is not None:
             facts.append(gettext("Blocklist reason") + ": " + o.blocklist_entry.reason)
         if o.request_note:

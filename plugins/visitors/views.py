@@ -9,6 +9,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import format_datetime
@@ -25,7 +26,7 @@ from .intake import hashes, phone_last4
 from .labels import (CONFIRMATION_LABELS, DOCUMENT_LABELS, HOST_RESPONSES, OVERRIDE_LABELS, STATUS_LABELS,
                      VISIT_LABELS)
 from .models import OverrideRequest, Visit, Visitor
-from .queries import visit_access_clause
+from .queries import visit_access_clause, visitor_access_clause
 
 def answer_buttons(visit):
     """The host's Confirm/Decline for a visitor waiting at the gate."""
@@ -51,8 +52,9 @@ class VisitView(HouqinModelView):
     list_title = _l("Visits")
     show_title = _l("Visit")
     edit_title = _l("Edit visit")
-    list_columns = ["time_in", "visitor_name", "visitor.id_number", "visitor.phone", "purpose", "host",
-                    "party_size", "plate", "badge", "time_out", "status", "campus", "answer"]
+    # The host's 同意入内/拒绝 right after the name: in view without scrolling, on a PC or a phone.
+    list_columns = ["time_in", "visitor_name", "answer", "visitor.id_number", "visitor.phone", "purpose", "host",
+                    "party_size", "plate", "badge", "time_out", "status", "campus"]
     show_columns = ["visitor_name", "visitor.doc_type", "visitor.id_number", "visitor.phone", "visitor.organisation",
                     "purpose", "reason", "host", "host_response", "host_confirmation", "host_confirmed_by",
                     "host_confirmed_at", "party_size", "plate", "badge", "time_in", "time_out", "gatekeeper",
@@ -104,6 +106,7 @@ class VisitorView(HouqinModelView):
     indexed_prefix_search = True
     list_title = _l("Visitors")
     show_title = edit_title = _l("Visitor")
+    row_access = visitor_access_clause
     list_columns = ["name", "doc_type", "id_number", "phone", "organisation", "last_visit_at", "campus"]
     show_columns = list_columns + ["anonymised_at"]
     edit_columns = ["name", "doc_type", "id_number", "phone", "organisation"]
@@ -114,9 +117,8 @@ class VisitorView(HouqinModelView):
     label_columns = {"name": _l("Name"), "doc_type": _l("ID document"), "id_number": _l("Document number"),
                      "phone": _l("Phone"), "phone_last4": _l("Last 4 digits of phone"),
                      "organisation": _l("Organisation / address"), "last_visit_at": _l("Last visit"),
-                     "campus": _l("Campus"), "anonymised_at": _l("Anonymised at")}
+                     "campus": _l("First registered at"), "anonymised_at": _l("Anonymised at")}
     masked_columns = {"id_number": "id", "phone": "phone"}
-    campus_column = "campus_id"
     formatters_columns = {"doc_type": choice_label(DOCUMENT_LABELS), "last_visit_at": format_datetime,
                           "anonymised_at": format_datetime}
     edit_form_extra_fields = {"doc_type": DOC_TYPE_FIELD}
@@ -126,6 +128,11 @@ class VisitorView(HouqinModelView):
         super().pre_update(item)  # restores masked values, checks the campus
         item.id_hash, item.phone_hash = hashes(current_app.config["SECRET_KEY"], item.id_number, item.phone)
         item.phone_last4 = phone_last4(item.phone)
+        with db.session.no_autoflush:
+            taken = item.id_hash and db.session.execute(select(Visitor.id).where(
+                Visitor.id_hash == item.id_hash, Visitor.id != item.id)).first()
+        if taken:
+            raise ValueError(gettext("Another visitor record already has this document number."))
 
 
 class OverrideView(HouqinModelView):
@@ -137,6 +144,7 @@ class OverrideView(HouqinModelView):
     list_columns = ["requested_at", "refused_visit.visitor_name", "campus", "status", "requested_by",
                     "decided_by", "decided_at", "decision_reason"]
     show_columns = list_columns + ["request_note", "blocklist_entry", "admitted_visit"]
+    export_columns = list_columns + ["request_note"]
     search_columns = ["status", "campus"]
     base_order = ("requested_at", "desc")
     base_permissions = ["can_list", "can_show", "can_export"]

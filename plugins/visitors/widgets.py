@@ -28,17 +28,31 @@ def _counts() -> dict:
     return g._hq_gate_counts
 
 
+def people_and_visits(people: int, visits: int) -> str:
+    """"7 people, 6 visits" / "7 人，6 次来访" (a party of three is one visit)."""
+    # Two words, not ngettext: Chinese has one form, and the catalogues hold no plural entries.
+    people_text = gettext("%(num)d person", num=people) if people == 1 else gettext("%(num)d people", num=people)
+    visits_text = gettext("%(num)d visit", num=visits) if visits == 1 else gettext("%(num)d visits", num=visits)
+    return gettext("%(people)s, %(visits)s", people=people_text, visits=visits_text)
+
+
 def on_site_widget(appbuilder):
     counts = _counts()
     return _render("visitors/widget.html", key="on-site", icon="fa-users", title=gettext("On site now"),
                    number=counts["people_on_site"],
-                   detail=gettext("Visits: %(visits)d", visits=counts["visits_on_site"]),
+                   detail=people_and_visits(counts["people_on_site"], counts["visits_on_site"]),
                    link=url_for("VisitView.list", _flt_0_status=ON_SITE))
 
 
 def today_widget(appbuilder):
     return _render("visitors/widget.html", key="today", icon="fa-door-open", title=gettext("Visitors today"),
-                   number=_counts()["today"], link=url_for("VisitView.list"))
+                   number=_counts()["today"], link=today_link())
+
+
+def today_link() -> str:
+    """The visits list from today's local midnight (filter 1 of a date-time column: after)."""
+    midnight = local_now().replace(hour=0, minute=0, second=0, microsecond=0)
+    return url_for("VisitView.list", _flt_1_time_in=midnight.strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def expected_widget(appbuilder):

@@ -60,4 +60,5 @@ def test_the_audit_log_export_shows_changes_as_text_not_html(app, client_as, cam
                if isinstance(c.value, str) and "021-87654321" in c.value]
     assert changes, "the update is exported"
     assert "<b>" not in changes[0] and "<br>" not in changes[0] and "&amp;" not in changes[0]
-    assert "work_phone: " in changes[0] and "\n" in changes[0] and "审计导出<&>" in changes[0]
+    assert "工作电话: " in changes[0] and "work_phone" not in changes[0]  # the field's label, in the reader's language
+    assert "\n" in changes[0] and "审计导出<&>" in changes[0]

@@ -171,4 +171,5 @@ def test_the_audit_log_screen_shows_security_entries(app, client_as, ctx, uid):
     page = client_as("auditor_a").get("/auditlogview/list/?_flt_0_table_name=ab_user&psize_AuditLogView=100")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert user.username in text and re.search(r"<b>roles</b>: null → \[&#34;Staff&#34;\]|roles</b>", text)
+    # In words (issue 13, point 5): the field's label and the role's name, one line per change.
+    assert user.username in text and re.search(r"(角色|Role)s?: — → [^<]*Staff", text)

@@ -27,7 +27,8 @@ def test_settings_are_saved_validated_and_audited(app, client_as, ctx):
         settings = app.extensions["houqin_settings"]
         settings.invalidate()
         assert settings.get("institution_name") == "阳光幼儿园"
-    entry = ctx.session.execute(select(AuditLog).where(AuditLog.table_name == "houqin_setting")
+    # One save, one entry (issue 13, point 5): the settings job's, naming what changed.
+    entry = ctx.session.execute(select(AuditLog).where(AuditLog.table_name == "settings", AuditLog.action == "job")
                                 .order_by(AuditLog.id.desc())).scalars().first()
     assert entry.actor == "director_a"
 

@@ -61,8 +61,13 @@
     var note = document.getElementById("hq-lookup-note");
     return send(desk.getAttribute("data-lookup-url"), body).then(function (data) {
       showFieldError(source === "phone" ? "phone" : "id_number", data.error || "");
-      if (data.error) { note.textContent = ""; return false; }
+      if (data.error) { note.textContent = ""; return "error"; }  // e.g. a wrong check digit
       if (!data.found) { note.textContent = text.not_found; return false; }
+      if (data.on_site) {  // already on site at this campus: the desk will refuse a second sign-in
+        showFieldError("id_number", data.on_site);
+        note.textContent = "";
+        return true;
+      }
       setIfEmpty("name", data.name);
       setIfEmpty("id_number", data.id_number);
       setIfEmpty("phone", data.phone);
@@ -71,7 +76,7 @@
       setIfEmpty("host_id", data.host_id);
       setIfEmpty("plate", data.plate);
       if (data.doc_type && source === "phone") { field("doc_type").value = data.doc_type; }
-      note.textContent = fmt(text.found, {date: data.last_visit || ""});
+      note.textContent = data.last_visit ? fmt(text.found, {date: data.last_visit}) : text.known;
       var next = ["purpose_id", "host_id", "badge"].map(field).filter(function (el) { return el && !el.value; })[0];
       (next || field("badge")).focus();
       return true;
@@ -86,7 +91,10 @@
         // Enter in a number field with the name still empty means "look this visitor up".
         if (event.key === "Enter" && !field("name").value.trim()) {
           event.preventDefault();
-          lookup(source).then(function (found) { if (!found && name === "id_number") { field("name").focus(); } });
+          lookup(source).then(function (found) {
+            if (found === "error") { el.focus(); el.select(); }  // stay on the number to correct it
+            else if (!found && name === "id_number") { field("name").focus(); }
+          });
         }
       });
       el.addEventListener("change", function () {
@@ -94,6 +102,13 @@
       });
     });
   }
+
+  // F2, anywhere on the desk: to "sign out by badge" (the shortcut is shown beside it).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "F2") { return; }
+    var out = document.getElementById("out-badge");
+    if (out) { event.preventDefault(); out.focus(); out.select(); }
+  });
 
   // The Director's answer to an override request, without reloading the page.
   var pending = document.getElementById("hq-pending-override");

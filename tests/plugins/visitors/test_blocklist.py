@@ -110,7 +110,7 @@ def test_gate_requests_an_override_and_the_director_approves_it_without_a_reload
 
     status = desk.get(f"/gate/desk/override/{override_id}/status").get_json()
     assert status == {"id": override_id, "status": "approved", "reason": "已核实，班主任陪同",
-                      "decided_by": "director_a"}
+                      "decided_by": "Director A"}  # the name, not the login
     assert desk.post(f"/gate/desk/override/{override_id}/admit").status_code == 302
     visits = visits_named(app, name)
     assert [v.status for v in visits] == ["turned_away", "on_site"]

@@ -79,7 +79,7 @@ def test_the_register_export_shows_each_visits_values(app, client_as, gate, uid,
         assert value["ID document"] == "Resident ID card"
         assert value["Purpose"] == "Parent" and value["Host"] == host_name
         assert value["Party size"] == 3 and value["Vehicle plate"] == "沪C54321" and value["Badge no."] == "R7"
-        assert value["Gatekeeper on duty"] == "gatekeeper_a" and value["Status"] == "On site"
+        assert value["Gatekeeper on duty"] == "Gatekeeper A" and value["Status"] == "On site"
         assert value["Note"] == "带工具箱"
 
 

@@ -62,12 +62,17 @@ def test_staff_see_only_visits_to_themselves(app, client_as, gate, uid):
     assert mine in page and theirs not in page and nobody not in page
 
 
-def test_a_gatekeeper_sees_today_and_on_site_but_not_the_history(app, client_as, gate, uid):
-    old, today = uid("旧"), uid("今")
-    backdate(app, gate.visit(name=old))
-    gate.visit(name=today)
-    gk = client_as("gatekeeper_a").get("/visitview/list/?psize_VisitView=100").get_data(as_text=True)
-    assert today in gk and old not in gk
+def test_a_gatekeeper_sees_the_last_days_and_on_site_but_not_the_history(app, client_as, gate, uid):
+    old, recent, today = uid("旧"), uid("昨"), uid("今")
+    visits = {old: gate.visit(name=old), recent: gate.visit(name=recent), today: gate.visit(name=today)}
+    backdate(app, visits[old], days=8)  # past the 7 days of the default setting
+    backdate(app, visits[recent], days=1)
+    gk = client_as("gatekeeper_a")
+
+    def finds(name):  # the search form repeats the name: look for the row's link
+        page = gk.get(f"/visitview/list/?_flt_0_visitor_name={name}").get_data(as_text=True)
+        return f"/visitview/show/{visits[name]}" in page
+    assert finds(today) and finds(recent) and not finds(old)
     director = client_as("director_a").get(f"/visitview/list/?_flt_0_visitor_name={old}").get_data(as_text=True)
     assert old in director
 
@@ -92,3 +97,24 @@ def test_name_prefix_search_finds_visits_by_the_start_of_the_name(app, client_as
     assert stem + "甲" in page and "乙" + stem not in page
     wildcard = client_as("director_a").get("/visitview/list/?_flt_0_visitor_name=%25").get_data(as_text=True)
     assert stem not in wildcard  # % is a character, not a wildcard
+
+
+def test_the_gate_looks_up_past_visits_for_the_days_the_setting_says_masked_as_ever(
+        app, client_as, gate, uid, resident_id):
+    from app.privacy import mask_id
+
+    name, number = uid("水电工"), resident_id()
+    visit_id = gate.visit(name=name, id_number=number)
+    backdate(app, visit_id, days=3)
+    gk = client_as("gatekeeper_a")
+    page = gk.get(f"/visitview/list/?_flt_0_visitor_name={name}").get_data(as_text=True)
+    assert f"/visitview/show/{visit_id}" in page and number not in page and mask_id(number) in page
+    assert client_as("gatekeeper_b").get(f"/visitview/show/{visit_id}").status_code == 404  # not their campus
+    director = client_as("director_a")
+    try:
+        assert director.post("/settings/", data={"gate_lookback_days": "2"}).status_code == 302
+        page = gk.get(f"/visitview/list/?_flt_0_visitor_name={name}").get_data(as_text=True)
+        assert f"/visitview/show/{visit_id}" not in page
+        assert gk.get(f"/visitview/show/{visit_id}").status_code == 404
+    finally:
+        director.post("/settings/", data={"gate_lookback_days": "7"})
