@@ -4,7 +4,6 @@ pages with their page numbers, table headers repeated on every page and the sign
 on the last (core's print layout; core's own page is tested in tests/browser/test_print.py)."""
 from __future__ import annotations
 
-
 import pytest
 
 VISITS = 60  # on site at the print campus: several pages of each list
