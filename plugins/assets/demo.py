@@ -91,6 +91,16 @@ def load(session, seed: int = 2026, today: date | None = None) -> None:
         line.finance_original, line.finance_accumulated = line.ledger_original, line.ledger_accumulated
     session.flush()
     _mark_children(session, made, recon)
+    _mark_counters(session)
+
+
+def _mark_counters(session) -> None:
+    """The demo codes' counters (their own sequence, assets.demo_card) go with the demo."""
+    from app.models.numbering import SequenceCounter
+
+    marked = select(DemoRecord.record_id).where(DemoRecord.table_name == SequenceCounter.__tablename__)
+    mark_demo(session, *session.execute(select(SequenceCounter).where(
+        SequenceCounter.key == "assets.demo_card", SequenceCounter.id.not_in(marked))).scalars())
 
 
 def _card(session, rng, today, counted_to, category, name, brand, model, low, high, qmin, qmax, unit, life, room,

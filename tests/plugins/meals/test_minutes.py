@@ -249,11 +249,15 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
     pages = ("/actionitemview/list/", f"/meals/reports/notice/{later}", f"/meals/reports/minutes/{later}")
     for url in pages * 2:  # warm: the kept page frame and search forms are rebuilt once after changes elsewhere
         web.get(url)
-    before = {}
-    for url in pages:
-        with count_statements() as n:
-            assert web.get(url).status_code == 200
-        before[url] = n.count
+    def cost(url):  # the fewer of two: a request may also reload the settings cache (every 10 s)
+        counts = []
+        for _ in range(2):
+            with count_statements() as n:
+                assert web.get(url).status_code == 200
+            counts.append(n.count)
+        return min(counts)
+
+    before = {url: cost(url) for url in pages}
     from app.audit import acting_as
     from app.extensions import db
     from plugins.meals.models import ActionItem
@@ -264,6 +268,4 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
         db.session.commit()
     for url in pages:
         web.get(url)
-        with count_statements() as n:
-            assert web.get(url).status_code == 200
-        assert n.count == before[url], url
+        assert cost(url) == before[url], url
