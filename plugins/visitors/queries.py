@@ -43,8 +43,12 @@ def visit_access_clause(user=None):
     options = [Visit.host_id == own_staff_id(user)]
     if "Gatekeeper" in roles:
         days = current_app.extensions["houqin_settings"].get("gate_lookback_days")
-        start, _end = local_day_range_utc(local_now().date() - timedelta(days=max(days, 1) - 1))
-        options.append(or_(Visit.status == ON_SITE, Visit.time_in >= start))
+        today = local_now().date()
+        start, _end = local_day_range_utc(today - timedelta(days=max(days, 1) - 1))
+        _start, end = local_day_range_utc(today)
+        # Bounded on both sides: SQLite's planner takes the multi-index OR (host, status, time) only
+        # for a closed range; with `time_in >= start` alone it scans the campus (0.3 -> 118 ms at 1M).
+        options.append(or_(Visit.status == ON_SITE, and_(Visit.time_in >= start, Visit.time_in < end)))
     return _combine(scope_clause(Visit.campus_id), or_(*options))
 
 
