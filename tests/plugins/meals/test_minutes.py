@@ -268,4 +268,5 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
         db.session.commit()
     for url in pages:
         web.get(url)
-        assert cost(url) == before[url], url
+        # no more than with one item (in a full run a kept page part may be rebuilt in `before`)
+        assert cost(url) <= before[url], url
