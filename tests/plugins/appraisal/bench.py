@@ -19,7 +19,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from bench.common import Bench, Context, Page, Result, percentile, sql_is
+from bench.common import Bench, Context, Page, Result, grant_stock, percentile, sql_is
 
 SECTION = "appraisal"
 PLUGINS = "appraisal"
@@ -117,15 +117,7 @@ def _seed(ctx: Context) -> dict:
 
 
 def _grant_stock(ctx: Context) -> None:
-    """The stock view through a role of the bench's own (catalogue roles are read-only), given to
-    the bench's Director beside their catalogue role."""
-    with ctx.app.app_context():
-        sm = ctx.app.appbuilder.sm
-        role = sm.find_role("BenchStock") or sm.add_role("BenchStock")
-        sm.add_permission_role(role, sm.find_permission_view_menu("can_list", "StockScoreView"))
-        user = sm.find_user(username=ctx.users["director"])
-        user.roles = [*user.roles, role]
-        ctx.db.session.commit()
+    grant_stock(ctx, "Director", {"StockScoreView": ("can_list",)})
 
 
 def _finalise_runs(ctx: Context, round_id: int) -> tuple[list[float], int]:

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-from bench.common import Bench, Context, Page, Result, sql_is
+from bench.common import Bench, Context, Page, Result, grant_stock, sql_is
 
 SECTION = "assets"
 PLUGINS = "assets"
@@ -57,18 +57,9 @@ def prepare(app) -> None:
 
 
 def _grant_stock(ctx: Context) -> None:
-    """The stock view for Director and AssetKeeper. Catalogue roles are read-only through the
-    security manager (the sync owns them), so the bench writes the grant row itself."""
-    from sqlalchemy import insert
-
-    with ctx.app.app_context():
-        sm = ctx.app.appbuilder.sm
-        link = ctx.db.Model.metadata.tables["ab_permission_view_role"]
-        for role in ("Director", "AssetKeeper"):
-            for perm in ("can_list", "can_show"):
-                pv = sm.find_permission_view_menu(perm, "StockAssetView")
-                ctx.db.session.execute(insert(link).values(permission_view_id=pv.id, role_id=sm.find_role(role).id))
-        ctx.db.session.commit()
+    """The stock view for Director and AssetKeeper."""
+    for role in ("Director", "AssetKeeper"):
+        grant_stock(ctx, role, {"StockAssetView": ("can_list", "can_show")})
 
 
 def _seed(ctx: Context) -> dict:
