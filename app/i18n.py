@@ -153,6 +153,33 @@ def timezone_choices(current: str | None) -> list[str]:
     return zones
 
 
+def tolerate_percent(app) -> None:
+    """Jinja's new-style gettext %-formats every string it shows, even with no variables, so
+    Flask-AppBuilder's form template (`{{ _(error) }}` for each field error) answered 500 on a
+    message with a bare "%" ("the weights add up to 90 %"). Without variables a string that
+    does not format is shown as it is (escaped); "%%" still reads "%". Called once Babel has
+    installed its callables (AppBuilder starts Babel)."""
+    from jinja2 import pass_context
+    from markupsafe import escape
+
+    env = app.jinja_env
+    formatting = env.globals["gettext"]
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        try:
+            return formatting(__context, __string, **variables)
+        except (ValueError, TypeError, KeyError):
+            if variables:
+                raise
+            return escape(__context.call(env.globals["_hq_plain_gettext"], __string))
+
+    from flask_babel import gettext as plain
+
+    env.globals["_hq_plain_gettext"] = plain
+    env.globals["gettext"] = gettext
+
+
 def install(app) -> None:
     app.before_request(choose_first_visit_locale)
     app.jinja_env.filters["hq_date"] = format_date

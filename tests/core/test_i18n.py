@@ -143,3 +143,18 @@ def test_money_reads_the_same_in_both_languages(value, expected):
     from app.i18n import format_money
 
     assert format_money(value) == expected
+
+
+def test_a_message_with_a_bare_percent_sign_is_shown_not_a_500(app):
+    """Flask-AppBuilder's form template shows each field error through `_(error)`, which
+    %-formats: "the weights add up to 90 %" used to raise. Formatting still works where it is
+    meant: "%%" reads "%", and variables are filled in."""
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        assert env.from_string("{{ _(m) }}").render(m="合计 90 %，应为 100 %") == "合计 90 %，应为 100 %"
+        assert env.from_string("{{ _(m) }}").render(m="<b>50 %</b>") == "&lt;b&gt;50 %&lt;/b&gt;"
+        assert env.from_string('{{ _("50%%") }}').render() == "50%"
+        assert env.from_string('{{ _("%(n)s done", n=3) }}').render() == "3 done"
+        assert env.from_string("{% trans n=4 %}{{ n }} left{% endtrans %}").render() == "4 left"
+        with pytest.raises(KeyError):
+            env.from_string('{{ _("%(n)s done", m=3) }}').render()

@@ -328,10 +328,12 @@ def seed_visitors(ctx: Context) -> Seeded:
     # On site now: the latest visits of each campus.
     on_site = set()
     want = {ci: ON_SITE_NOW[c] for ci, c in enumerate(codes)}
+    here = set()  # (campus, visitor) already on site: one person is on site at a campus once
     for j in range(n_visits - 1, -1, -1):
-        if want[campus[j]] > 0:
+        if want[campus[j]] > 0 and (campus[j], who[j]) not in here:
             want[campus[j]] -= 1
             on_site.add(j)
+            here.add((campus[j], who[j]))
         if not any(want.values()):
             break
     seeded.parts["plan"] = time.perf_counter() - t0
