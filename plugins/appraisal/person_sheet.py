@@ -19,7 +19,7 @@ from app.i18n import current_language
 from app.models import Staff
 from app.security import role_names
 
-from .models import (COUNT, FINALISED, FORFEIT, OPEN, PUBLISHED, SUBMITTED, AppraisalAppeal, AppraisalEntry,
+from .models import (COUNT, FINALISED, OPEN, PUBLISHED, SUBMITTED, AppraisalAppeal, AppraisalEntry,
                      AppraisalMember, AppraisalResult, AppraisalRound, AppraisalScore, AppraisalSheet)
 from .rubric import SECRETARY
 from .services import rubric_of
@@ -83,24 +83,29 @@ def sheet(session, result: AppraisalResult, rnd: AppraisalRound, viewer, reader:
     notes: dict[str, list] = {}
     sick = sees_sick_notes(viewer, reader)
     groups = {g.code: _name(g, lang) for g in rubric.scorer_groups}
+    texts: dict[str, tuple[str, str, bool]] = {}   # item -> (the entry's note, its source, a sick-leave note)
     for kind, item, code, value, text in session.execute(
             select(AppraisalEntry.kind, AppraisalEntry.item, AppraisalEntry.code, AppraisalEntry.value,
                    AppraisalEntry.text).where(AppraisalEntry.round_id == rnd.id,
                                               AppraisalEntry.staff_id == result.staff_id)
             .order_by(AppraisalEntry.id)):
         spec = rubric.items.get(item)
-        if spec is None or kind not in (COUNT, FORFEIT):
+        if spec is None or kind != COUNT:
             continue
         source = groups.get(spec.scorer, "") if spec.scorer != SECRETARY else ""
-        if kind == COUNT:
-            kinds = {o.code: o for o in spec.occurrences} | {e.code: e for e in spec.exemptions}
-            occ = kinds.get(code)
-            what = f"{_name(occ, lang) if occ else code} × {value.normalize() if isinstance(value, Decimal) else value}"
-            if getattr(occ, "amount", None) is not None:
-                what += f" (−{(occ.amount * value).normalize()})" if spec.kind == "deduction" else \
-                    f" (+{(occ.amount * value).normalize()})"
-            shown = text if (text and (code not in SICK_KINDS or sick)) else ""
-            notes.setdefault(item, []).append((what + (f" — {shown}" if shown else ""), source))
+        kinds = {o.code: o for o in spec.occurrences} | {e.code: e for e in spec.exemptions}
+        occ = kinds.get(code)
+        what = f"{_name(occ, lang) if occ else code} × {value.normalize() if isinstance(value, Decimal) else value}"
+        if getattr(occ, "amount", None) is not None:
+            sign = "−" if spec.kind == "deduction" else "+"
+            what += f" ({sign}{(occ.amount * value).normalize()})"
+        notes.setdefault(item, []).append((what, source))
+        was = texts.get(item)
+        texts[item] = (text or (was[0] if was else ""), source, bool(was and was[2]) or code in SICK_KINDS)
+    # One note per item (the counts share it); a note beside sick leave: the person and the Director only.
+    for item, (text, source, sick_note) in texts.items():
+        if text and (sick or not sick_note):
+            notes[item].append((text, source))
     # The committee's comments on this person, without the member who wrote them.
     for item, comment in session.execute(
             select(AppraisalScore.item, AppraisalScore.comment)
@@ -108,6 +113,7 @@ def sheet(session, result: AppraisalResult, rnd: AppraisalRound, viewer, reader:
             .join(AppraisalMember, AppraisalSheet.member_id == AppraisalMember.id)
             .where(AppraisalSheet.round_id == rnd.id, AppraisalSheet.status == SUBMITTED,
                    AppraisalScore.staff_id == result.staff_id, AppraisalScore.comment.is_not(None))
+            .group_by(AppraisalScore.item, AppraisalScore.comment)
             .order_by(AppraisalScore.item, AppraisalScore.comment)):
         notes.setdefault(item, []).append((comment, ""))
     forfeits = {f.code: f for i in rubric.items.values() for f in i.forfeits}
