@@ -11,13 +11,14 @@ from typing import Optional
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.periods import local_date, local_today
 from app.rules import RuleError
 from app.workflow import transition
 
 from . import appeal_rules as rules
-from .models import (ANSWERED, CORRECTED, FINAL, FINALISED, OPEN, PUBLISHED, REOPENED, AppraisalAppeal,
+from .models import (ANSWERED, FINAL, FINALISED, OPEN, PUBLISHED, REOPENED, AppraisalAppeal,
                      AppraisalCorrection, AppraisalResult, AppraisalRound, AppraisalStar)
 from .rules import quota_limit
 from .services import rubric_of
@@ -76,8 +77,12 @@ def file_appeal(session, result_id: int, staff_id: int, user, text) -> Appraisal
     body = rules.check_appeal(local_today(), published_day(rnd, result), int(setting(APPEAL_DAYS)), waiting, text)
     appeal = AppraisalAppeal(round_id=rnd.id, result_id=result_id, staff_id=staff_id, text=body, status=OPEN,
                              filed_by_id=getattr(user, "id", None))
-    session.add(appeal)
-    session.flush()
+    try:
+        with session.begin_nested():   # a second appeal filed at the same moment: the partial unique index
+            session.add(appeal)
+            session.flush()
+    except IntegrityError:
+        raise RuleError(rules.ERR_APPEAL_OPEN, field="text") from None
     return appeal
 
 
@@ -182,5 +187,3 @@ def set_stars(session, round_id: int, staff_ids: list[int]) -> None:
             session.add(AppraisalStar(round_id=round_id, staff_id=s))
     session.flush()
 
-
-__all__ = ["CORRECTED", "FINAL"]

@@ -178,3 +178,30 @@ def test_appeal_window_counts_local_days_after_publication():
         appeal_rules.check_appeal(date(2026, 3, 7), date(2026, 3, 1), 5, 0, "x")
     with pytest.raises(RuleError):
         appeal_rules.check_appeal(date(2026, 3, 2), date(2026, 3, 1), 5, 1, "x")
+
+
+def test_two_appeals_filed_at_once_leave_one(appraisal):
+    """The partial unique index holds when the count check of both saw none (a second session)."""
+    from plugins.appraisal import publication
+    from plugins.appraisal.models import AppraisalAppeal
+
+    p = published_round(appraisal)
+    staff_id, result_id = p["staff"][4][2], p["results"][4]
+    with appraisal.ctx() as session:
+        session.add(AppraisalAppeal(round_id=p["round"], result_id=result_id, staff_id=staff_id, text="先到", status="open"))
+        session.commit()
+    with appraisal.ctx() as session:
+        # As if the count ran before the first was committed: the insert itself is refused.
+        appeal = AppraisalAppeal(round_id=p["round"], result_id=result_id, staff_id=staff_id, text="后到", status="open")
+        from sqlalchemy.exc import IntegrityError
+
+        with pytest.raises(IntegrityError):
+            with session.begin_nested():
+                session.add(appeal)
+                session.flush()
+        session.rollback()
+        with pytest.raises(RuleError) as err:
+            publication.file_appeal(session, result_id, staff_id, None, "再来")
+        assert err.value.message == appeal_rules.ERR_APPEAL_OPEN
+        session.rollback()
+        assert session.execute(select(AppraisalAppeal).where(AppraisalAppeal.result_id == result_id)).scalars().all()[0].text == "先到"
