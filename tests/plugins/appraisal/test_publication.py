@@ -27,7 +27,7 @@ def test_publishing_a_round_that_is_not_finalised_is_refused(appraisal, client_a
     assert "Only a finalised round can be published" in resp.get_data(as_text=True)
 
 
-def test_a_person_reads_their_own_result_and_no_one_elses(appraisal, client_as, api_as):
+def test_staff_a_reads_their_own_result_and_gets_404_for_b_s_by_url_print_api_export_and_appeal(appraisal, client_as, api_as):
     p = published_round(appraisal)
     (a_login, _, _), (b_login, _, _) = p["staff"][0], p["staff"][1]
     a_result, b_result = p["results"][0], p["results"][1]
