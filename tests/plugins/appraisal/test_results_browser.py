@@ -82,3 +82,28 @@ def test_a_person_appeals_on_a_phone_and_the_director_answers_and_reopens(
     phone.goto(f"{live_server}/appraisal/results/result/{mine}/")
     expect(phone.locator(".hq-appeal-answer")).to_contain_text("已复核")
     save_screen(phone, f"appraisal-answer-phone-{lang}")
+
+
+@pytest.mark.browser
+def test_the_personal_sheet_and_the_summary_print_on_a4(new_context, live_server, live_appraisal, browser_login,
+                                                         print_pdf, save_screen):
+    """个人考核表: A4 portrait through core's print layout, signature lines for the person and the
+    committee; the committee summary with its chart, printed the same way."""
+    p = published_round(live_appraisal)
+    page = new_context(locale="zh-CN", viewport=WIDE).new_page()
+    browser_login(page, live_server, p["staff"][0][0])
+    page.goto(f"{live_server}/lang/zh")
+    pdf = print_pdf(page, f"{live_server}/appraisal/results/result/{p['results'][0]}/print/", name="appraisal-sheet-zh")
+    save_screen(page, "appraisal-print-sheet-zh")
+    text = "".join(pdf.compact)
+    assert "个人考核表" in text and "被考核人（签字）" in text and "校考核小组（签字）" in text
+    assert "病假条流感" in text and pdf.landscape == [False] * pdf.pages
+    assert all(f"{n}/{pdf.pages}" in t for n, t in enumerate(pdf.compact, start=1))
+    director = new_context(locale="zh-CN", viewport=WIDE).new_page()
+    browser_login(director, live_server, "director_a")
+    director.goto(f"{live_server}/lang/zh")
+    summary = print_pdf(director, f"{live_server}/appraisal/results/round/{p['round']}/summary/",
+                        name="appraisal-summary-zh")
+    save_screen(director, "appraisal-summary-zh")
+    flat = "".join(summary.compact)
+    assert "考核汇总" in flat and "等次分布" in flat and "后勤主任" in flat
