@@ -205,3 +205,54 @@ def test_two_appeals_filed_at_once_leave_one(appraisal):
         assert err.value.message == appeal_rules.ERR_APPEAL_OPEN
         session.rollback()
         assert session.execute(select(AppraisalAppeal).where(AppraisalAppeal.result_id == result_id)).scalars().all()[0].text == "先到"
+
+
+@pytest.mark.parametrize("total,vetoed,holders,limit,chosen,expected", [
+    ("93", False, 0, 1, None, ("excellent", "excellent", False)),    # a place left: keeps 优秀
+    ("93", False, 1, 1, None, ("excellent", "pass", True)),          # the quota full: moved down
+    ("93", False, 5, None, None, ("excellent", "excellent", False)), # no quota
+    ("95", True, 0, 1, None, ("fail", "fail", False)),               # a veto always wins
+    ("95", True, 0, 1, "excellent", ("fail", "fail", False)),        # ... even over a chosen grade
+    ("70", False, 0, 1, "excellent", ("pass", "excellent", False)),  # the committee, with a reason, below the quota
+])
+def test_a_refinalised_grade_follows_the_scale_the_quota_and_the_veto(total, vetoed, holders, limit, chosen, expected):
+    from decimal import Decimal
+
+    from plugins.appraisal.rubric_data import rubric_from_dict
+    from tests.plugins.appraisal.conftest import test_template
+
+    rubric = rubric_from_dict(test_template("regrade"))
+    band, _proposed, grade, moved, _why = appeal_rules.regrade(rubric, Decimal(total), vetoed, holders=holders,
+                                                               limit=limit, chosen=chosen, reason="复核")
+    assert (band, grade, moved) == expected
+
+
+def test_a_chosen_grade_needs_a_reason_and_a_free_quota_place():
+    from decimal import Decimal
+
+    from plugins.appraisal.rubric_data import rubric_from_dict
+    from tests.plugins.appraisal.conftest import test_template
+
+    rubric = rubric_from_dict(test_template("regrade2"))
+    with pytest.raises(RuleError) as err:
+        appeal_rules.regrade(rubric, Decimal("70"), False, holders=0, limit=1, chosen="excellent", reason="")
+    assert err.value.message == appeal_rules.ERR_GRADE_REASON
+    with pytest.raises(RuleError) as err:
+        appeal_rules.regrade(rubric, Decimal("70"), False, holders=1, limit=1, chosen="excellent", reason="复核")
+    assert err.value.message == appeal_rules.ERR_QUOTA_FULL
+
+
+def test_a_retotal_applies_the_caps_and_scales_when_items_do_not_apply():
+    from decimal import Decimal as D
+
+    from plugins.appraisal.rubric_data import rubric_from_dict
+    from tests.plugins.appraisal.conftest import test_template
+
+    rubric = rubric_from_dict(test_template("retotal"))
+    items = {"attitude": D(20), "quality": D(20), "attendance": D(30), "certificate": D(10), "head": None,
+             "bonus": D(5)}
+    subtotals, raw, full, total, scaled = appeal_rules.retotal(rubric, items)
+    assert subtotals["extra"] == D(5) and raw == D(85) and full == D(85) and total == D(100) and scaled
+    items["head"] = D(15)
+    subtotals, raw, full, total, scaled = appeal_rules.retotal(rubric, items)
+    assert subtotals["extra"] == D(20) and total == D(100) and not scaled
