@@ -256,3 +256,42 @@ def test_a_retotal_applies_the_caps_and_scales_when_items_do_not_apply():
     items["head"] = D(15)
     subtotals, raw, full, total, scaled = appeal_rules.retotal(rubric, items)
     assert subtotals["extra"] == D(20) and total == D(100) and not scaled
+
+
+def test_the_results_api_is_in_the_spec_and_answers_bad_input_with_4xx(appraisal, api_as):
+    admin, admin_headers = api_as("admin_a")
+    paths = set(admin.get("/api/v1/_openapi", headers=admin_headers).get_json()["paths"])
+    client, headers = api_as("director_a")
+    assert {f"/api/v1/{p}" for p in ("appraisalresult/", "appraisalresult/{pk}", "appraisalresult/{pk}/reopen",
+                                     "appraisalresult/round/{round_id}/publish", "appraisalappeal/",
+                                     "appraisalappeal/{pk}/answer")} <= paths, sorted(p for p in paths if "apprais" in p)
+    r = appraisal.round(members=1, staff=1)
+    unfinalised = client.post(f"/api/v1/appraisalresult/round/{r['round']}/publish", headers=headers, json={})
+    assert unfinalised.status_code == 422 and "publication" in unfinalised.get_json()["message"]
+    assert client.post("/api/v1/appraisalresult/round/999999/publish", headers=headers, json={}).status_code == 404
+    p = published_round(appraisal)
+    again = client.post(f"/api/v1/appraisalresult/round/{p['round']}/publish", headers=headers, json={})
+    assert again.status_code == 409
+    person, ph = api_as(p["staff"][0][0])
+    for body in ({"result_id": "x"}, {"result_id": True}, {}):
+        assert person.post("/api/v1/appraisalappeal/", headers=ph, json=body).status_code == 422
+    assert person.post("/api/v1/appraisalappeal/", headers=ph, data="[1]",
+                       content_type="application/json").status_code in (400, 422)
+    empty = person.post("/api/v1/appraisalappeal/", headers=ph, json={"result_id": p["results"][0], "text": " "})
+    assert empty.status_code == 422
+    filed = person.post("/api/v1/appraisalappeal/", headers=ph, json={"result_id": p["results"][0], "text": "请复核"})
+    assert filed.status_code == 201
+    appeal = filed.get_json()["id"]
+    assert person.post(f"/api/v1/appraisalappeal/{appeal}/answer", headers=ph, json={"answer": "x"}).status_code == 403
+    assert client.post(f"/api/v1/appraisalappeal/{appeal}/answer", headers=headers, json={}).status_code == 422
+    assert client.post(f"/api/v1/appraisalappeal/{appeal}/answer", headers=headers,
+                       json={"answer": "维持"}).status_code == 200
+    assert [a["answer"] for a in person.get("/api/v1/appraisalappeal/", headers=ph).get_json()["result"]] == ["维持"]
+    assert client.post(f"/api/v1/appraisalresult/{p['results'][0]}/reopen", headers=headers, json={}).status_code == 422
+    assert client.post(f"/api/v1/appraisalresult/{p['results'][0]}/reopen", headers=headers,
+                       json={"reason": "复核"}).status_code == 200
+    # The Auditor reads published rounds' results, changes nothing.
+    auditor, ah = api_as("auditor_a")
+    assert auditor.get(f"/api/v1/appraisalresult/{p['results'][1]}", headers=ah).status_code == 200
+    assert auditor.post(f"/api/v1/appraisalresult/{p['results'][1]}/reopen", headers=ah,
+                        json={"reason": "x"}).status_code == 403
