@@ -295,3 +295,26 @@ def test_the_results_api_is_in_the_spec_and_answers_bad_input_with_4xx(appraisal
     assert auditor.get(f"/api/v1/appraisalresult/{p['results'][1]}", headers=ah).status_code == 200
     assert auditor.post(f"/api/v1/appraisalresult/{p['results'][1]}/reopen", headers=ah,
                         json={"reason": "x"}).status_code == 403
+
+
+def test_the_staff_record_panel_shows_the_history_to_the_person_the_director_and_the_admin(appraisal, client_as,
+                                                                                          api_as):
+    p = published_round(appraisal)
+    (a_login, _, a_staff), (b_login, _, _) = p["staff"][0], p["staff"][1]
+    own = client_as(a_login).get("/staffview/mine/", follow_redirects=True).get_data(as_text=True)
+    assert "hq-appraisal-panel" in own and f"/appraisal/results/result/{p['results'][0]}/" in own
+    for viewer in ("director_a", "admin_a"):
+        page = client_as(viewer).get(f"/staffview/show/{a_staff}").get_data(as_text=True)
+        assert "hq-appraisal-panel" in page, viewer
+    colleague = client_as(b_login).get(f"/staffview/show/{a_staff}")
+    assert "hq-appraisal-panel" not in colleague.get_data(as_text=True)
+    for viewer in (b_login, "auditor_a"):
+        client, headers = api_as(viewer)
+        body = client.get(f"/api/v1/staff/{a_staff}", headers=headers)
+        assert body.status_code in (200, 403, 404)
+        if body.status_code == 200:
+            assert "appraisal.results" not in [x["name"] for x in body.get_json().get("panels") or []], viewer
+    client, headers = api_as(a_login)
+    mine = client.get(f"/api/v1/staff/{a_staff}", headers=headers).get_json()
+    panel = next(x for x in mine["panels"] if x["name"] == "appraisal.results")
+    assert [r["result_id"] for r in panel["data"]] == [p["results"][0]]
