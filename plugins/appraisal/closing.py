@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Integer, cast, delete, func, insert, select
+from sqlalchemy import Integer, cast, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import audit_job
@@ -35,7 +35,13 @@ def submitted_scores(session, round_id: int):
                          .join(AppraisalMember.__table__, sheet.member_id == member.id))
             .where(sheet.round_id == round_id, sheet.status == SUBMITTED)
             .group_by(score.staff_id, score.item, member.group))
-    return session.connection().execute(stmt)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # 80,000 groups do not fit PostgreSQL's default 4 MB work_mem: the hash aggregate spilled
+        # 11 MB to disk in 5 batches; in memory it ran in 440-520 ms instead of 590-690 ms
+        # (EXPLAIN ANALYZE, alternating runs on a busy machine). For this transaction only.
+        conn.execute(text("SET LOCAL work_mem = '64MB'"))
+    return conn.execute(stmt)
 
 
 def compute(session, rnd: AppraisalRound) -> finalising.RoundResult:

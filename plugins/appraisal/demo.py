@@ -1,6 +1,7 @@
 """Demo data (issue 17 point 11): the shipped templates; last month's round of the HQ campus's
 staff, scored by a committee of seven and finalised — with a tie at the 优秀 quota boundary the
-Director decided; this month's round open, two sheets submitted. Every row is marked for
+Director decided, then published (issue 18) with a best service star, one appeal answered and one
+result reopened, corrected and republished; this month's round open, two sheets submitted. Every row is marked for
 `demo --remove` (scores and results too)."""
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from app.workflow import transition
 
 from . import closing, entries, services
 
-from .models import (AppraisalEntry, AppraisalMember, AppraisalResult, AppraisalRound, AppraisalRoundStaff,
-                     AppraisalScore, AppraisalSheet, AppraisalTemplate)
+from .models import (AppraisalCorrection, AppraisalEntry, AppraisalMember, AppraisalResult, AppraisalRound,
+                     AppraisalRoundStaff, AppraisalScore, AppraisalSheet, AppraisalStar, AppraisalTemplate)
 from .rubric_data import shipped_rubrics
 from .views import template_row
 
@@ -112,6 +113,33 @@ def _fill(session, rnd, people, users, submit_members):
     _mark_new(session, "appraisal_entry", rnd.id)
 
 
+def _publish(session, rnd):
+    """Issue 18 point 7: last month's round published, the best service star chosen, one appeal
+    answered (the result kept) and one result reopened after its appeal, corrected, re-finalised
+    and republished (its earlier version readable)."""
+    from app.models.workflow import RecordVersion
+
+    from . import publication
+
+    publication.publish_round(session, rnd.id, None)
+    ranked = session.execute(select(AppraisalResult).where(AppraisalResult.round_id == rnd.id)
+                             .order_by(AppraisalResult.rank)).scalars().all()
+    publication.set_stars(session, rnd.id, [ranked[0].staff_id])
+    kept, reopened = ranked[3], ranked[4]
+    first = publication.file_appeal(session, kept.id, kept.staff_id, None, "演示：病假天数记录有误，请核实。")
+    publication.answer_appeal(session, first.id, "演示：已与考勤记录核对，病假天数无误，维持原结果。", None)
+    second = publication.file_appeal(session, reopened.id, reopened.staff_id, None, "演示：服务质量评分偏低，请复核。")
+    publication.answer_appeal(session, second.id, "演示：复核后服务质量更正为 18 分，结果已重新公布。", None)
+    publication.reopen_result(session, reopened.id, "演示：申诉复核", None)
+    publication.correct_item(session, reopened.id, "service_quality", "18", "演示：复核检查记录后更正")
+    publication.refinalise_result(session, reopened.id, None)
+    publication.republish_result(session, reopened.id, None)
+    mark_demo(session, first, second, *session.execute(select(AppraisalStar).where(AppraisalStar.round_id == rnd.id))
+              .scalars(), *session.execute(select(AppraisalCorrection).where(AppraisalCorrection.result_id == reopened.id))
+              .scalars(), *session.execute(select(RecordVersion).where(
+                  RecordVersion.table_name == "appraisal_result", RecordVersion.record_id == str(reopened.id))).scalars())
+
+
 def _mark_new(session, table, round_id):
     model = AppraisalEntry if table == "appraisal_entry" else AppraisalResult
     for row in session.execute(select(model).where(model.round_id == round_id)).scalars():
@@ -150,6 +178,7 @@ def load(session):
         closing.decide_tie(session, last.id, list(result.tie.candidates[:result.tie.places]))
     closing.finalise_round(session, last.id, None)
     _mark_new(session, "appraisal_result", last.id)
+    _publish(session, last)
     current = _round(session, template, f"{this_month:%Y年%m月} 后勤岗位考核（演示）", this_month,
                      (this_month + timedelta(days=32)).replace(day=1) - timedelta(days=1), secretary, people, users)
     _fill(session, current, people, users, submit_members=(0, 1))

@@ -104,9 +104,6 @@ class AppraisalDeskView(BaseView):
     @permission_name("score")
     def cell(self, sheet_id):
         body = request.get_json(silent=True) or request.form.to_dict()
-        sheet = db.session.get(AppraisalSheet, sheet_id)
-        if sheet is None:
-            abort(404)
         try:
             staff_id = int(body.get("staff_id"))
         except (TypeError, ValueError):

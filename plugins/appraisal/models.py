@@ -19,7 +19,7 @@ from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, Numer
 from sqlalchemy.orm import relationship
 
 from app.models.base import Audited, UTCDateTime, utcnow
-from app.workflow import WHEN, WHO, Transition, Workflow
+from app.workflow import WHEN, WHO, WHY, Transition, Workflow
 
 DRAFT, OPEN, CLOSED, FINALISED = "draft", "open", "closed", "finalised"
 ROUND_STATES = {DRAFT: _l("Draft"), OPEN: _l("Open for scoring"), CLOSED: _l("Scoring closed"),
@@ -33,6 +33,17 @@ COUNT, ANSWER, AWARD, FORFEIT, VETO, NOT_APPLICABLE = "count", "answer", "award"
 ENTRY_KINDS = (COUNT, ANSWER, AWARD, FORFEIT, VETO, NOT_APPLICABLE)
 
 RUN_ROUNDS = [("can_edit", "AppraisalRoundView"), ("can_put", "AppraisalRoundApi")]
+
+# Issue 18: publication, one person's result reopened, appeals.
+UNPUBLISHED, PUBLISHED = "unpublished", "published"
+PUBLICATION_STATES = {UNPUBLISHED: _l("Not published"), PUBLISHED: _l("Published")}
+PUBLISHERS = [("can_publish", "AppraisalResultsView"), ("can_publish", "AppraisalResultApi")]
+REOPENERS = [("can_reopen", "AppraisalResultsView"), ("can_reopen", "AppraisalResultApi")]
+ANSWERERS = [("can_answer", "AppraisalResultsView"), ("can_answer", "AppraisalAppealApi")]
+FINAL, REOPENED, CORRECTED = "final", "reopened", "corrected"
+RESULT_STATES = {FINAL: _l("Final"), REOPENED: _l("Reopened for correction"), CORRECTED: _l("Corrected, not yet republished")}
+ANSWERED = "answered"
+APPEAL_STATES = {OPEN: _l("Waiting for an answer"), ANSWERED: _l("Answered")}
 
 
 class AppraisalTemplate(Audited, Model):
@@ -86,7 +97,15 @@ class AppraisalRound(Audited, Model):
     finalised_at = Column(UTCDateTime)
     finalised_by_id = Column(Integer, ForeignKey("ab_user.id"))
     created_at = Column(UTCDateTime, default=utcnow)
+    # Issue 18: publication is a second state column (the round stays finalised and locked).
+    publication = Column(String(12), nullable=False, default=UNPUBLISHED, server_default=UNPUBLISHED)
+    published_at = Column(UTCDateTime)
+    published_by_id = Column(Integer, ForeignKey("ab_user.id"))
 
+    published = Workflow("publication", states=PUBLICATION_STATES, transitions=[
+        Transition("publish", UNPUBLISHED, PUBLISHED, permission=PUBLISHERS, guard="plugins.appraisal.publication:may_publish",
+                   label=_l("Publish the results"), style="success", writes={"published_at": WHEN, "published_by_id": WHO}),
+    ])
     flow = Workflow("status", states=ROUND_STATES, locked=(FINALISED,), transitions=[
         Transition("open", DRAFT, OPEN, permission=RUN_ROUNDS, guard="plugins.appraisal.services:may_open",
                    label=_l("Open for scoring"), style="primary", writes={"opened_at": WHEN}),
@@ -212,13 +231,13 @@ class AppraisalGradeChange(Audited, Model):
 
 
 class AppraisalResult(Model):
-    """What finalising stored for a person, locked with the round (written in one statement; the
-    finalise transition's audit entry names the round and how many results)."""
+    """What finalising stored for a person. Locked by its own state (final, corrected), not with the
+    round: the Director may reopen one person's result (issue 18) — core keeps the earlier content
+    as a version — correct it, re-finalise it and republish it, the rest of the round untouched."""
 
     __tablename__ = "appraisal_result"
     __table_args__ = (UniqueConstraint("round_id", "staff_id", name="uq_appraisal_result"),
                       Index("ix_appraisal_result_rank", "round_id", "rank"))
-    __locked_with__ = "round"
     id = Column(Integer, primary_key=True)
     round_id = Column(Integer, ForeignKey("appraisal_round.id"), nullable=False)
     round = relationship(AppraisalRound)
@@ -238,3 +257,71 @@ class AppraisalResult(Model):
     vetoed = Column(Boolean, nullable=False, default=False)
     reason = Column(String(500))
     items = Column(Text)  # JSON {item: [value, forfeited finding, reason]}
+    state = Column(String(12), nullable=False, default=FINAL, server_default=FINAL)
+    republished_at = Column(UTCDateTime)
+
+    flow = Workflow("state", states=RESULT_STATES, locked=(FINAL, CORRECTED), transitions=[
+        Transition("reopen", FINAL, REOPENED, permission=REOPENERS, reopen=True,
+                   guard="plugins.appraisal.publication:may_reopen", label=_l("Reopen this result"), style="warning"),
+        Transition("refinalise", REOPENED, CORRECTED, permission=REOPENERS, label=_l("Re-finalise"), style="primary"),
+        Transition("republish", CORRECTED, FINAL, permission=REOPENERS, label=_l("Republish"), style="success",
+                   writes={"republished_at": WHEN}),
+    ])
+
+
+class AppraisalCorrection(Audited, Model):
+    """An item's result corrected on a reopened result, with its reason (issue 18 point 2)."""
+
+    __tablename__ = "appraisal_correction"
+    __table_args__ = (UniqueConstraint("result_id", "item", name="uq_appraisal_correction"),)
+    __locked_with__ = "result"
+    id = Column(Integer, primary_key=True)
+    result_id = Column(Integer, ForeignKey("appraisal_result.id"), nullable=False)
+    result = relationship(AppraisalResult)
+    item = Column(String(64), nullable=False)
+    value = Column(Numeric(6, 2), nullable=False)
+    reason = Column(String(500), nullable=False)
+
+
+class AppraisalAppeal(Audited, Model):
+    """申诉: a person's appeal on their published result, within the window; the Director answers."""
+
+    __tablename__ = "appraisal_appeal"
+    # One open appeal per result (the database says so too); the Director's to-do count and the
+    # person's unread answers are partial indexes (todo.py writes the conditions as constants).
+    __table_args__ = (
+        Index("uq_appraisal_appeal_open", "result_id", unique=True, sqlite_where=text("status = 'open'"),
+              postgresql_where=text("status = 'open'")),
+        Index("ix_appraisal_appeal_unread", "staff_id", sqlite_where=text("status = 'answered' AND read_at IS NULL"),
+              postgresql_where=text("status = 'answered' AND read_at IS NULL")),
+    )
+    id = Column(Integer, primary_key=True)
+    round_id = Column(Integer, ForeignKey("appraisal_round.id"), nullable=False, index=True)
+    round = relationship(AppraisalRound)
+    result_id = Column(Integer, ForeignKey("appraisal_result.id"), nullable=False, index=True)
+    result = relationship(AppraisalResult)
+    staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)
+    staff = relationship("Staff")
+    text = Column(Text, nullable=False)
+    status = Column(String(12), nullable=False, default=OPEN, index=True)
+    filed_at = Column(UTCDateTime, default=utcnow, nullable=False)
+    filed_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    answer = Column(String(500))
+    answered_at = Column(UTCDateTime)
+    answered_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    read_at = Column(UTCDateTime)
+
+    flow = Workflow("status", states=APPEAL_STATES, transitions=[
+        Transition("answer", OPEN, ANSWERED, permission=ANSWERERS, reason=True, label=_l("Answer"), style="primary",
+                   writes={"answer": WHY, "answered_at": WHEN, "answered_by_id": WHO}),
+    ])
+
+
+class AppraisalStar(Audited, Model):
+    """最佳服务星: chosen by the Director from a finalised round's results, for the public list."""
+
+    __tablename__ = "appraisal_star"
+    __table_args__ = (UniqueConstraint("round_id", "staff_id", name="uq_appraisal_star"),)
+    id = Column(Integer, primary_key=True)
+    round_id = Column(Integer, ForeignKey("appraisal_round.id"), nullable=False)
+    staff_id = Column(Integer, ForeignKey("staff.id"), nullable=False, index=True)

@@ -8,6 +8,13 @@
   statement counts asserted for the grid and the cell save; a stock Flask-AppBuilder list view
   on the score table (360,000 rows) beside them.
 
+and issue 18 point 10, on that round once finalised:
+
+  publishing the round of 1,000 (the Director's transition)                      ≤ 2 s
+  the committee summary of 1,000 staff (ranking, grade distribution, chart)      ≤ 100 ms
+  a person's own result                                                          ≤ 25 ms
+  both never slower than a stock list view on appraisal_result beside them.
+
 The round is written with Core inserts (no ORM objects, no per-row audit). Between finalising
 runs the round is put back to "closed" with a plain UPDATE on the bench's own connection (the
 bench is the only writer that may: it measures, it is not the product)."""
@@ -29,6 +36,7 @@ STAFF, SCORERS, GRID_STAFF = 1000, 9, 60
 FINALISE_MS, GRID_MS, CELL_MS = 3000.0, 60.0, 15.0
 GRID_STATEMENTS, CELL_STATEMENTS = 16, 16
 FINALISE_RUNS = 5
+PUBLISH_MS, SUMMARY_MS, OWN_MS = 2000.0, 100.0, 25.0
 
 
 def prepare(app) -> None:
@@ -36,7 +44,7 @@ def prepare(app) -> None:
     from flask_appbuilder import ModelView
     from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-    from plugins.appraisal.models import AppraisalScore
+    from plugins.appraisal.models import AppraisalResult, AppraisalScore
 
     class StockScoreView(ModelView):
         datamodel = SQLAInterface(AppraisalScore)
@@ -44,8 +52,15 @@ def prepare(app) -> None:
         base_permissions = ["can_list"]
         page_size = 25
 
+    class StockResultView(ModelView):
+        datamodel = SQLAInterface(AppraisalResult)
+        list_columns = ["round_id", "staff_id", "total", "rank", "grade"]
+        base_permissions = ["can_list"]
+        page_size = 25
+
     with app.app_context():
         app.appbuilder.add_view_no_menu(StockScoreView)
+        app.appbuilder.add_view_no_menu(StockResultView)
 
 
 def _seed(ctx: Context) -> dict:
@@ -117,7 +132,8 @@ def _seed(ctx: Context) -> dict:
 
 
 def _grant_stock(ctx: Context) -> None:
-    grant_stock(ctx, "Director", {"StockScoreView": ("can_list",)})
+    grant_stock(ctx, "Director", {"StockScoreView": ("can_list",), "StockResultView": ("can_list",)})
+    grant_stock(ctx, "Staff", {"StockResultView": ("can_list",)})
 
 
 def _finalise_runs(ctx: Context, round_id: int) -> tuple[list[float], int]:
@@ -143,6 +159,44 @@ def _finalise_runs(ctx: Context, round_id: int) -> tuple[list[float], int]:
             stored = session.execute(select(func.count(AppraisalResult.id))
                                      .where(AppraisalResult.round_id == round_id)).scalar()
     return times[1:], cpu[1:], stored
+
+
+def _publish_runs(ctx: Context, round_id: int) -> tuple[list[float], list[float]]:
+    from sqlalchemy import text
+
+    from app.audit import acting_as
+    from plugins.appraisal import publication
+
+    times, cpu = [], []
+    for _ in range(FINALISE_RUNS + 1):
+        with ctx.app.app_context():
+            with ctx.db.engine.begin() as conn:   # back to unpublished: the bench's own reset
+                conn.execute(text("UPDATE appraisal_round SET publication = 'unpublished', published_at = NULL "
+                                  "WHERE id = :r"), {"r": round_id})
+        with ctx.app.app_context(), acting_as(None, "bench", "cli"):
+            session = ctx.db.session
+            t0, c0 = time.perf_counter(), time.process_time()
+            publication.publish_round(session, round_id, None)
+            session.commit()
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+    return times[1:], cpu[1:]
+
+
+def _own_result_url(ctx: Context, round_id: int, staff_id: int) -> str:
+    """A Staff login linked to a person of the big round (the bench's own link)."""
+    from sqlalchemy import select, text
+
+    from plugins.appraisal.models import AppraisalResult
+
+    username = ctx.add_user("person", "Staff")
+    with ctx.app.app_context():
+        with ctx.db.engine.begin() as conn:
+            conn.execute(text("UPDATE staff SET user_id = (SELECT id FROM ab_user WHERE username = :u) WHERE id = :s"),
+                         {"u": username, "s": staff_id})
+        result_id = ctx.db.session.execute(select(AppraisalResult.id).where(
+            AppraisalResult.round_id == round_id, AppraisalResult.staff_id == staff_id)).scalar()
+    return f"/appraisal/results/result/{result_id}/"
 
 
 def _cell_saves(ctx: Context, client, sheet: int, staff: list[int]) -> tuple[list[float], list[float], list[int]]:
@@ -201,6 +255,25 @@ def run(ctx: Context) -> list[Result]:
         name="save one cell (POST JSON)", user="Appraiser", median_ms=m.median, p90_ms=m.p90,
         statements=m.count_text, cpu_ms=m.cpu_median, target=f"≤ {CELL_MS:g} ms, ≤ {CELL_STATEMENTS} statements",
         passed=m.median <= CELL_MS and max(counts) <= CELL_STATEMENTS, runs=len(times)))
+    # Issue 18: publishing, the summary and a person's own result on the finalised round.
+    times, cpu = _publish_runs(ctx, seeded["big"])
+    bench.results.append(Result(
+        name=f"publish a round of {STAFF:,}", user="system", median_ms=statistics.median(times),
+        p90_ms=percentile(times, 90), cpu_ms=statistics.median(cpu), target=f"≤ {PUBLISH_MS / 1000:g} s",
+        passed=statistics.median(times) <= PUBLISH_MS, note=f"median of {len(times)}", runs=len(times)))
+    own_url = _own_result_url(ctx, seeded["big"], seeded["staff"][10])
+    person = ctx.client("person")
+    bench.pages([
+        Page("stock_result", "stock ModelView on appraisal_result, page 1", director, "Director",
+             "/stockresultview/list/", main=sql_is("appraisal_result", limit=True)),
+        Page("summary", f"committee summary of {STAFF:,} staff (ranking, distribution, chart)", director, "Director",
+             f"/appraisal/results/round/{seeded['big']}/summary/", main=sql_is("appraisal_result"),
+             target_ms=SUMMARY_MS, target_text=f"≤ {SUMMARY_MS:g} ms", stock_key="stock_result"),
+        Page("stock_result_staff", "stock ModelView on appraisal_result, page 1", person, "Staff",
+             "/stockresultview/list/", main=sql_is("appraisal_result", limit=True)),
+        Page("own", "a person's own result", person, "Staff", own_url, main=sql_is("appraisal_result"),
+             target_ms=OWN_MS, target_text=f"≤ {OWN_MS:g} ms", stock_key="stock_result_staff"),
+    ])
     ctx.notes.append(f"Round of {STAFF:,} staff, weights leaders 35 % (3) / peers 65 % (6), trimming from 5 "
                      f"scores; the grid round holds {GRID_STAFF} staff, its sheet filled.")
     return bench.results
