@@ -23,8 +23,12 @@ from . import committee_rules as cr, services
 from .models import LABELLED, MEETING_STATES, Attendance, FeedbackItem, Meeting, MenuEntry, NutritionRow
 from .forms import ERR_CHOICE, ERR_REQUIRED, SAVED, parse_day, parse_id, text
 from .sections import minutes_context
+from .views import CheckedFormsMixin
 
-class MeetingView(TransitionsMixin, HouqinModelView):
+ERR_NOT_CIRCULATED = cr.N_("Confirmations are recorded while the minutes are circulated")
+
+
+class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
     datamodel = SQLAInterface(Meeting)
     row_access = services.meeting_access
     list_joins = ("committee",)
@@ -65,6 +69,19 @@ class MeetingView(TransitionsMixin, HouqinModelView):
         if not self._committee_visible(item.committee_id):
             abort(404)
         services.number_meeting(db.session, item)
+
+    def form_check(self, form):
+        """The chair and the minute-taker: members of the meeting's committee on its date."""
+        if "committee" in form:
+            committee_id = form.committee.data.id if form.committee.data is not None else None
+        else:
+            pk = request.view_args.get("pk") if request.view_args else None
+            meeting = self.visible(pk) if pk is not None else None
+            committee_id = meeting.committee_id if meeting is not None else None
+        if committee_id is None or form.held_on.data is None:
+            return
+        for name in ("chair", "minute_taker"):
+            cr.check_officer(form[name].data, committee_id, form.held_on.data, field=name)
 
     def _committee_visible(self, committee_id) -> bool:
         clause = services.committee_access()
@@ -144,10 +161,14 @@ class MeetingView(TransitionsMixin, HouqinModelView):
         the minute-taker, who records it here."""
         def work(meeting, form):
             row = db.session.get(Attendance, parse_id(form.get("attendance_id"), "attendance_id") or 0)
-            if row is None or row.meeting_id != meeting.id:
-                raise RuleError(ERR_CHOICE, field="attendance_id")
+            if row is None or row.meeting_id != meeting.id or row.member_id is None or not row.present:
+                raise RuleError(ERR_CHOICE, field="message")
+            if meeting.status != "circulated":
+                raise RuleError(ERR_NOT_CIRCULATED, field="message")
             row.confirmed = True
-            row.confirmed_via_minute_taker = form.get("via") == "minute_taker"
+            # Their own click, or recorded for them (a parent without a login tells the minute-taker).
+            staff = row.member.staff
+            row.confirmed_via_minute_taker = not (staff is not None and staff.user_id == g.user.id)
         return self._save(pk, "attendance", work)
 
     @expose("/nutrition/<int:pk>", methods=["POST"])

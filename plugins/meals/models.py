@@ -61,7 +61,7 @@ class Member(Audited, Model):
     committee_id = Column(Integer, ForeignKey("meals_committee.id"), nullable=False, index=True)
     committee = relationship(Committee)
     staff_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    staff = relationship("Staff")
+    staff = relationship("Staff", lazy="selectin")  # a staff member's name: one statement for a page of members
     name = Column(String(50))  # external members only
     phone = Column(String(20))  # external members' personal phone: masked (services.sees_phones)
     child_class = Column(String(50))  # parent representatives, optional; never printed
@@ -213,10 +213,12 @@ class ActionItem(Audited, Model):
     committee = relationship(Committee)
     raised_on = Column(Date, nullable=False)  # the meeting's date, kept for the tracker's sort and the rules
     description = Column(String(500), nullable=False)
+    # The owner's name is on every list and page an item shows on: the owners of a page's items are
+    # read in one statement, their staff records in one more (selectin), never one query per row.
     owner_member_id = Column(Integer, ForeignKey("meals_member.id"), index=True)
-    owner_member = relationship(Member)
+    owner_member = relationship(Member, lazy="selectin")
     owner_staff_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    owner_staff = relationship("Staff")
+    owner_staff = relationship("Staff", lazy="selectin")
     due_on = Column(Date)
     state = Column(String(10), nullable=False, default="open")
     done_on = Column(Date)

@@ -26,7 +26,7 @@ from .models import ActionItem, Attendance, Committee, Meeting, Member, committe
 
 ERR_NOT_CHAIR = N_("Only the chair of this meeting or a Director may approve the minutes")
 ERR_NOT_MEMBER = N_("This person is not a member of the meeting's committee")
-ERR_OWNER = N_("Choose the owner: a member or a staff member")
+ERR_OWNER_TWICE = N_("Name the owner once: the member or their staff record, not two people")
 ERR_DESCRIPTION = N_("Describe the action item")
 ERR_CAMPUS_NOT_SERVED = N_("This committee does not serve your campus")
 ERR_NOT_FINANCE = N_("The accounts are entered by the finance member of a committee serving this campus")
@@ -174,26 +174,77 @@ def item_status(item, on: Optional[date] = None) -> str:
     return cr.action_status(item.due_on, item.done_on, on or today())
 
 
-def add_action_item(session, meeting, description: str, owner_member_id=None, owner_staff_id=None,
-                    due_on: Optional[date] = None) -> ActionItem:
-    description = " ".join((description or "").split())
-    if not description:
-        raise RuleError(ERR_DESCRIPTION, field="description")
-    if len(description) > cr.NOTE_MAX:
-        raise RuleError(cr.ERR_TEXT_LENGTH, field="description", max=cr.NOTE_MAX)
-    if owner_member_id is None and owner_staff_id is None:
-        raise RuleError(ERR_OWNER, field="owner_member_id")
+def owner_of(session, meeting, owner_member_id=None, owner_staff_id=None, field="owner_member_id",
+             staff_field="owner_staff"):
+    """The membership owning a new action item: the member chosen, or the current membership of the
+    staff member named (the API may name the person by their staff record); refused on its field
+    unless it is a member of the meeting's committee current on the meeting date."""
     if owner_member_id is not None:
         member = session.get(Member, owner_member_id)
-        if member is None or member.committee_id != meeting.committee_id:
-            raise RuleError(ERR_NOT_MEMBER, field="owner_member_id")
-    cr.check_due_date(due_on, meeting.held_on)
+        cr.check_owner(member, meeting.committee_id, meeting.held_on, field=field)
+        if owner_staff_id is not None and member.staff_id != owner_staff_id:
+            raise RuleError(ERR_OWNER_TWICE, field=staff_field)
+        return member
+    if owner_staff_id is not None:
+        rows = session.execute(select(Member).where(Member.committee_id == meeting.committee_id,
+                                                    Member.staff_id == owner_staff_id).order_by(Member.id)).scalars()
+        member = next((m for m in rows if cr.is_current(m, meeting.held_on)), None)
+        cr.check_owner(member if member is not None else {"committee_id": None}, meeting.committee_id,
+                       meeting.held_on, field=staff_field)
+        return member
+    cr.check_owner(None, meeting.committee_id, meeting.held_on, field=field)
+
+
+def check_new_item(session, meeting, description, owner_member_id=None, owner_staff_id=None, due_on=None,
+                   owner_field="owner_member_id"):
+    """A new action item of (g), every broken rule at once (RuleErrors): the description, the owner
+    (a current member of the committee), the due date (not before the meeting), and minutes still
+    being written. Returns the trimmed description and the owner's membership."""
     from app.locks import refuse_if_locked
 
-    refuse_if_locked(meeting)  # new items belong to minutes still being written
+    refuse_if_locked(meeting)  # new items belong to minutes still being written (a 409, alone)
+    errors, owner = [], None
+    description = " ".join((description or "").split())
+    if not description:
+        errors.append(RuleError(ERR_DESCRIPTION, field="description"))
+    elif len(description) > cr.NOTE_MAX:
+        errors.append(RuleError(cr.ERR_TEXT_LENGTH, field="description", max=cr.NOTE_MAX))
+    try:
+        owner = owner_of(session, meeting, owner_member_id, owner_staff_id, field=owner_field)
+    except RuleError as err:
+        errors.append(err)
+    try:
+        cr.check_due_date(due_on, meeting.held_on)
+    except RuleError as err:
+        errors.append(err)
+    if errors:
+        raise cr.RuleErrors(errors)
+    return description, owner
+
+
+def check_item_edit(description, due_on, raised_on) -> str:
+    """An open item corrected on the tracker or the API: its description and due date (every
+    broken rule at once); returns the description trimmed."""
+    errors = []
+    description = " ".join((description or "").split())
+    if not description:
+        errors.append(RuleError(ERR_DESCRIPTION, field="description"))
+    elif len(description) > cr.NOTE_MAX:
+        errors.append(RuleError(cr.ERR_TEXT_LENGTH, field="description", max=cr.NOTE_MAX))
+    try:
+        cr.check_due_date(due_on, raised_on)
+    except RuleError as err:
+        errors.append(err)
+    if errors:
+        raise cr.RuleErrors(errors)
+    return description
+
+
+def add_action_item(session, meeting, description: str, owner_member_id=None, owner_staff_id=None,
+                    due_on: Optional[date] = None) -> ActionItem:
+    description, owner = check_new_item(session, meeting, description, owner_member_id, owner_staff_id, due_on)
     item = ActionItem(meeting_id=meeting.id, committee_id=meeting.committee_id, raised_on=meeting.held_on,
-                      description=description, owner_member_id=owner_member_id, owner_staff_id=owner_staff_id,
-                      due_on=due_on)
+                      description=description, owner_member_id=owner.id, due_on=due_on)
     session.add(item)
     return item
 
