@@ -95,10 +95,17 @@ class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and "pk" in kwargs:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            # The meeting the show page has just read through its filters (row access), not read again.
+            item = g.get("_meals_shown")
+            if item is None or str(item.id) != str(kwargs["pk"]):
+                item = self.datamodel.get(kwargs["pk"], self._base_filters)
             if item is not None:
                 kwargs["minutes"] = minutes_context(db.session, item, g.get("_meals_form") or {})
         return super().render_template(template, **kwargs)
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        g._meals_shown = item
+        return super()._get_show_widget(pk, item, *args, **kwargs)
 
     def show_again(self, pk):
         """The minutes page with the messages of a refused form (g._meals_form) on their fields."""

@@ -29,18 +29,29 @@ def month_accounts(session, meeting) -> list:
     return out
 
 
-def minutes_context(session, meeting, posted: dict | None = None, public: bool = False) -> dict:
+def minutes_context(session, meeting, posted: dict | None = None, public: bool = False, notice: bool = False) -> dict:
+    """Everything the minutes page (or the printed minutes: `public`) shows of a meeting; the public
+    notice (`notice`) reads only its accounts, decisions and menus, and the quorum as it stood."""
     posted = posted or {}
     on = services.today()
+    locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
+    menu = session.execute(select(MenuEntry).where(MenuEntry.meeting_id == meeting.id)
+                           .order_by(MenuEntry.day, MenuEntry.id)).scalars().all()
+    out = {"meeting": meeting, "menu": menu, "accounts": month_accounts(session, meeting),
+           "decisions": decision_lines(meeting.decisions), "today": on, "choices": CHOICES, "options": LABELLED,
+           "editable": not locked and not public and not notice and meeting.status in ("draft", "circulated")}
+    if notice:  # published, so locked: the quorum as it stood when circulated
+        return {**out, "met": meeting.quorum_met}
     members = services.members_on(session, meeting.committee_id, meeting.held_on)
-    rows = session.execute(select(Attendance).options(joinedload(Attendance.member).joinedload(Member.staff)).where(
+    rows = session.execute(select(Attendance).options(joinedload(Attendance.member).joinedload(Member.staff)
+                                                      .lazyload("*")).where(
         Attendance.meeting_id == meeting.id).order_by(Attendance.id)).scalars().all()
     by_member = {r.member_id: r for r in rows if r.member_id is not None}
     quorum = services.person_quorum(members, [r.member_id for r in rows if r.present and r.member_id],
                                     meeting.held_on)
-    carried = services.carried_items(session, meeting)
     raised = session.execute(select(ActionItem).options(
-        joinedload(ActionItem.owner_member).joinedload(Member.staff), joinedload(ActionItem.owner_staff)).where(
+        joinedload(ActionItem.owner_member).joinedload(Member.staff).lazyload("*"),
+        joinedload(ActionItem.owner_staff).lazyload("*")).where(
         ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).unique().scalars().all()
     floor = services.setting("meals_nutrition_floor")
     nutrition = [(row, cr.attainment(row.nutrient, row.intake, row.standard, row.age_group, floor))
@@ -48,23 +59,17 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
                                             .order_by(NutritionRow.age_group, NutritionRow.nutrient)).scalars()]
     feedback = session.execute(select(FeedbackItem).where(FeedbackItem.meeting_id == meeting.id)
                                .order_by(FeedbackItem.source, FeedbackItem.id)).scalars().all()
-    menu = session.execute(select(MenuEntry).where(MenuEntry.meeting_id == meeting.id)
-                           .order_by(MenuEntry.day, MenuEntry.id)).scalars().all()
     previous = services.unconfirmed_decisions(session, meeting)
-    locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
     return {
-        "meeting": meeting, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
+        **out, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
         "members": [(m, by_member.get(m.id)) for m in members],
         "guests": [r for r in rows if r.member_id is None],
-        "carried": [(i, services.item_status(i, on)) for i in carried],
+        # (item, its status today, the number of the meeting that raised it)
+        "carried": [(i, services.item_status(i, on), number) for i, number in services.carried_items(session, meeting)],
         "raised": [(i, services.item_status(i, on)) for i in raised],
-        "nutrition": nutrition, "feedback": feedback, "menu": menu,
-        "accounts": month_accounts(session, meeting),
-        "decisions": decision_lines(meeting.decisions),
+        "nutrition": nutrition, "feedback": feedback,
         "to_confirm": (previous, decision_lines(previous.decisions)) if previous is not None else None,
-        "editable": not locked and not public and meeting.status in ("draft", "circulated"),
         "confirming": meeting.status == "circulated",
         "form": posted.get("form"), "errors": posted.get("errors", {}), "typed": posted.get("values", {}),
-        "today": on, "choices": CHOICES, "options": LABELLED,
         "owner_choices": [(str(mb.id), mb.display_name) for mb in members],
     }

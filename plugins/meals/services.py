@@ -105,7 +105,7 @@ def number_meeting(session, meeting) -> None:
 
 
 def members_on(session, committee_id, on: date) -> list[Member]:
-    rows = session.execute(select(Member).options(joinedload(Member.staff)).where(
+    rows = session.execute(select(Member).options(joinedload(Member.staff).lazyload("*")).where(
         Member.committee_id == committee_id).order_by(Member.id)).scalars().all()
     return [m for m in rows if cr.is_current(m, on)]
 
@@ -147,18 +147,20 @@ def record_attendance(session, meeting, member_id: int, present: bool, reason: O
     return row
 
 
-def carried_items(session, meeting) -> list[ActionItem]:
+def carried_items(session, meeting) -> list[tuple[ActionItem, str]]:
     """Section (a): the committee's items raised at earlier meetings, open or done since the previous
-    meeting (the minutes report how they were handled), in one query with their owners."""
+    meeting (the minutes report how they were handled), with the number of the meeting that raised
+    each: one query, the owners joined (their staff record without its own relations)."""
     previous = select(func.max(Meeting.held_on)).where(
         Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on).scalar_subquery()
-    return session.execute(
-        select(ActionItem).options(joinedload(ActionItem.owner_member).joinedload(Member.staff),
-                                   joinedload(ActionItem.owner_staff), joinedload(ActionItem.meeting))
+    return [tuple(row) for row in session.execute(
+        select(ActionItem, Meeting.number).join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .options(joinedload(ActionItem.owner_member).joinedload(Member.staff).lazyload("*"),
+                 joinedload(ActionItem.owner_staff).lazyload("*"))
         .where(ActionItem.committee_id == meeting.committee_id, ActionItem.meeting_id != meeting.id,
                ActionItem.raised_on <= meeting.held_on,
                or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(previous, meeting.held_on)))
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).unique().scalars().all()
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).unique().all()]
 
 
 def unconfirmed_decisions(session, meeting) -> Optional[Meeting]:
@@ -272,7 +274,7 @@ def may_approve(meeting, ctx) -> None:
 
 def item_snapshot(session, meeting) -> list[dict]:
     on = today()
-    items = carried_items(session, meeting) + list(session.execute(select(ActionItem).where(
+    items = [i for i, _number in carried_items(session, meeting)] + list(session.execute(select(ActionItem).where(
         ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).scalars())
     return [{"item": i.description, "owner": i.owner_name, "due": i.due_on.isoformat() if i.due_on else "",
              "status": item_status(i, on), "done": i.done_on.isoformat() if i.done_on else ""} for i in items]

@@ -115,6 +115,11 @@ def seed(ctx: Context, member_user: int) -> dict:
                 meetings.append(dict(id=mid, committee_id=c, number=f"{y}年第{m}次", held_on=date(y, m, 20),
                                      starts_at="15:00", place="会议室", chair_id=(c - 1) * 8 + 1, status="published",
                                      quorum_met=True, decisions="公示带量食谱\n伙食费支出控制在2%以内"))
+        # The latest meeting of each committee is the one being written (draft): its page carries the
+        # forms to mark the carried items done; the one before it is published (the notice).
+        for c in range(1, COMMITTEES + 1):
+            latest = meetings[c * YEARS * 12 - 1]
+            latest.update(status="draft", quorum_met=None)
         s.execute(insert(Meeting), meetings)
         items = []
         for i in range(N_ITEMS):
@@ -145,7 +150,8 @@ def seed(ctx: Context, member_user: int) -> dict:
         carried = sum(1 for it in items if it["committee_id"] == 1 and it["meeting_id"] != last
                       and (it["done_on"] is None or it["done_on"] >= previous) and it["raised_on"] <= held[last])
         served = [i + 1 for i in range(COMMITTEES) if i % len(campuses) == 0]
-        return {"meeting": last, "campus": campuses[0][0], "carried": carried, "served": len(served),
+        return {"meeting": last, "published": last - 1, "campus": campuses[0][0], "carried": carried,
+                "served": len(served),
                 "items_hq": sum(1 for it in items if it["committee_id"] in served)}
 
 
@@ -181,10 +187,10 @@ def run(ctx: Context) -> list[Result]:
              main=items),
     ])
     bench.pages([
-        Page("meeting", f"meeting page with its {seeded['carried']} carried items", member, m, meeting_url,
+        Page("meeting", f"meeting page (draft) with its {seeded['carried']} carried items", member, m, meeting_url,
              main=sql_is("meals_action_item"), target_ms=MEETING_MS, target_text=f"≤ {MEETING_MS:g} ms",
              note="beside the stock meeting list", best_of=("stock_meetings",), explain=True),
-        Page("d_meeting", f"meeting page with its {seeded['carried']} carried items", director, d, meeting_url,
+        Page("d_meeting", f"meeting page (draft) with its {seeded['carried']} carried items", director, d, meeting_url,
              main=sql_is("meals_action_item"), target_ms=MEETING_MS, target_text=f"≤ {MEETING_MS:g} ms"),
         Page("tracker", "action-item tracker, page 1", member, m, "/actionitemview/list/", main=items,
              target_ms=TRACKER_MS, target_text=f"≤ {TRACKER_MS:g} ms and ≤ stock", stock_key="stock_items",
@@ -194,7 +200,7 @@ def run(ctx: Context) -> list[Result]:
         Page("ledger", "ledger of 10 years (children's account)", member, m,
              f"/meals/reports/ledger?campus_id={seeded['campus']}", main=sql_is("meals_fee_account"),
              target_ms=LEDGER_MS, target_text=f"≤ {LEDGER_MS:g} ms"),
-        Page("notice", "public notice print", staff, st, f"/meals/reports/notice/{seeded['meeting']}",
+        Page("notice", "public notice print", staff, st, f"/meals/reports/notice/{seeded['published']}",
              main=sql_is("meals_fee_account"), target_ms=NOTICE_MS, target_text=f"≤ {NOTICE_MS:g} ms"),
     ])
     ctx.notes.append(f"{COMMITTEES} committees, {COMMITTEES * YEARS * 12:,} meetings, {N_ITEMS:,} action items; the "
