@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from . import accounts, committee_rules as cr, services
-from .models import (CHOICES, LABELLED, ActionItem, Attendance, FeedbackItem, FeeAccount, Meeting, Member,
-                     MenuEntry, NutritionRow, committee_campus)
+from .models import (CHOICES, LABELLED, Attendance, FeedbackItem, FeeAccount, Meeting, MenuEntry, NutritionRow,
+                     committee_campus)
 
 
 def decision_lines(text) -> list[str]:
@@ -35,38 +35,38 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     posted = posted or {}
     on = services.today()
     locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
-    menu = session.execute(select(MenuEntry).where(MenuEntry.meeting_id == meeting.id)
-                           .order_by(MenuEntry.day, MenuEntry.id)).scalars().all()
+    menu = session.execute(select(MenuEntry.id, MenuEntry.day, MenuEntry.meal, MenuEntry.dishes, MenuEntry.quantities)
+                           .where(MenuEntry.meeting_id == meeting.id).order_by(MenuEntry.day, MenuEntry.id)).all()
     out = {"meeting": meeting, "menu": menu, "accounts": month_accounts(session, meeting),
            "decisions": decision_lines(meeting.decisions), "today": on, "choices": CHOICES, "options": LABELLED,
            "editable": not locked and not public and not notice and meeting.status in ("draft", "circulated")}
     if notice:  # published, so locked: the quorum as it stood when circulated
         return {**out, "met": meeting.quorum_met}
+    # The sections' rows are read as rows (columns, no records built): the page only shows them.
     members = services.members_on(session, meeting.committee_id, meeting.held_on)
-    rows = session.execute(select(Attendance).options(joinedload(Attendance.member).joinedload(Member.staff)
-                                                      .lazyload("*")).where(
-        Attendance.meeting_id == meeting.id).order_by(Attendance.id)).scalars().all()
+    rows = session.execute(select(Attendance.id, Attendance.member_id, Attendance.guest_name, Attendance.present,
+                                  Attendance.absence_reason, Attendance.confirmed, Attendance.confirmed_via_minute_taker)
+                           .where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)).all()
     by_member = {r.member_id: r for r in rows if r.member_id is not None}
     quorum = services.person_quorum(members, [r.member_id for r in rows if r.present and r.member_id],
                                     meeting.held_on)
-    raised = session.execute(select(ActionItem).options(
-        joinedload(ActionItem.owner_member).joinedload(Member.staff).lazyload("*"),
-        joinedload(ActionItem.owner_staff).lazyload("*")).where(
-        ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).unique().scalars().all()
     floor = services.setting("meals_nutrition_floor")
     nutrition = [(row, cr.attainment(row.nutrient, row.intake, row.standard, row.age_group, floor))
-                 for row in session.execute(select(NutritionRow).where(NutritionRow.meeting_id == meeting.id)
-                                            .order_by(NutritionRow.age_group, NutritionRow.nutrient)).scalars()]
-    feedback = session.execute(select(FeedbackItem).where(FeedbackItem.meeting_id == meeting.id)
-                               .order_by(FeedbackItem.source, FeedbackItem.id)).scalars().all()
+                 for row in session.execute(select(NutritionRow.id, NutritionRow.age_group, NutritionRow.nutrient,
+                                                   NutritionRow.intake, NutritionRow.standard)
+                                            .where(NutritionRow.meeting_id == meeting.id)
+                                            .order_by(NutritionRow.age_group, NutritionRow.nutrient))]
+    feedback = session.execute(select(FeedbackItem.id, FeedbackItem.source, FeedbackItem.text, FeedbackItem.response)
+                               .where(FeedbackItem.meeting_id == meeting.id)
+                               .order_by(FeedbackItem.source, FeedbackItem.id)).all()
     previous = services.unconfirmed_decisions(session, meeting)
     return {
         **out, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
         "members": [(m, by_member.get(m.id)) for m in members],
         "guests": [r for r in rows if r.member_id is None],
         # (item, its status today, the number of the meeting that raised it)
-        "carried": [(i, services.item_status(i, on), number) for i, number in services.carried_items(session, meeting)],
-        "raised": [(i, services.item_status(i, on)) for i in raised],
+        "carried": [(i, services.item_status(i, on), i.raised_at) for i in services.carried_items(session, meeting)],
+        "raised": [(i, services.item_status(i, on)) for i in services.raised_items(session, meeting)],
         "nutrition": nutrition, "feedback": feedback,
         "to_confirm": (previous, decision_lines(previous.decisions)) if previous is not None else None,
         "confirming": meeting.status == "circulated",

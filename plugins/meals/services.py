@@ -8,7 +8,7 @@ from typing import Optional
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.numbering import next_number
@@ -104,9 +104,13 @@ def number_meeting(session, meeting) -> None:
                                  session=session).text
 
 
-def members_on(session, committee_id, on: date) -> list[Member]:
-    rows = session.execute(select(Member).options(joinedload(Member.staff).lazyload("*")).where(
-        Member.committee_id == committee_id).order_by(Member.id)).scalars().all()
+def members_on(session, committee_id, on: date) -> list:
+    """The committee's members current on `on`, as rows (id, staff_id, role, term, display_name): what
+    the minutes show of them and count for the quorum, read without building records."""
+    rows = session.execute(select(Member.id, Member.committee_id, Member.staff_id, Member.role, Member.term_from,
+                                  Member.term_to, func.coalesce(Staff_ref.name, Member.name, "").label("display_name"))
+                           .outerjoin(Staff_ref, Staff_ref.id == Member.staff_id)
+                           .where(Member.committee_id == committee_id).order_by(Member.id)).all()
     return [m for m in rows if cr.is_current(m, on)]
 
 
@@ -147,28 +151,43 @@ def record_attendance(session, meeting, member_id: int, present: bool, reason: O
     return row
 
 
-def carried_items(session, meeting) -> list[tuple[ActionItem, str]]:
+def item_rows():
+    """Action items as rows for the minutes and prints, with the owner's name (the member's staff
+    record, the external member's name, or a staff owner of older rows) joined in."""
+    owner, person, direct = aliased(Member), aliased(Staff_ref), aliased(Staff_ref)
+    return (select(ActionItem.id, ActionItem.description, ActionItem.due_on, ActionItem.done_on, ActionItem.done_note,
+                   ActionItem.state, ActionItem.raised_on,
+                   func.coalesce(person.name, owner.name, direct.name, "").label("owner_name"))
+            .outerjoin(owner, owner.id == ActionItem.owner_member_id)
+            .outerjoin(person, person.id == owner.staff_id)
+            .outerjoin(direct, direct.id == ActionItem.owner_staff_id))
+
+
+def carried_items(session, meeting) -> list:
     """Section (a): the committee's items raised at earlier meetings, open or done since the previous
-    meeting (the minutes report how they were handled), with the number of the meeting that raised
-    each: one query, the owners joined (their staff record without its own relations)."""
+    meeting (the minutes report how they were handled), each with `raised_at`, the number of the
+    meeting that raised it: one query, whatever their number."""
     previous = select(func.max(Meeting.held_on)).where(
         Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on).scalar_subquery()
-    return [tuple(row) for row in session.execute(
-        select(ActionItem, Meeting.number).join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .options(joinedload(ActionItem.owner_member).joinedload(Member.staff).lazyload("*"),
-                 joinedload(ActionItem.owner_staff).lazyload("*"))
+    return session.execute(
+        item_rows().add_columns(Meeting.number.label("raised_at")).join(Meeting, Meeting.id == ActionItem.meeting_id)
         .where(ActionItem.committee_id == meeting.committee_id, ActionItem.meeting_id != meeting.id,
                ActionItem.raised_on <= meeting.held_on,
                or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(previous, meeting.held_on)))
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).unique().all()]
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).all()
 
 
-def unconfirmed_decisions(session, meeting) -> Optional[Meeting]:
-    """The previous meeting of the committee when it was held without quorum: its decisions are
-    listed for confirmation at this one."""
-    prev = session.execute(select(Meeting).where(
+def raised_items(session, meeting) -> list:
+    """Section (g): the items this meeting raised, as rows with their owner's name."""
+    return session.execute(item_rows().where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).all()
+
+
+def unconfirmed_decisions(session, meeting):
+    """The previous meeting of the committee (number, decisions) when it was held without quorum: its
+    decisions are listed for confirmation at this one."""
+    prev = session.execute(select(Meeting.number, Meeting.decisions, Meeting.quorum_met).where(
         Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on)
-        .order_by(Meeting.held_on.desc()).limit(1)).scalar_one_or_none()
+        .order_by(Meeting.held_on.desc()).limit(1)).first()
     return prev if prev is not None and prev.quorum_met is False else None
 
 
@@ -274,8 +293,7 @@ def may_approve(meeting, ctx) -> None:
 
 def item_snapshot(session, meeting) -> list[dict]:
     on = today()
-    items = [i for i, _number in carried_items(session, meeting)] + list(session.execute(select(ActionItem).where(
-        ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).scalars())
+    items = carried_items(session, meeting) + raised_items(session, meeting)
     return [{"item": i.description, "owner": i.owner_name, "due": i.due_on.isoformat() if i.due_on else "",
              "status": item_status(i, on), "done": i.done_on.isoformat() if i.done_on else ""} for i in items]
 

@@ -136,6 +136,8 @@ class MemberView(CheckedFormsMixin, HouqinModelView):
         staff = form.staff.data
         form.name.data = cr.check_member(staff.id if staff else None, form.name.data, form.term_from.data,
                                          form.term_to.data) or None
+        for name in ("phone", "child_class"):  # optional: blank is none, not an empty text
+            form[name].data = (form[name].data or "").strip() or None
         if form.role.data not in dict(LABELLED["role"]):
             raise RuleError(rules.ERR_CHOOSE, field="role")
 
