@@ -3,7 +3,7 @@ quorum, the attendance, the sections (a)-(g), and the month's accounts of the ca
 committee serves. A fixed number of queries whatever the number of carried items."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from . import accounts, committee_rules as cr, services
@@ -15,16 +15,33 @@ def decision_lines(text) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+MEETING = bindparam("meeting")
+ATTENDANCE = (select(Attendance.id, Attendance.member_id, Attendance.guest_name, Attendance.present,
+                     Attendance.absence_reason, Attendance.confirmed, Attendance.confirmed_via_minute_taker)
+              .where(Attendance.meeting_id == MEETING).order_by(Attendance.id))
+NUTRITION = (select(NutritionRow.id, NutritionRow.age_group, NutritionRow.nutrient, NutritionRow.intake,
+                    NutritionRow.standard).where(NutritionRow.meeting_id == MEETING)
+             .order_by(NutritionRow.age_group, NutritionRow.nutrient))
+FEEDBACK = (select(FeedbackItem.id, FeedbackItem.source, FeedbackItem.text, FeedbackItem.response)
+            .where(FeedbackItem.meeting_id == MEETING).order_by(FeedbackItem.source, FeedbackItem.id))
+MENU = (select(MenuEntry.id, MenuEntry.day, MenuEntry.meal, MenuEntry.dishes, MenuEntry.quantities)
+        .where(MenuEntry.meeting_id == MEETING).order_by(MenuEntry.day, MenuEntry.id))
+ACCOUNTS = (select(FeeAccount).options(joinedload(FeeAccount.campus))
+            .where(FeeAccount.campus_id.in_(select(committee_campus.c.campus_id)
+                                            .where(committee_campus.c.committee_id == bindparam("committee"))),
+                   FeeAccount.year == bindparam("year"), FeeAccount.month == bindparam("month"))
+            .order_by(FeeAccount.campus_id, FeeAccount.kind))
+
+
 def month_accounts(session, meeting) -> list:
     """The meeting month's accounts of every campus the committee serves, both kinds, with their result."""
-    campuses = select(committee_campus.c.campus_id).where(committee_campus.c.committee_id == meeting.committee_id)
-    rows = session.execute(select(FeeAccount).options(joinedload(FeeAccount.campus)).where(
-        FeeAccount.campus_id.in_(campuses), FeeAccount.year == meeting.held_on.year,
-        FeeAccount.month == meeting.held_on.month).order_by(FeeAccount.campus_id, FeeAccount.kind)).scalars().all()
+    rows = session.execute(ACCOUNTS, {"committee": meeting.committee_id, "year": meeting.held_on.year,
+                                      "month": meeting.held_on.month}).scalars().all()
     flag_staff = bool(services.setting("meals_flag_staff"))
+    band = accounts.band()
     out = []
     for a in rows:
-        result = accounts.month_result(a)
+        result = accounts.rules.fee_balance(a.income, a.spending, band)
         out.append({"account": a, "result": result, "warning": accounts.rules.month_warning(result, a.kind, flag_staff)})
     return out
 
@@ -35,8 +52,7 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     posted = posted or {}
     on = services.today()
     locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
-    menu = session.execute(select(MenuEntry.id, MenuEntry.day, MenuEntry.meal, MenuEntry.dishes, MenuEntry.quantities)
-                           .where(MenuEntry.meeting_id == meeting.id).order_by(MenuEntry.day, MenuEntry.id)).all()
+    menu = session.execute(MENU, {"meeting": meeting.id}).all()
     out = {"meeting": meeting, "menu": menu, "accounts": month_accounts(session, meeting),
            "decisions": decision_lines(meeting.decisions), "today": on, "choices": CHOICES, "options": LABELLED,
            "editable": not locked and not public and not notice and meeting.status in ("draft", "circulated")}
@@ -44,21 +60,14 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
         return {**out, "met": meeting.quorum_met}
     # The sections' rows are read as rows (columns, no records built): the page only shows them.
     members = services.members_on(session, meeting.committee_id, meeting.held_on)
-    rows = session.execute(select(Attendance.id, Attendance.member_id, Attendance.guest_name, Attendance.present,
-                                  Attendance.absence_reason, Attendance.confirmed, Attendance.confirmed_via_minute_taker)
-                           .where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)).all()
+    rows = session.execute(ATTENDANCE, {"meeting": meeting.id}).all()
     by_member = {r.member_id: r for r in rows if r.member_id is not None}
     quorum = services.person_quorum(members, [r.member_id for r in rows if r.present and r.member_id],
                                     meeting.held_on)
     floor = services.setting("meals_nutrition_floor")
     nutrition = [(row, cr.attainment(row.nutrient, row.intake, row.standard, row.age_group, floor))
-                 for row in session.execute(select(NutritionRow.id, NutritionRow.age_group, NutritionRow.nutrient,
-                                                   NutritionRow.intake, NutritionRow.standard)
-                                            .where(NutritionRow.meeting_id == meeting.id)
-                                            .order_by(NutritionRow.age_group, NutritionRow.nutrient))]
-    feedback = session.execute(select(FeedbackItem.id, FeedbackItem.source, FeedbackItem.text, FeedbackItem.response)
-                               .where(FeedbackItem.meeting_id == meeting.id)
-                               .order_by(FeedbackItem.source, FeedbackItem.id)).all()
+                 for row in session.execute(NUTRITION, {"meeting": meeting.id})]
+    feedback = session.execute(FEEDBACK, {"meeting": meeting.id}).all()
     previous = services.unconfirmed_decisions(session, meeting)
     return {
         **out, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,

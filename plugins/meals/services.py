@@ -7,7 +7,7 @@ from datetime import date
 from typing import Optional
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -104,14 +104,18 @@ def number_meeting(session, meeting) -> None:
                                  session=session).text
 
 
+# The minutes' statements are built once (bound parameters), so a page does not rebuild and re-key
+# them: with forty carried items the building was a fifth of the page's time.
+MEMBERS = (select(Member.id, Member.committee_id, Member.staff_id, Member.role, Member.term_from, Member.term_to,
+                  func.coalesce(Staff_ref.name, Member.name, "").label("display_name"))
+           .outerjoin(Staff_ref, Staff_ref.id == Member.staff_id)
+           .where(Member.committee_id == bindparam("committee")).order_by(Member.id))
+
+
 def members_on(session, committee_id, on: date) -> list:
     """The committee's members current on `on`, as rows (id, staff_id, role, term, display_name): what
     the minutes show of them and count for the quorum, read without building records."""
-    rows = session.execute(select(Member.id, Member.committee_id, Member.staff_id, Member.role, Member.term_from,
-                                  Member.term_to, func.coalesce(Staff_ref.name, Member.name, "").label("display_name"))
-                           .outerjoin(Staff_ref, Staff_ref.id == Member.staff_id)
-                           .where(Member.committee_id == committee_id).order_by(Member.id)).all()
-    return [m for m in rows if cr.is_current(m, on)]
+    return [m for m in session.execute(MEMBERS, {"committee": committee_id}).all() if cr.is_current(m, on)]
 
 
 def person_quorum(members, present_member_ids, on: date) -> cr.Quorum:
@@ -151,43 +155,48 @@ def record_attendance(session, meeting, member_id: int, present: bool, reason: O
     return row
 
 
-def item_rows():
-    """Action items as rows for the minutes and prints, with the owner's name (the member's staff
-    record, the external member's name, or a staff owner of older rows) joined in."""
-    owner, person, direct = aliased(Member), aliased(Staff_ref), aliased(Staff_ref)
-    return (select(ActionItem.id, ActionItem.description, ActionItem.due_on, ActionItem.done_on, ActionItem.done_note,
-                   ActionItem.state, ActionItem.raised_on,
-                   func.coalesce(person.name, owner.name, direct.name, "").label("owner_name"))
-            .outerjoin(owner, owner.id == ActionItem.owner_member_id)
-            .outerjoin(person, person.id == owner.staff_id)
-            .outerjoin(direct, direct.id == ActionItem.owner_staff_id))
+_OWNER, _PERSON, _DIRECT = aliased(Member), aliased(Staff_ref), aliased(Staff_ref)
+# Action items as rows for the minutes and prints, with the owner's name (the member's staff record,
+# the external member's name, or a staff owner of older rows) joined in.
+ITEM_ROWS = (select(ActionItem.id, ActionItem.description, ActionItem.due_on, ActionItem.done_on,
+                    ActionItem.done_note, ActionItem.state, ActionItem.raised_on,
+                    func.coalesce(_PERSON.name, _OWNER.name, _DIRECT.name, "").label("owner_name"))
+             .outerjoin(_OWNER, _OWNER.id == ActionItem.owner_member_id)
+             .outerjoin(_PERSON, _PERSON.id == _OWNER.staff_id)
+             .outerjoin(_DIRECT, _DIRECT.id == ActionItem.owner_staff_id))
+_PREVIOUS_DAY = select(func.max(Meeting.held_on)).where(
+    Meeting.committee_id == bindparam("committee"), Meeting.held_on < bindparam("held")).scalar_subquery()
+CARRIED = (ITEM_ROWS.add_columns(Meeting.number.label("raised_at")).join(Meeting, Meeting.id == ActionItem.meeting_id)
+           .where(ActionItem.committee_id == bindparam("committee"), ActionItem.meeting_id != bindparam("meeting"),
+                  ActionItem.raised_on <= bindparam("held"),
+                  or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(_PREVIOUS_DAY, bindparam("held"))))
+           .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
+RAISED = ITEM_ROWS.where(ActionItem.meeting_id == bindparam("meeting")).order_by(ActionItem.id)
+PREVIOUS = (select(Meeting.number, Meeting.decisions, Meeting.quorum_met)
+            .where(Meeting.committee_id == bindparam("committee"), Meeting.held_on < bindparam("held"))
+            .order_by(Meeting.held_on.desc()).limit(1))
+
+
+def _meeting_params(meeting) -> dict:
+    return {"committee": meeting.committee_id, "meeting": meeting.id, "held": meeting.held_on}
 
 
 def carried_items(session, meeting) -> list:
     """Section (a): the committee's items raised at earlier meetings, open or done since the previous
     meeting (the minutes report how they were handled), each with `raised_at`, the number of the
     meeting that raised it: one query, whatever their number."""
-    previous = select(func.max(Meeting.held_on)).where(
-        Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on).scalar_subquery()
-    return session.execute(
-        item_rows().add_columns(Meeting.number.label("raised_at")).join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .where(ActionItem.committee_id == meeting.committee_id, ActionItem.meeting_id != meeting.id,
-               ActionItem.raised_on <= meeting.held_on,
-               or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(previous, meeting.held_on)))
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)).all()
+    return session.execute(CARRIED, _meeting_params(meeting)).all()
 
 
 def raised_items(session, meeting) -> list:
     """Section (g): the items this meeting raised, as rows with their owner's name."""
-    return session.execute(item_rows().where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).all()
+    return session.execute(RAISED, {"meeting": meeting.id}).all()
 
 
 def unconfirmed_decisions(session, meeting):
     """The previous meeting of the committee (number, decisions) when it was held without quorum: its
     decisions are listed for confirmation at this one."""
-    prev = session.execute(select(Meeting.number, Meeting.decisions, Meeting.quorum_met).where(
-        Meeting.committee_id == meeting.committee_id, Meeting.held_on < meeting.held_on)
-        .order_by(Meeting.held_on.desc()).limit(1)).first()
+    prev = session.execute(PREVIOUS, {"committee": meeting.committee_id, "held": meeting.held_on}).first()
     return prev if prev is not None and prev.quorum_met is False else None
 
 
