@@ -239,11 +239,9 @@ class ActionItem(Audited, Model):
 
     @property
     def status_label(self):
-        from flask_babel import gettext
+        from .services import status_labels
 
-        from .committee_rules import ACTION_STATUSES
-
-        return gettext(dict(ACTION_STATUSES)[self.status])
+        return status_labels()[self.status]
 
     @property
     def owner_name(self):

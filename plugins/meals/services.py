@@ -37,7 +37,25 @@ def setting(key):
 
 
 def today() -> date:
-    return local_today()
+    """The institution's date, once per request (a list asks it for every row's status)."""
+    if not has_request_context():
+        return local_today()
+    found = g.get("_meals_today")
+    if found is None:
+        found = g._meals_today = local_today()
+    return found
+
+
+def status_labels() -> dict:
+    """The action items' statuses in the user's language, once per request."""
+    found = g.get("_meals_status_labels") if has_request_context() else None
+    if found is None:
+        from flask_babel import gettext
+
+        found = {code: gettext(label) for code, label in cr.ACTION_STATUSES}
+        if has_request_context():
+            g._meals_status_labels = found
+    return found
 
 
 # -- scoping: a committee serves several campuses ---------------------------------------------
