@@ -205,7 +205,8 @@ class ActionItem(Audited, Model):
     locked with its meeting: marking it done later is the point (approval snapshots its state)."""
 
     __tablename__ = "meals_action_item"
-    __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),)
+    __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),
+                      Index("ix_meals_action_item_due", "due_on", "id"))  # the tracker's order (m002)
     id = Column(Integer, primary_key=True)
     meeting_id = Column(Integer, ForeignKey("meals_meeting.id"), nullable=False, index=True)
     meeting = relationship(Meeting, backref="raised_items")

@@ -73,6 +73,7 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
         **out, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
         "members": [(m, by_member.get(m.id)) for m in members],
         "guests": [r for r in rows if r.member_id is None],
+        "attendance_taken": bool(by_member),
         # (item, its status today, the number of the meeting that raised it)
         "carried": [(i, services.item_status(i, on), i.raised_at) for i in services.carried_items(session, meeting)],
         "raised": [(i, services.item_status(i, on)) for i in services.raised_items(session, meeting)],

@@ -160,4 +160,5 @@ def test_the_tracker_refuses_a_blank_description_on_its_field(meals, client_as):
     resp = web.post(f"/actionitemview/edit/{item_id}", data={"description": " ", "due_on": "2026-05-01"})
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "The due date cannot be before the meeting (2026-05-10)" in body
+    assert "Describe the action item" in body  # both at once, each on its field
     assert meals.get(ActionItem, item_id).description == "检查消毒柜"

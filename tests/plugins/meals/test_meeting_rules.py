@@ -162,3 +162,9 @@ def test_the_dashboard_tiles_show_the_next_meeting_and_the_overdue_items(meals, 
     assert count >= 1 and "Overdue action items" in tile
     nxt = page.split('id="widget-meals-next"')[1].split('id="widget-meals-overdue"')[0]
     assert "Next committee meeting" in nxt
+    # the tile's link lists the overdue items, not every open one
+    web.post(f"/meetingview/item/{first}", data={"description": "未到期事项", "owner_member_id": str(c["members"][1]),
+                                                "due_on": "2099-01-01"})
+    link = re.search(r'href="([^"]+)"', tile).group(1).replace("&amp;", "&")
+    listed = web.get(link + f"&_flt_0_committee={c['id']}").get_data(as_text=True)
+    assert "过期事项" in listed and "未到期事项" not in listed

@@ -77,7 +77,7 @@ def test_a_meeting_from_attendance_to_the_notice_and_the_next_meeting(page, live
     add_meeting(page, live_server, committee, held)
     (pk,) = meeting_ids(live_app, committee["id"])
     page.goto(f"{live_server}/meetingview/show/{pk}")
-    expect(page.locator("#meals-quorum")).to_contain_text("未达法定人数")
+    expect(page.locator("#meals-quorum")).to_contain_text("尚未登记出席情况")
     for member in (committee["chair"], committee["finance"], committee["teacher"]):
         page.locator(f"tr[data-member='{member}'] button[name=present][value='1']").click()
     expect(page.locator("#meals-quorum")).to_contain_text("已达法定人数")
