@@ -101,10 +101,11 @@ class Meeting(Audited, Model):
     held_on = Column(Date, nullable=False, index=True)
     starts_at = Column(String(5), nullable=False, default="15:00")
     place = Column(String(100), nullable=False)
+    # Shown with every meeting (its page, the prints): read with it, their names in one more statement.
     chair_id = Column(Integer, ForeignKey("meals_member.id"))
-    chair = relationship(Member, foreign_keys=[chair_id])
+    chair = relationship(Member, foreign_keys=[chair_id], lazy="joined")
     minute_taker_id = Column(Integer, ForeignKey("meals_member.id"))
-    minute_taker = relationship(Member, foreign_keys=[minute_taker_id])
+    minute_taker = relationship(Member, foreign_keys=[minute_taker_id], lazy="joined")
     carried_note = Column(Text)  # (a) open items of earlier meetings
     nutrition_note = Column(Text)  # (b)
     feedback_note = Column(Text)  # (c)
@@ -206,7 +207,8 @@ class ActionItem(Audited, Model):
 
     __tablename__ = "meals_action_item"
     __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),
-                      Index("ix_meals_action_item_due", "due_on", "id"))  # the tracker's order (m002)
+                      Index("ix_meals_action_item_due", "due_on", "id"),  # the tracker's order (m002)
+                      Index("ix_meals_action_item_committee_done", "committee_id", "done_on"))  # section (a)
     id = Column(Integer, primary_key=True)
     meeting_id = Column(Integer, ForeignKey("meals_meeting.id"), nullable=False, index=True)
     meeting = relationship(Meeting, backref="raised_items")
