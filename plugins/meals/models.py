@@ -101,11 +101,10 @@ class Meeting(Audited, Model):
     held_on = Column(Date, nullable=False, index=True)
     starts_at = Column(String(5), nullable=False, default="15:00")
     place = Column(String(100), nullable=False)
-    # Shown with every meeting (its page, the prints): read with it, their names in one more statement.
     chair_id = Column(Integer, ForeignKey("meals_member.id"))
-    chair = relationship(Member, foreign_keys=[chair_id], lazy="joined")
+    chair = relationship(Member, foreign_keys=[chair_id])
     minute_taker_id = Column(Integer, ForeignKey("meals_member.id"))
-    minute_taker = relationship(Member, foreign_keys=[minute_taker_id], lazy="joined")
+    minute_taker = relationship(Member, foreign_keys=[minute_taker_id])
     carried_note = Column(Text)  # (a) open items of earlier meetings
     nutrition_note = Column(Text)  # (b)
     feedback_note = Column(Text)  # (c)
