@@ -68,14 +68,16 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     nutrition = [(row, cr.attainment(row.nutrient, row.intake, row.standard, row.age_group, floor))
                  for row in session.execute(NUTRITION, {"meeting": meeting.id})]
     feedback = session.execute(FEEDBACK, {"meeting": meeting.id}).all()
-    previous = services.unconfirmed_decisions(session, meeting)
+    before = services.previous_meeting(session, meeting)
+    previous = services.unconfirmed_decisions(before)
     return {
         **out, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
         "members": [(m, by_member.get(m.id)) for m in members],
         "guests": [r for r in rows if r.member_id is None],
         "attendance_taken": bool(by_member),
         # (item, its status today, the number of the meeting that raised it)
-        "carried": [(i, services.item_status(i, on), i.raised_at) for i in services.carried_items(session, meeting)],
+        "carried": [(i, services.item_status(i, on), i.raised_at)
+                    for i in services.carried_items(session, meeting, before)],
         "raised": [(i, services.item_status(i, on)) for i in services.raised_items(session, meeting)],
         "nutrition": nutrition, "feedback": feedback,
         "to_confirm": (previous, decision_lines(previous.decisions)) if previous is not None else None,

@@ -182,28 +182,33 @@ ITEM_ROWS = (select(ActionItem.id, ActionItem.description, ActionItem.due_on, Ac
              .outerjoin(_OWNER, _OWNER.id == ActionItem.owner_member_id)
              .outerjoin(_PERSON, _PERSON.id == _OWNER.staff_id)
              .outerjoin(_DIRECT, _DIRECT.id == ActionItem.owner_staff_id))
-_PREVIOUS_DAY = select(func.max(Meeting.held_on)).where(
-    Meeting.committee_id == bindparam("committee"), Meeting.held_on < bindparam("held")).scalar_subquery()
 CARRIED = (ITEM_ROWS.add_columns(Meeting.number.label("raised_at")).join(Meeting, Meeting.id == ActionItem.meeting_id)
            .where(ActionItem.committee_id == bindparam("committee"), ActionItem.meeting_id != bindparam("meeting"),
                   ActionItem.raised_on <= bindparam("held"),
-                  or_(ActionItem.done_on.is_(None), ActionItem.done_on >= func.coalesce(_PREVIOUS_DAY, bindparam("held"))))
+                  or_(ActionItem.done_on.is_(None), ActionItem.done_on >= bindparam("since")))
            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
 RAISED = ITEM_ROWS.where(ActionItem.meeting_id == bindparam("meeting")).order_by(ActionItem.id)
-PREVIOUS = (select(Meeting.number, Meeting.decisions, Meeting.quorum_met)
+PREVIOUS = (select(Meeting.number, Meeting.decisions, Meeting.quorum_met, Meeting.held_on)
             .where(Meeting.committee_id == bindparam("committee"), Meeting.held_on < bindparam("held"))
             .order_by(Meeting.held_on.desc()).limit(1))
+_NO_PREVIOUS = object()
 
 
-def _meeting_params(meeting) -> dict:
-    return {"committee": meeting.committee_id, "meeting": meeting.id, "held": meeting.held_on}
+def previous_meeting(session, meeting):
+    """The committee's meeting before this one (number, decisions, quorum_met, held_on), or None."""
+    return session.execute(PREVIOUS, {"committee": meeting.committee_id, "held": meeting.held_on}).first()
 
 
-def carried_items(session, meeting) -> list:
+def carried_items(session, meeting, previous=_NO_PREVIOUS) -> list:
     """Section (a): the committee's items raised at earlier meetings, open or done since the previous
     meeting (the minutes report how they were handled), each with `raised_at`, the number of the
-    meeting that raised it: one query, whatever their number."""
-    return session.execute(CARRIED, _meeting_params(meeting)).all()
+    meeting that raised it: one query, whatever their number. The previous meeting's date is bound
+    as a value (PostgreSQL then plans for the few rows it gives, not a third of the committee's)."""
+    if previous is _NO_PREVIOUS:
+        previous = previous_meeting(session, meeting)
+    since = previous.held_on if previous is not None else meeting.held_on
+    return session.execute(CARRIED, {"committee": meeting.committee_id, "meeting": meeting.id,
+                                     "held": meeting.held_on, "since": since}).all()
 
 
 def raised_items(session, meeting) -> list:
@@ -211,11 +216,10 @@ def raised_items(session, meeting) -> list:
     return session.execute(RAISED, {"meeting": meeting.id}).all()
 
 
-def unconfirmed_decisions(session, meeting):
-    """The previous meeting of the committee (number, decisions) when it was held without quorum: its
-    decisions are listed for confirmation at this one."""
-    prev = session.execute(PREVIOUS, {"committee": meeting.committee_id, "held": meeting.held_on}).first()
-    return prev if prev is not None and prev.quorum_met is False else None
+def unconfirmed_decisions(previous):
+    """The previous meeting (a previous_meeting row) when it was held without quorum: its decisions
+    are listed for confirmation at this one."""
+    return previous if previous is not None and previous.quorum_met is False else None
 
 
 def item_status(item, on: Optional[date] = None) -> str:
