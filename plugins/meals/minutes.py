@@ -37,7 +37,8 @@ class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
     add_title = edit_title = _l("Meeting")
     show_template = "meals/minutes.html"
     list_columns = ["number", "committee", "held_on", "place", "status"]
-    show_columns = ["number", "committee", "held_on", "starts_at", "place", "chair", "minute_taker"]
+    # chair_name, minute_taker_name: from the members the page reads anyway (no statement of their own)
+    show_columns = ["number", "committee", "held_on", "starts_at", "place", "chair_name", "minute_taker_name"]
     add_columns = ["committee", "held_on", "starts_at", "place", "chair", "minute_taker"]
     edit_columns = ["held_on", "starts_at", "place", "chair", "minute_taker", "carried_note", "nutrition_note",
                     "feedback_note", "accounts_note", "menu_note", "decisions"]
@@ -46,7 +47,8 @@ class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
     base_order = ("held_on", "desc")
     label_columns = {"number": _l("Number"), "committee": _l("Committee"), "held_on": _l("Date"),
                      "starts_at": _l("Time"), "place": _l("Place"), "chair": _l("Chair"),
-                     "minute_taker": _l("Minute-taker"), "status": _l("State"),
+                     "minute_taker": _l("Minute-taker"), "chair_name": _l("Chair"),
+                     "minute_taker_name": _l("Minute-taker"), "status": _l("State"),
                      "carried_note": _l("(a) Open items of earlier meetings: notes"),
                      "nutrition_note": _l("(b) Nutrition analysis: notes"),
                      "feedback_note": _l("(c) Feedback: notes"), "accounts_note": _l("(d) Meal-fee accounts: notes"),
@@ -105,6 +107,9 @@ class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
 
     def _get_show_widget(self, pk, item, *args, **kwargs):
         g._meals_shown = item
+        # The members current that day, read once for the record's chair and minute-taker and the
+        # attendance below (services.members_on).
+        g._meals_members = (item.id, services.members_on(db.session, item.committee_id, item.held_on))
         return super()._get_show_widget(pk, item, *args, **kwargs)
 
     def show_again(self, pk):

@@ -135,6 +135,25 @@ class Meeting(Audited, Model):
                    writes={"approved_by_id": None, "approved_at": None, "published_at": None}),
     ])
 
+    def _member_name(self, member_id, relation):
+        from flask import g, has_request_context
+
+        read = g.get("_meals_members") if has_request_context() else None
+        if read is not None and read[0] == self.id:
+            found = next((m.display_name for m in read[1] if m.id == member_id), None)
+            if found is not None:
+                return found
+        member = getattr(self, relation)
+        return member.display_name if member is not None else ""
+
+    @property
+    def chair_name(self):
+        return self._member_name(self.chair_id, "chair") if self.chair_id else ""
+
+    @property
+    def minute_taker_name(self):
+        return self._member_name(self.minute_taker_id, "minute_taker") if self.minute_taker_id else ""
+
     def live_quorum(self):
         from .services import meeting_quorum
 

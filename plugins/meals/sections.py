@@ -3,6 +3,7 @@ quorum, the attendance, the sections (a)-(g), and the month's accounts of the ca
 committee serves. A fixed number of queries whatever the number of carried items."""
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -59,7 +60,9 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     if notice:  # published, so locked: the quorum as it stood when circulated
         return {**out, "met": meeting.quorum_met}
     # The sections' rows are read as rows (columns, no records built): the page only shows them.
-    members = services.members_on(session, meeting.committee_id, meeting.held_on)
+    read = g.get("_meals_members") if has_request_context() else None  # read by the show page already
+    members = read[1] if read is not None and read[0] == meeting.id else services.members_on(
+        session, meeting.committee_id, meeting.held_on)
     rows = session.execute(ATTENDANCE, {"meeting": meeting.id}).all()
     by_member = {r.member_id: r for r in rows if r.member_id is not None}
     quorum = services.person_quorum(members, [r.member_id for r in rows if r.present and r.member_id],
