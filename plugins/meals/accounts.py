@@ -87,8 +87,9 @@ def ledger(session, campus_id: int, kind: str, first: Optional[tuple] = None, la
         Settlement.campus_id == campus_id, Settlement.kind == kind)).scalars()}
     flag_staff = bool(setting("meals_flag_staff"))
     bandpct = band()
-    cal = [(t.id, t.start_date, t.end_date) for t in calendar_terms(session, campus_id)]
-    by_id = {t.id: t for t in calendar_terms(session, campus_id)}
+    calendar = calendar_terms(session, campus_id)  # once: two statements
+    cal = [(t.id, t.start_date, t.end_date) for t in calendar]
+    by_id = {t.id: t for t in calendar}
     balances = {(a.year, a.month): rules.fee_balance(a.income, a.spending, bandpct) for a in accounts}
     lines = rules.running_balance(balances, done)
     rows, per_term = [], {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, request
+from flask_babel import gettext
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
@@ -20,7 +21,9 @@ from app.views.workflow import TransitionsApiMixin
 from app.workflow import refusal_response
 
 from . import accounts, committee_rules as cr, services
-from .models import ActionItem, Committee, FeedbackItem, FeeAccount, Meeting, Member, MenuEntry, NutritionRow
+from .forms import ERR_REQUIRED
+from .models import (FEEDBACK_SOURCES, MEALS, ActionItem, Committee, FeedbackItem, FeeAccount, Meeting, Member,
+                     MenuEntry, NutritionRow)
 
 READ = ["can_get", "can_info"]
 WRITE = READ + ["can_post", "can_put", "can_delete"]
@@ -97,6 +100,12 @@ class MeetingApi(TransitionsApiMixin, HouqinModelRestApi):
         errors = super().validate(item)
         if item.committee is None or not _visible(Committee, item.committee.id, services.committee_access()):
             errors["committee"] = [str(cr.ERR_CHOOSE)]
+        elif item.held_on is not None:
+            for name in ("chair", "minute_taker"):
+                try:
+                    cr.check_officer(getattr(item, name), item.committee.id, item.held_on, field=name)
+                except RuleError as err:
+                    errors.update(errors_of(err))
         try:
             from app.rules import parse_hhmm
 
@@ -159,8 +168,10 @@ class FeedbackApi(SectionApi):
 
     def validate(self, item):
         errors = super().validate(item)
-        if item.source not in ("parent", "teacher", "student"):
+        if item.source not in dict(FEEDBACK_SOURCES):
             errors["source"] = [str(cr.ERR_CHOOSE)]
+        if not (item.text or "").strip():
+            errors["text"] = [gettext(ERR_REQUIRED)]
         return errors
 
 
@@ -171,6 +182,14 @@ class MenuEntryApi(SectionApi):
     list_columns = show_columns = ["id", "meeting_id", "day", "meal", "dishes", "quantities"]
     add_columns = ["meeting", "day", "meal", "dishes", "quantities"]
     edit_columns = ["day", "meal", "dishes", "quantities"]
+
+    def validate(self, item):
+        errors = super().validate(item)
+        if item.meal not in dict(MEALS):
+            errors["meal"] = [str(cr.ERR_CHOOSE)]
+        if not (item.dishes or "").strip():
+            errors["dishes"] = [gettext(ERR_REQUIRED)]
+        return errors
 
 
 class FeeAccountApi(HouqinModelRestApi):
@@ -223,12 +242,19 @@ class ActionItemApi(HouqinModelRestApi):
         if meeting is None or not _visible(Meeting, meeting.id, services.meeting_access()):
             return {**errors, "meeting": [str(cr.ERR_CHOOSE)]}
         try:
-            if item.state == "done":
-                raise RuleError(cr.N_("This item is done: it can no longer be changed"), field="description")
-            if item.owner_member is None and item.owner_staff is None:
-                raise RuleError(services.ERR_OWNER, field="owner_member")
-            cr.check_due_date(item.due_on, meeting.held_on)
+            if item.id is None:  # a new item of (g): the same rules as the minutes page
+                with db.session.no_autoflush:
+                    item.description, owner = services.check_new_item(
+                        db.session, meeting, item.description, item.owner_member.id if item.owner_member else None,
+                        item.owner_staff.id if item.owner_staff else None, item.due_on, owner_field="owner_member")
+                item.owner_member, item.owner_staff = owner, None  # the membership, however it was named
+            else:
+                if item.state == "done":
+                    raise RuleError(cr.N_("This item is done: it can no longer be changed"), field="description")
+                item.description = services.check_item_edit(item.description, item.due_on, item.raised_on)
         except RuleError as err:
+            if getattr(err, "http_status", 422) != 422:
+                raise  # minutes approved meanwhile: 409, as for the other sections
             errors.update(errors_of(err))
         item.committee_id, item.raised_on = meeting.committee_id, meeting.held_on
         return errors

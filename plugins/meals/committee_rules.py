@@ -152,6 +152,29 @@ def action_status(due_on: Optional[date], done_on: Optional[date], today: date) 
     return OVERDUE if due_on is not None and today > due_on else OPEN
 
 
+ERR_OWNER = N_("Choose the owner among the members of the committee")
+ERR_OWNER_NOT_MEMBER = N_("The owner must be a member of this committee on the meeting date (%(meeting)s)")
+
+
+def check_owner(owner: Any, committee_id: Any, meeting_on: date, field: str = "owner_member_id") -> None:
+    """The owner of a new action item is one of the committee's members (staff or external)
+    current on the meeting date: the people the minutes page offers, and no one else."""
+    if owner is None:
+        raise RuleError(ERR_OWNER, field=field)
+    if value_of(owner, "committee_id") != committee_id or not is_current(owner, meeting_on):
+        raise RuleError(ERR_OWNER_NOT_MEMBER, field=field, meeting=meeting_on.isoformat())
+
+
+ERR_OFFICER = N_("Choose a member of this committee on the meeting date (%(meeting)s)")
+
+
+def check_officer(member: Any, committee_id: Any, meeting_on: date, field: str) -> None:
+    """The chair and the minute-taker of a meeting, when named, are members of its committee
+    current on the meeting date (the chair's membership is what the approve guard checks)."""
+    if member is not None and (value_of(member, "committee_id") != committee_id or not is_current(member, meeting_on)):
+        raise RuleError(ERR_OFFICER, field=field, meeting=meeting_on.isoformat())
+
+
 def check_due_date(due_on: Optional[date], meeting_on: date) -> None:
     if due_on is not None and due_on < meeting_on:
         raise RuleError(ERR_DUE_BEFORE_MEETING, field="due_on", meeting=meeting_on.isoformat())

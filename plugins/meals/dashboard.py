@@ -89,7 +89,9 @@ def overdue_widget(appbuilder):
     clause = services.item_access()
     count = db.session.execute(q if clause is None else q.where(clause)).scalar_one()
     return _tile("overdue", "fa-exclamation-circle", gettext("Overdue action items"), count,
-                 url_for("ActionItemView.list", _flt_0_state="open"), danger=bool(count))
+                 # the tracker filtered as counted: open and due before today (filter 2 of a date: "less than")
+                 url_for("ActionItemView.list", _flt_0_state="open", _flt_2_due_on=services.today().isoformat()),
+                 danger=bool(count))
 
 
 def term_rate_widget(appbuilder):

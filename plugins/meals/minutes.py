@@ -23,8 +23,12 @@ from . import committee_rules as cr, services
 from .models import LABELLED, MEETING_STATES, Attendance, FeedbackItem, Meeting, MenuEntry, NutritionRow
 from .forms import ERR_CHOICE, ERR_REQUIRED, SAVED, parse_day, parse_id, text
 from .sections import minutes_context
+from .views import CheckedFormsMixin
 
-class MeetingView(TransitionsMixin, HouqinModelView):
+ERR_NOT_CIRCULATED = cr.N_("Confirmations are recorded while the minutes are circulated")
+
+
+class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
     datamodel = SQLAInterface(Meeting)
     row_access = services.meeting_access
     list_joins = ("committee",)
@@ -33,7 +37,8 @@ class MeetingView(TransitionsMixin, HouqinModelView):
     add_title = edit_title = _l("Meeting")
     show_template = "meals/minutes.html"
     list_columns = ["number", "committee", "held_on", "place", "status"]
-    show_columns = ["number", "committee", "held_on", "starts_at", "place", "chair", "minute_taker"]
+    # chair_name, minute_taker_name: from the members the page reads anyway (no statement of their own)
+    show_columns = ["number", "committee", "held_on", "starts_at", "place", "chair_name", "minute_taker_name"]
     add_columns = ["committee", "held_on", "starts_at", "place", "chair", "minute_taker"]
     edit_columns = ["held_on", "starts_at", "place", "chair", "minute_taker", "carried_note", "nutrition_note",
                     "feedback_note", "accounts_note", "menu_note", "decisions"]
@@ -42,7 +47,8 @@ class MeetingView(TransitionsMixin, HouqinModelView):
     base_order = ("held_on", "desc")
     label_columns = {"number": _l("Number"), "committee": _l("Committee"), "held_on": _l("Date"),
                      "starts_at": _l("Time"), "place": _l("Place"), "chair": _l("Chair"),
-                     "minute_taker": _l("Minute-taker"), "status": _l("State"),
+                     "minute_taker": _l("Minute-taker"), "chair_name": _l("Chair"),
+                     "minute_taker_name": _l("Minute-taker"), "status": _l("State"),
                      "carried_note": _l("(a) Open items of earlier meetings: notes"),
                      "nutrition_note": _l("(b) Nutrition analysis: notes"),
                      "feedback_note": _l("(c) Feedback: notes"), "accounts_note": _l("(d) Meal-fee accounts: notes"),
@@ -66,6 +72,19 @@ class MeetingView(TransitionsMixin, HouqinModelView):
             abort(404)
         services.number_meeting(db.session, item)
 
+    def form_check(self, form):
+        """The chair and the minute-taker: members of the meeting's committee on its date."""
+        if "committee" in form:
+            committee_id = form.committee.data.id if form.committee.data is not None else None
+        else:
+            pk = request.view_args.get("pk") if request.view_args else None
+            meeting = self.visible(pk) if pk is not None else None
+            committee_id = meeting.committee_id if meeting is not None else None
+        if committee_id is None or form.held_on.data is None:
+            return
+        for name in ("chair", "minute_taker"):
+            cr.check_officer(form[name].data, committee_id, form.held_on.data, field=name)
+
     def _committee_visible(self, committee_id) -> bool:
         clause = services.committee_access()
         from .models import Committee
@@ -78,10 +97,20 @@ class MeetingView(TransitionsMixin, HouqinModelView):
 
     def render_template(self, template, **kwargs):
         if template == self.show_template and "pk" in kwargs:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            # The meeting the show page has just read through its filters (row access), not read again.
+            item = g.get("_meals_shown")
+            if item is None or str(item.id) != str(kwargs["pk"]):
+                item = self.datamodel.get(kwargs["pk"], self._base_filters)
             if item is not None:
                 kwargs["minutes"] = minutes_context(db.session, item, g.get("_meals_form") or {})
         return super().render_template(template, **kwargs)
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        g._meals_shown = item
+        # The members current that day, read once for the record's chair and minute-taker and the
+        # attendance below (services.members_on).
+        g._meals_members = (item.id, services.members_on(db.session, item.committee_id, item.held_on))
+        return super()._get_show_widget(pk, item, *args, **kwargs)
 
     def show_again(self, pk):
         """The minutes page with the messages of a refused form (g._meals_form) on their fields."""
@@ -144,10 +173,14 @@ class MeetingView(TransitionsMixin, HouqinModelView):
         the minute-taker, who records it here."""
         def work(meeting, form):
             row = db.session.get(Attendance, parse_id(form.get("attendance_id"), "attendance_id") or 0)
-            if row is None or row.meeting_id != meeting.id:
-                raise RuleError(ERR_CHOICE, field="attendance_id")
+            if row is None or row.meeting_id != meeting.id or row.member_id is None or not row.present:
+                raise RuleError(ERR_CHOICE, field="message")
+            if meeting.status != "circulated":
+                raise RuleError(ERR_NOT_CIRCULATED, field="message")
             row.confirmed = True
-            row.confirmed_via_minute_taker = form.get("via") == "minute_taker"
+            # Their own click, or recorded for them (a parent without a login tells the minute-taker).
+            staff = row.member.staff
+            row.confirmed_via_minute_taker = not (staff is not None and staff.user_id == g.user.id)
         return self._save(pk, "attendance", work)
 
     @expose("/nutrition/<int:pk>", methods=["POST"])

@@ -61,7 +61,7 @@ class Member(Audited, Model):
     committee_id = Column(Integer, ForeignKey("meals_committee.id"), nullable=False, index=True)
     committee = relationship(Committee)
     staff_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    staff = relationship("Staff")
+    staff = relationship("Staff", lazy="selectin")  # a staff member's name: one statement for a page of members
     name = Column(String(50))  # external members only
     phone = Column(String(20))  # external members' personal phone: masked (services.sees_phones)
     child_class = Column(String(50))  # parent representatives, optional; never printed
@@ -135,6 +135,25 @@ class Meeting(Audited, Model):
                    writes={"approved_by_id": None, "approved_at": None, "published_at": None}),
     ])
 
+    def _member_name(self, member_id, relation):
+        from flask import g, has_request_context
+
+        read = g.get("_meals_members") if has_request_context() else None
+        if read is not None and read[0] == self.id:
+            found = next((m.display_name for m in read[1] if m.id == member_id), None)
+            if found is not None:
+                return found
+        member = getattr(self, relation)
+        return member.display_name if member is not None else ""
+
+    @property
+    def chair_name(self):
+        return self._member_name(self.chair_id, "chair") if self.chair_id else ""
+
+    @property
+    def minute_taker_name(self):
+        return self._member_name(self.minute_taker_id, "minute_taker") if self.minute_taker_id else ""
+
     def live_quorum(self):
         from .services import meeting_quorum
 
@@ -205,7 +224,9 @@ class ActionItem(Audited, Model):
     locked with its meeting: marking it done later is the point (approval snapshots its state)."""
 
     __tablename__ = "meals_action_item"
-    __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),)
+    __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),
+                      Index("ix_meals_action_item_due", "due_on", "id"),  # the tracker's order (m002)
+                      Index("ix_meals_action_item_committee_done", "committee_id", "done_on"))  # section (a)
     id = Column(Integer, primary_key=True)
     meeting_id = Column(Integer, ForeignKey("meals_meeting.id"), nullable=False, index=True)
     meeting = relationship(Meeting, backref="raised_items")
@@ -213,10 +234,12 @@ class ActionItem(Audited, Model):
     committee = relationship(Committee)
     raised_on = Column(Date, nullable=False)  # the meeting's date, kept for the tracker's sort and the rules
     description = Column(String(500), nullable=False)
+    # The owner's name is on every list and page an item shows on: the owners of a page's items are
+    # read in one statement, their staff records in one more (selectin), never one query per row.
     owner_member_id = Column(Integer, ForeignKey("meals_member.id"), index=True)
-    owner_member = relationship(Member)
+    owner_member = relationship(Member, lazy="selectin")
     owner_staff_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    owner_staff = relationship("Staff")
+    owner_staff = relationship("Staff", lazy="selectin")
     due_on = Column(Date)
     state = Column(String(10), nullable=False, default="open")
     done_on = Column(Date)
@@ -237,11 +260,9 @@ class ActionItem(Audited, Model):
 
     @property
     def status_label(self):
-        from flask_babel import gettext
+        from .services import status_labels
 
-        from .committee_rules import ACTION_STATUSES
-
-        return gettext(dict(ACTION_STATUSES)[self.status])
+        return status_labels()[self.status]
 
     @property
     def owner_name(self):

@@ -85,7 +85,7 @@ class MealReportsView(BaseView):
         meeting = visible_meeting(pk)
         if meeting.status != "published":
             abort(404)
-        return self.render_template("meals/notice.html", minutes=minutes_context(db.session, meeting, public=True),
+        return self.render_template("meals/notice.html", minutes=minutes_context(db.session, meeting, notice=True),
                                     title=gettext("Public notice of the meal committee"))
 
     @expose("/ledger")

@@ -11,7 +11,6 @@ Sources and the choices made where issue 19 is silent are in README.md beside th
 from __future__ import annotations
 
 import calendar
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field as dc_field
 from datetime import date
@@ -70,9 +69,11 @@ def _signed(value: Any, field: str) -> Decimal:
 
 
 def round_half_up(exact: Fraction, places: int) -> Decimal:
-    """四舍五入 on the exact value (ties away from zero, like ROUND_HALF_UP), no double rounding."""
-    n = math.floor(abs(exact) * 10 ** places + Fraction(1, 2))
-    return Decimal(-n if exact < 0 else n).scaleb(-places)
+    """四舍五入 on the exact value (ties away from zero, like ROUND_HALF_UP), no double rounding:
+    floor(|x| * 10^places + 1/2) in integers (a ten-year ledger computes a few hundred rates)."""
+    p, q = exact.numerator, exact.denominator
+    n = (2 * abs(p) * 10 ** places + q) // (2 * q)
+    return Decimal(-n if p < 0 else n).scaleb(-places)
 
 
 # --- The 2 % rule --------------------------------------------------------------------
@@ -130,8 +131,10 @@ def fee_balance(income: Any, spending: Any, band_pct: Any = BAND_PCT) -> FeeBala
     balance = income - spending
     if income == 0:
         return FeeBalance(income, spending, balance, None, None, band)
-    exact = Fraction(balance) * 100 / Fraction(income)
-    return FeeBalance(income, spending, balance, round_half_up(exact, 2), abs(exact) > Fraction(band), band, exact)
+    (bn, bd), (inn, ind), (pn, pd) = balance.as_integer_ratio(), income.as_integer_ratio(), band.as_integer_ratio()
+    exact = Fraction(bn * ind * 100, bd * inn)  # balance / income in %, exactly (income > 0)
+    beyond = abs(exact.numerator) * pd > pn * exact.denominator  # |exact| > band, in integers
+    return FeeBalance(income, spending, balance, round_half_up(exact, 2), beyond, band, exact)
 
 
 # --- The month's account --------------------------------------------------------------
@@ -231,7 +234,9 @@ def term_account(months: Mapping[Hashable, Any], kind: str, band_pct: Any = BAND
     """The term's rate from the sums of its months' income and spending (each month a
     MonthAccount, FeeBalance or row with ``income`` and ``spending``)."""
     checked = band_applies(kind, flag_staff)
-    months_balances = {k: fee_balance(value_of(m, "income"), value_of(m, "spending"), band_pct) for k, m in months.items()}
+    band = parse_band_pct(band_pct)
+    months_balances = {k: m if isinstance(m, FeeBalance) and m.band_pct == band  # computed already: not again
+                       else fee_balance(value_of(m, "income"), value_of(m, "spending"), band) for k, m in months.items()}
     income = sum((b.income for b in months_balances.values()), Decimal("0.00"))
     spending = sum((b.spending for b in months_balances.values()), Decimal("0.00"))
     warnings = tuple(k for k, b in months_balances.items() if checked and b.beyond)

@@ -3,68 +3,88 @@ quorum, the attendance, the sections (a)-(g), and the month's accounts of the ca
 committee serves. A fixed number of queries whatever the number of carried items."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask import g, has_request_context
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from . import accounts, committee_rules as cr, services
-from .models import (CHOICES, LABELLED, ActionItem, Attendance, FeedbackItem, FeeAccount, Meeting, Member,
-                     MenuEntry, NutritionRow, committee_campus)
+from .models import (CHOICES, LABELLED, Attendance, FeedbackItem, FeeAccount, Meeting, MenuEntry, NutritionRow,
+                     committee_campus)
 
 
 def decision_lines(text) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+MEETING = bindparam("meeting")
+ATTENDANCE = (select(Attendance.id, Attendance.member_id, Attendance.guest_name, Attendance.present,
+                     Attendance.absence_reason, Attendance.confirmed, Attendance.confirmed_via_minute_taker)
+              .where(Attendance.meeting_id == MEETING).order_by(Attendance.id))
+NUTRITION = (select(NutritionRow.id, NutritionRow.age_group, NutritionRow.nutrient, NutritionRow.intake,
+                    NutritionRow.standard).where(NutritionRow.meeting_id == MEETING)
+             .order_by(NutritionRow.age_group, NutritionRow.nutrient))
+FEEDBACK = (select(FeedbackItem.id, FeedbackItem.source, FeedbackItem.text, FeedbackItem.response)
+            .where(FeedbackItem.meeting_id == MEETING).order_by(FeedbackItem.source, FeedbackItem.id))
+MENU = (select(MenuEntry.id, MenuEntry.day, MenuEntry.meal, MenuEntry.dishes, MenuEntry.quantities)
+        .where(MenuEntry.meeting_id == MEETING).order_by(MenuEntry.day, MenuEntry.id))
+ACCOUNTS = (select(FeeAccount).options(joinedload(FeeAccount.campus))
+            .where(FeeAccount.campus_id.in_(select(committee_campus.c.campus_id)
+                                            .where(committee_campus.c.committee_id == bindparam("committee"))),
+                   FeeAccount.year == bindparam("year"), FeeAccount.month == bindparam("month"))
+            .order_by(FeeAccount.campus_id, FeeAccount.kind))
+
+
 def month_accounts(session, meeting) -> list:
     """The meeting month's accounts of every campus the committee serves, both kinds, with their result."""
-    campuses = select(committee_campus.c.campus_id).where(committee_campus.c.committee_id == meeting.committee_id)
-    rows = session.execute(select(FeeAccount).options(joinedload(FeeAccount.campus)).where(
-        FeeAccount.campus_id.in_(campuses), FeeAccount.year == meeting.held_on.year,
-        FeeAccount.month == meeting.held_on.month).order_by(FeeAccount.campus_id, FeeAccount.kind)).scalars().all()
+    rows = session.execute(ACCOUNTS, {"committee": meeting.committee_id, "year": meeting.held_on.year,
+                                      "month": meeting.held_on.month}).scalars().all()
     flag_staff = bool(services.setting("meals_flag_staff"))
+    band = accounts.band()
     out = []
     for a in rows:
-        result = accounts.month_result(a)
+        result = accounts.rules.fee_balance(a.income, a.spending, band)
         out.append({"account": a, "result": result, "warning": accounts.rules.month_warning(result, a.kind, flag_staff)})
     return out
 
 
-def minutes_context(session, meeting, posted: dict | None = None, public: bool = False) -> dict:
+def minutes_context(session, meeting, posted: dict | None = None, public: bool = False, notice: bool = False) -> dict:
+    """Everything the minutes page (or the printed minutes: `public`) shows of a meeting; the public
+    notice (`notice`) reads only its accounts, decisions and menus, and the quorum as it stood."""
     posted = posted or {}
     on = services.today()
-    members = services.members_on(session, meeting.committee_id, meeting.held_on)
-    rows = session.execute(select(Attendance).options(joinedload(Attendance.member).joinedload(Member.staff)).where(
-        Attendance.meeting_id == meeting.id).order_by(Attendance.id)).scalars().all()
+    locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
+    menu = session.execute(MENU, {"meeting": meeting.id}).all()
+    out = {"meeting": meeting, "menu": menu, "accounts": month_accounts(session, meeting),
+           "decisions": decision_lines(meeting.decisions), "today": on, "choices": CHOICES, "options": LABELLED,
+           "editable": not locked and not public and not notice and meeting.status in ("draft", "circulated")}
+    if notice:  # published, so locked: the quorum as it stood when circulated
+        return {**out, "met": meeting.quorum_met}
+    # The sections' rows are read as rows (columns, no records built): the page only shows them.
+    read = g.get("_meals_members") if has_request_context() else None  # read by the show page already
+    members = read[1] if read is not None and read[0] == meeting.id else services.members_on(
+        session, meeting.committee_id, meeting.held_on)
+    rows = session.execute(ATTENDANCE, {"meeting": meeting.id}).all()
     by_member = {r.member_id: r for r in rows if r.member_id is not None}
     quorum = services.person_quorum(members, [r.member_id for r in rows if r.present and r.member_id],
                                     meeting.held_on)
-    carried = services.carried_items(session, meeting)
-    raised = session.execute(select(ActionItem).options(
-        joinedload(ActionItem.owner_member).joinedload(Member.staff), joinedload(ActionItem.owner_staff)).where(
-        ActionItem.meeting_id == meeting.id).order_by(ActionItem.id)).unique().scalars().all()
     floor = services.setting("meals_nutrition_floor")
     nutrition = [(row, cr.attainment(row.nutrient, row.intake, row.standard, row.age_group, floor))
-                 for row in session.execute(select(NutritionRow).where(NutritionRow.meeting_id == meeting.id)
-                                            .order_by(NutritionRow.age_group, NutritionRow.nutrient)).scalars()]
-    feedback = session.execute(select(FeedbackItem).where(FeedbackItem.meeting_id == meeting.id)
-                               .order_by(FeedbackItem.source, FeedbackItem.id)).scalars().all()
-    menu = session.execute(select(MenuEntry).where(MenuEntry.meeting_id == meeting.id)
-                           .order_by(MenuEntry.day, MenuEntry.id)).scalars().all()
-    previous = services.unconfirmed_decisions(session, meeting)
-    locked = Meeting.flow.is_locked(meeting.status)  # the state read with the page: no second query
+                 for row in session.execute(NUTRITION, {"meeting": meeting.id})]
+    feedback = session.execute(FEEDBACK, {"meeting": meeting.id}).all()
+    before = services.previous_meeting(session, meeting)
+    previous = services.unconfirmed_decisions(before)
     return {
-        "meeting": meeting, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
+        **out, "quorum": quorum, "met": meeting.quorum_met if locked else quorum.met,
         "members": [(m, by_member.get(m.id)) for m in members],
         "guests": [r for r in rows if r.member_id is None],
-        "carried": [(i, services.item_status(i, on)) for i in carried],
-        "raised": [(i, services.item_status(i, on)) for i in raised],
-        "nutrition": nutrition, "feedback": feedback, "menu": menu,
-        "accounts": month_accounts(session, meeting),
-        "decisions": decision_lines(meeting.decisions),
+        "attendance_taken": bool(by_member),
+        # (item, its status today, the number of the meeting that raised it)
+        "carried": [(i, services.item_status(i, on), i.raised_at)
+                    for i in services.carried_items(session, meeting, before)],
+        "raised": [(i, services.item_status(i, on)) for i in services.raised_items(session, meeting)],
+        "nutrition": nutrition, "feedback": feedback,
         "to_confirm": (previous, decision_lines(previous.decisions)) if previous is not None else None,
-        "editable": not locked and not public and meeting.status in ("draft", "circulated"),
         "confirming": meeting.status == "circulated",
         "form": posted.get("form"), "errors": posted.get("errors", {}), "typed": posted.get("values", {}),
-        "today": on, "choices": CHOICES, "options": LABELLED,
         "owner_choices": [(str(mb.id), mb.display_name) for mb in members],
     }

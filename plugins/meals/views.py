@@ -136,16 +136,18 @@ class MemberView(CheckedFormsMixin, HouqinModelView):
         staff = form.staff.data
         form.name.data = cr.check_member(staff.id if staff else None, form.name.data, form.term_from.data,
                                          form.term_to.data) or None
+        for name in ("phone", "child_class"):  # optional: blank is none, not an empty text
+            form[name].data = (form[name].data or "").strip() or None
         if form.role.data not in dict(LABELLED["role"]):
             raise RuleError(rules.ERR_CHOOSE, field="role")
 
 
-class ActionItemView(HouqinModelView):
+class ActionItemView(CheckedFormsMixin, HouqinModelView):
     """The tracker: every item of the user's committees, with filters (state, due date, committee)."""
 
     datamodel = SQLAInterface(ActionItem)
     row_access = services.item_access
-    list_joins = ("committee", "meeting", "owner_member", "owner_staff")
+    list_joins = ("committee", "meeting")  # the owners come with their own statement (ActionItem.owner_member)
     count_cap = 10000
     list_title = _l("Action items")
     show_title = edit_title = _l("Action item")
@@ -188,14 +190,20 @@ class ActionItemView(HouqinModelView):
         flash(gettext(ITEM_DONE), "success")
         return redirect(back)
 
+    def form_check(self, form):
+        """Correcting an open item: its description and due date, each refusal on its field."""
+        pk = request.view_args.get("pk") if request.view_args else None
+        item = self.visible(pk) if pk is not None else None
+        if item is None:
+            abort(404)
+        if item.state == "done":
+            raise RuleError(ERR_ITEM_DONE, field="description")
+        form.description.data = services.check_item_edit(form.description.data, form.due_on.data, item.raised_on)
+
     def pre_update(self, item):
         super().pre_update(item)
-        if item.state == "done":
+        if item.state == "done":  # done meanwhile (the form was checked before)
             refuse(RuleError(ERR_ITEM_DONE, field="description"))
-        try:
-            cr.check_due_date(item.due_on, item.raised_on)
-        except RuleError as err:
-            refuse(err)
 
 
 ERR_ITEM_DONE = cr.N_("This item is done: it can no longer be changed")

@@ -190,3 +190,14 @@ def test_only_the_finance_member_of_a_committee_of_the_campus_enters_accounts(ap
     assert "entered by the finance member" in resp.get_data(as_text=True)
     assert stored(meals, campuses["TA"]) == []
     assert client_as("director_a").post("/feeaccountview/add", data=form(campuses["TA"])).status_code == 302
+
+
+def test_the_accounts_export_to_excel(meals, client_as, campuses, clean_accounts):
+    web = client_as("mealcommittee_a")
+    assert web.post("/feeaccountview/add", data=form(campuses["TA"], year=2031, month=4)).status_code == 302
+    xlsx = web.get("/feeaccountview/export/?_flt_0_year=2031")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    cells = [c.value for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows() for c in row]
+    assert 2031 in cells or "2031" in cells

@@ -195,6 +195,35 @@ def test_a_due_date_before_the_meeting_is_refused():
     assert str(err) == "The due date cannot be before the meeting (2026-03-12)"
 
 
+def owner(committee_id=7, term_from=date(2025, 9, 1), term_to=None, staff_id=None):
+    return SimpleNamespace(id=1, committee_id=committee_id, staff_id=staff_id, term_from=term_from, term_to=term_to)
+
+
+@pytest.mark.parametrize("who", [
+    owner(),  # an external member still serving
+    owner(staff_id=17),  # a staff member's membership
+    owner(term_from=MEETING),  # from the meeting day on
+    owner(term_to=MEETING),  # whose term ends that day
+    {"committee_id": 7, "term_from": date(2025, 9, 1), "term_to": None},  # a mapping works too
+])
+def test_the_owner_of_a_new_item_is_a_member_of_the_committee_on_the_meeting_date(who):
+    assert rules.check_owner(who, 7, MEETING) is None
+
+
+@pytest.mark.parametrize("who, message", [
+    (None, rules.ERR_OWNER),  # nobody chosen
+    (owner(committee_id=8), rules.ERR_OWNER_NOT_MEMBER),  # a member of another committee
+    (owner(term_to=MEETING - timedelta(days=1)), rules.ERR_OWNER_NOT_MEMBER),  # whose term ended before
+    (owner(term_from=MEETING + timedelta(days=1)), rules.ERR_OWNER_NOT_MEMBER),  # not yet a member
+    (owner(committee_id=None), rules.ERR_OWNER_NOT_MEMBER),  # no membership at all (a staff member only)
+])
+def test_anyone_else_is_refused_as_owner_on_the_owner_field(who, message):
+    err = raises_rule(message, "owner_member_id", rules.check_owner, who, 7, MEETING)
+    if message == rules.ERR_OWNER_NOT_MEMBER:
+        assert str(err) == "The owner must be a member of this committee on the meeting date (2026-03-12)"
+    raises_rule(message, "owner_staff", rules.check_owner, who, 7, MEETING, field="owner_staff")
+
+
 def test_marking_an_item_done_takes_a_date_and_a_note():
     assert rules.check_done(date(2026, 3, 20), "  已更换供应商 ", MEETING, date(2026, 3, 25)) == "已更换供应商"
     assert rules.check_done(MEETING, "done at the meeting", MEETING, MEETING) == "done at the meeting"

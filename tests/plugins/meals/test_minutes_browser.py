@@ -77,7 +77,7 @@ def test_a_meeting_from_attendance_to_the_notice_and_the_next_meeting(page, live
     add_meeting(page, live_server, committee, held)
     (pk,) = meeting_ids(live_app, committee["id"])
     page.goto(f"{live_server}/meetingview/show/{pk}")
-    expect(page.locator("#meals-quorum")).to_contain_text("未达法定人数")
+    expect(page.locator("#meals-quorum")).to_contain_text("尚未登记出席情况")
     for member in (committee["chair"], committee["finance"], committee["teacher"]):
         page.locator(f"tr[data-member='{member}'] button[name=present][value='1']").click()
     expect(page.locator("#meals-quorum")).to_contain_text("已达法定人数")
@@ -114,6 +114,10 @@ def test_a_meeting_from_attendance_to_the_notice_and_the_next_meeting(page, live
     nxt = meeting_ids(live_app, committee["id"])[-1]
     page.goto(f"{live_server}/meetingview/show/{nxt}")
     expect(page.locator("#meals-carried-table")).to_contain_text("公示下月带量食谱")
+    save_screen(page, "meals-next-meeting-zh")
+    page.goto(f"{live_server}/actionitemview/list/?_flt_0_committee={committee['id']}")
+    expect(page.locator("body")).to_contain_text("公示下月带量食谱")
+    save_screen(page, "meals-tracker-zh")
     # in English
     page.goto(f"{live_server}/lang/en")
     page.goto(f"{live_server}/meetingview/show/{pk}")
@@ -124,3 +128,8 @@ def test_a_meeting_from_attendance_to_the_notice_and_the_next_meeting(page, live
     save_screen(page, "meals-notice-en")
     page.goto(f"{live_server}/meals/reports/ledger?campus_id={committee['campus']}")
     save_screen(page, "meals-ledger-en")
+    page.goto(f"{live_server}/actionitemview/list/?_flt_0_committee={committee['id']}")
+    expect(page.locator("body")).to_contain_text("Action items")
+    save_screen(page, "meals-tracker-en")
+    page.goto(f"{live_server}/meetingview/show/{nxt}")
+    save_screen(page, "meals-next-meeting-en")

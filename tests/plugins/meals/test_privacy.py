@@ -64,6 +64,8 @@ def test_prints_carry_no_phone_and_no_class(meals, client_as):
         director.post(f"/meetingview/attend/{pk}", data={"member_id": member, "present": "1"})
     printed = director.get(f"/meals/reports/minutes/{pk}").get_data(as_text=True)
     assert "家长0" in printed
+    signatures = printed.split('id="hq-signatures"')[1].split("</div>\n</div>")[0]  # the A4 signature block
+    assert "主持人" in signatures and "记录人" in signatures
     for phone in c["phones"]:
         assert phone not in printed and phone[-4:] not in printed
     assert "中一班" not in printed
