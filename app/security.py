@@ -16,6 +16,7 @@ from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import PermissionView, Role, assoc_permissionview_role
+from flask_appbuilder.security import views as fab_views
 from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_appbuilder.views import expose
 from flask_babel import gettext, lazy_gettext as _l
@@ -69,10 +70,17 @@ def sees_personal_data(user) -> bool:
     return bool(role_names(user) & UNMASKED_ROLES)
 
 
+# The screens' house formats import the house list, which scopes rows by the functions above:
+# imported once those exist.
+from .views.security import (  # noqa: E402
+    HouseGroupScreen, HousePermissionScreen, HousePermissionViewScreen, HouseRoleScreen, HouseUserScreen,
+    HouseViewMenuScreen,
+)
+
 MUST_CHANGE_PASSWORD = _l("Please choose a new password before you continue.")
 
 
-class HouqinUserView(UserDBModelView):
+class HouqinUserView(HouseUserScreen, UserDBModelView):
     """FAB's user screen plus campuses; users an admin creates must change their password."""
 
     add_columns = UserDBModelView.add_columns + ["campuses"]
@@ -105,7 +113,7 @@ def _admin_ids_alone(db_session) -> set[int]:
     return ids if len(ids) == 1 else set()
 
 
-class HouqinRoleView(RoleModelView):
+class HouqinRoleView(HouseRoleScreen, RoleModelView):
     """Catalogue roles are owned by code (`flask houqin sync-roles`): read-only here.
     Admins copy one into a variant, which sync never touches."""
 
@@ -139,6 +147,24 @@ class HouqinRoleView(RoleModelView):
             new_role = Role(name=name, permissions=list(item.permissions))
             self.datamodel.add(new_role)
         return redirect(url_for(f"{self.__class__.__name__}.list"))
+
+
+# FAB's other security screens in the house style, under FAB's own class names: the names are
+# their endpoints and permission names, which existing databases and role grants hold.
+class UserGroupModelView(HouseGroupScreen, fab_views.UserGroupModelView):
+    pass
+
+
+class PermissionModelView(HousePermissionScreen, fab_views.PermissionModelView):
+    pass
+
+
+class ViewMenuModelView(HouseViewMenuScreen, fab_views.ViewMenuModelView):
+    pass
+
+
+class PermissionViewModelView(HousePermissionViewScreen, fab_views.PermissionViewModelView):
+    pass
 
 
 class HouqinSecurityApi(SecurityApi):
@@ -217,6 +243,10 @@ class HouqinSecurityManager(SecurityManager):
     user_model = HouqinUser
     userdbmodelview = HouqinUserView
     rolemodelview = HouqinRoleView
+    groupmodelview = UserGroupModelView
+    permissionmodelview = PermissionModelView
+    viewmenumodelview = ViewMenuModelView
+    permissionviewmodelview = PermissionViewModelView
     security_api = HouqinSecurityApi
     # FAB's user statistics chart loads Google Charts from the internet: blank offline.
     userstatschartview = None

@@ -1,0 +1,253 @@
+"""Flask-AppBuilder's security screens (users, roles, groups, permissions) in the house style:
+是/否 instead of True/False, local times, roles and groups as chips with the catalogue's name in
+the user's language, a role's permissions grouped by screen (FAB printed them as one string of
+every "can list on VisitView", 30,000 px long), the screens named by their titles instead of
+class names, and 名称 (not a person's 姓名) over the names of roles and permissions.
+
+app.security's screen classes take these mixins; FAB's own views are subclassed there (FAB lets
+a SecurityManager name its userdbmodelview, rolemodelview, groupmodelview, permissionmodelview,
+viewmenumodelview and permissionviewmodelview)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import current_app, g
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
+from flask_appbuilder.api import BaseApi
+from flask_appbuilder.widgets import ShowWidget
+from markupsafe import Markup
+
+from ..i18n import current_language, format_datetime
+from .base import HouqinListWidget, PerRequest, yes_no
+
+THING_NAME = _lp("place", "Name")  # 名称: a role's, a group's, a permission's name
+
+# FAB's and Houqin's permission verbs, in words; any other is shown as its code.
+PERMISSION_WORDS = {
+    "can_list": _l("List"), "can_show": _l("Show"), "can_add": _l("Add"), "can_edit": _l("Edit"),
+    "can_delete": _l("Delete"), "can_export": _l("Export"), "can_import": _l("Import"),
+    "menu_access": _l("Menu entry"), "can_download": _l("Download"), "can_print": _l("Print"),
+    "can_this_form_get": _l("Open the form"), "can_this_form_post": _l("Send the form"),
+    "can_userinfo": _l("Own account"), "can_userinfoedit": _l("Edit own account"),
+    "resetmypassword": _l("Change own password"), "resetpasswords": _l("Reset passwords"),
+    "userinfoedit": _l("Edit own account"), "can_get": _l("Read (API)"), "can_put": _l("Change (API)"),
+    "can_post": _l("Create (API)"), "can_info": _l("Describe (API)"), "can_read": _l("Read (API)"),
+    "can_write": _l("Write (API)"),
+}
+
+
+def role_label(name: str) -> str:
+    """A catalogue role's name in the user's language (后勤主任 / Logistics director); an
+    admin's own role keeps its name."""
+    role = current_app.extensions["houqin"].catalogue.get(name)
+    return role.label(current_language()) if role is not None else name
+
+
+def chips(labels) -> Markup:
+    """Names as chips, one per item, in the order given."""
+    return Markup(" ").join(Markup('<span class="label label-default hq-chip">{}</span>').format(label)
+                            for label in labels)
+
+
+def _role_chips():
+    return lambda roles: chips(sorted(role_label(r.name) for r in roles or []))
+
+
+def _name_chips():
+    return lambda items: chips(sorted(str(getattr(i, "name", None) or i) for i in items or []))
+
+
+def _user_chips():
+    return lambda users: chips(sorted(u.get_full_name() or u.username for u in users or []))
+
+
+# Screens FAB or core register without a title of their own.
+UNTITLED = {"ResetMyPasswordView": _l("Change own password"), "UserInfoEditView": _l("Edit own account"),
+            "TodoView": _l("To-do")}
+
+
+def screen_labels() -> dict[str, tuple[str, str]]:
+    """view-menu name -> (the screen it belongs to, what the user calls it), once per request.
+    Permissions name classes ("VisitView"), their APIs ("VisitApi") and menu entries ("Visits"):
+    a menu entry and an API group with the screen they open."""
+    labels = g.get("_hq_screen_labels")
+    if labels is not None:
+        return labels
+    labels = {}
+    appbuilder = current_app.appbuilder
+    by_model = {}
+    apis = [view for view in appbuilder.baseviews if isinstance(view, BaseApi)]
+    for view in appbuilder.baseviews:
+        if isinstance(view, BaseApi):  # FAB titles an API "List Visit": named after its screen below
+            continue
+        key = getattr(view, "class_permission_name", None) or type(view).__name__
+        title = getattr(view, "list_title", None) or getattr(view, "show_title", None) \
+            or UNTITLED.get(key)
+        model = getattr(getattr(view, "datamodel", None), "obj", None)
+        if title:
+            labels.setdefault(key, (key, str(title)))
+            if hasattr(view, "list_template"):  # a ModelView: its list's title names the model
+                by_model.setdefault(model, (key, str(title)))
+    for item in appbuilder.menu.get_list():
+        for entry in [item, *item.childs]:
+            if not entry.name or entry.name == "-" or not entry.label:
+                continue
+            view = entry.baseview
+            key = (getattr(view, "class_permission_name", None) or type(view).__name__) if view else entry.name
+            labels.setdefault(key, (key, str(entry.label)))
+            labels.setdefault(entry.name, labels[key])
+    for view in apis:  # a REST API: the screen of its model, "(API)"
+        key = getattr(view, "class_permission_name", None) or type(view).__name__
+        model = getattr(getattr(view, "datamodel", None), "obj", None)
+        if key not in labels and model in by_model:
+            screen, title = by_model[model]
+            labels[key] = (screen, gettext("%(screen)s (API)", screen=title))
+    g._hq_screen_labels = labels
+    return labels
+
+
+def screen_label(name: str) -> str:
+    return screen_labels().get(name, (name, name))[1]
+
+
+def permission_word(name: str) -> str:
+    word = PERMISSION_WORDS.get(name)
+    return str(word) if word is not None else name.removeprefix("can_")
+
+
+def grouped_permissions(permission_views) -> list[tuple[str, str, list[str]]]:
+    """(screen label, view-menu names, [permission words]) per screen, in label order: a screen's
+    menu entry and API are in its row."""
+    labels = screen_labels()
+    by_screen: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, set[str]] = defaultdict(set)
+    for pv in permission_views or []:
+        if pv.permission is None or pv.view_menu is None:
+            continue
+        view = pv.view_menu.name
+        screen = labels.get(view, (view, view))[0]
+        by_screen[screen].append(permission_word(pv.permission.name))
+        names[screen].add(view)
+    rows = [(labels.get(screen, (screen, screen))[1], ", ".join(sorted(names[screen])), sorted(set(words)))
+            for screen, words in by_screen.items()]
+    return sorted(rows, key=lambda row: (row[0].lower(), row[1]))
+
+
+def _permissions_table():
+    def cell(permission_views):
+        rows = grouped_permissions(permission_views)
+        if not rows:
+            return ""
+        body = Markup("").join(
+            Markup('<tr><th scope="row">{}<br><small class="text-muted">{}</small></th><td>{}</td></tr>')
+            .format(label, code if code != label else "", chips(words)) for label, code, words in rows)
+        return Markup('<table class="table table-condensed hq-permissions"><tbody>{}</tbody></table>').format(body)
+    return cell
+
+
+def _permissions_summary():
+    def cell(permission_views):
+        rows = grouped_permissions(permission_views)
+        count = sum(len(words) for _label, _code, words in rows)
+        return Markup('<span class="hq-nowrap">{}</span>').format(
+            gettext("%(count)d permissions on %(screens)d screens", count=count, screens=len(rows)))
+    return cell
+
+
+def _text():
+    return lambda v: "" if v is None else v
+
+
+def _bool_cell():
+    labels = yes_no()
+    return lambda v: "" if v is None else labels[bool(v)]
+
+
+def _role_name():
+    def cell(name):
+        label = role_label(name)
+        return label if label == name else Markup('{} <small class="text-muted">{}</small>').format(label, name)
+    return cell
+
+
+def _permission_name():
+    return lambda name: permission_word(name.name if hasattr(name, "name") else name)
+
+
+def _screen_name():
+    def cell(name):
+        name = name.name if hasattr(name, "name") else name
+        label = screen_label(name)
+        return label if label == name else Markup('{} <small class="text-muted">{}</small>').format(label, name)
+    return cell
+
+
+USER_FORMATTERS = {
+    "active": PerRequest(_bool_cell), "must_change_password": PerRequest(_bool_cell),
+    "roles": PerRequest(_role_chips), "groups": PerRequest(_name_chips), "campuses": PerRequest(_name_chips),
+    "last_login": format_datetime, "created_on": format_datetime, "changed_on": format_datetime,
+    "first_name": PerRequest(_text), "last_name": PerRequest(_text), "email": PerRequest(_text),
+    "changed_by": PerRequest(_text), "created_by": PerRequest(_text),
+}
+
+
+class RoleListWidget(HouqinListWidget):
+    """A role's permissions in the list: how many, on how many screens (its show page has them
+    grouped by screen)."""
+
+    def __init__(self, **kwargs):
+        formatters = dict(kwargs.get("formatters_columns") or {})
+        formatters["permissions"] = PerRequest(_permissions_summary)
+        kwargs["formatters_columns"] = formatters
+        super().__init__(**kwargs)
+
+
+class HouseSecurityScreen:
+    """Mixin for FAB's security ModelViews: the house list widget (formatters applied once per
+    cell, escaped) and the house formats of the columns it knows."""
+
+    list_widget = HouqinListWidget
+    house_formatters: dict = {}
+    house_labels: dict = {}
+
+    def __init__(self, **kwargs):
+        self.formatters_columns = {**self.house_formatters, **(self.formatters_columns or {})}
+        self.label_columns = {**(self.label_columns or {}), **self.house_labels}
+        super().__init__(**kwargs)
+
+
+class HouseUserScreen(HouseSecurityScreen):
+    house_formatters = USER_FORMATTERS
+    house_labels = {"active": _l("Active"), "roles": _l("Roles"), "groups": _l("Groups")}
+    list_columns = ["username", "first_name", "last_name", "email", "active", "roles", "campuses"]
+
+
+class HouseRoleScreen(HouseSecurityScreen):
+    list_widget = RoleListWidget
+    show_widget = ShowWidget  # FAB's role widget prints the permissions as they are, formatters aside
+    house_formatters = {"name": PerRequest(_role_name), "permissions": PerRequest(_permissions_table),
+                        "user": PerRequest(_user_chips)}
+    house_labels = {"name": THING_NAME, "user": _l("Users")}
+
+
+class HouseGroupScreen(HouseSecurityScreen):
+    house_formatters = {"roles": PerRequest(_role_chips), "users": PerRequest(_user_chips)}
+    house_labels = {"name": THING_NAME, "label": _l("Label"), "description": _l("Description"),
+                    "roles": _l("Roles"), "users": _l("Users")}
+
+
+class HousePermissionScreen(HouseSecurityScreen):
+    house_formatters = {"name": PerRequest(_permission_name)}
+    house_labels = {"name": THING_NAME}
+    list_columns = ["name"]
+
+
+class HouseViewMenuScreen(HouseSecurityScreen):
+    house_formatters = {"name": PerRequest(_screen_name)}
+    house_labels = {"name": THING_NAME}
+    list_columns = ["name"]
+
+
+class HousePermissionViewScreen(HouseSecurityScreen):
+    house_formatters = {"permission": PerRequest(_permission_name), "view_menu": PerRequest(_screen_name)}
+    house_labels = {"view_menu": _l("Screen")}
