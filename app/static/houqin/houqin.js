@@ -14,12 +14,19 @@
   // lines) may wrap. Widths are read first and the cells changed after (one layout).
   var CLIP_EM = 10.5;  // a local date-time, a phone, a campus name stay whole
   var clip = [];
+  var phone = window.matchMedia("(max-width: 767px)").matches;
   document.querySelectorAll(".table-responsive > table").forEach(function (table) {
     if (!table.tHead) { return; }  // a show page's table: its values wrap already
+    var heads = Array.prototype.map.call(table.tHead.rows[0] ? table.tHead.rows[0].cells : [], function (th) {
+      return th.textContent.trim();
+    });
+    table.classList.add("hq-cards");  // a phone shows each row as a card (houqin.css)
     Array.prototype.forEach.call(table.tBodies, function (body) {
       Array.prototype.forEach.call(body.querySelectorAll(":scope > tr > td"), function (td) {
+        if (heads[td.cellIndex]) { td.setAttribute("data-label", heads[td.cellIndex]); }
         if (td.querySelector(".btn, input, form, center")) { return; }
         if (td.children.length) { td.classList.add("hq-wrap"); return; }
+        if (phone) { return; }  // a card has the width for the whole text
         var em = parseFloat(window.getComputedStyle(td).fontSize) || 14;
         if (td.textContent.trim() && td.offsetWidth > CLIP_EM * em) { clip.push(td); }
       });
