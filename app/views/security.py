@@ -228,6 +228,7 @@ class HouseRoleScreen(HouseSecurityScreen):
     house_formatters = {"name": PerRequest(_role_name), "permissions": PerRequest(_permissions_table),
                         "user": PerRequest(_user_chips)}
     house_labels = {"name": THING_NAME, "user": _l("Users")}
+    search_columns = ["name"]  # a search by permission offered every permission of the app in one drop-down
 
 
 class HouseGroupScreen(HouseSecurityScreen):
