@@ -4,20 +4,26 @@ the user's language, a role's permissions grouped by screen (FAB printed them as
 every "can list on VisitView", 30,000 px long), the screens named by their titles instead of
 class names, and 名称 (not a person's 姓名) over the names of roles and permissions.
 
-app.security's screen classes take these mixins; FAB's own views are subclassed there (FAB lets
-a SecurityManager name its userdbmodelview, rolemodelview, groupmodelview, permissionmodelview,
-viewmenumodelview and permissionviewmodelview)."""
+The screens are FAB's views with these mixins; app.security's SecurityManager names them as its
+userdbmodelview, rolemodelview, groupmodelview, permissionmodelview, viewmenumodelview and
+permissionviewmodelview (at start-up: the house list they use scopes rows with app.security)."""
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import current_app, g
-from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
+from flask import current_app, g, redirect, url_for
+from flask_appbuilder.actions import action
 from flask_appbuilder.api import BaseApi
+from flask_appbuilder.security import views as fab_views
+from flask_appbuilder.security.sqla.models import Role
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView
 from flask_appbuilder.widgets import ShowWidget
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
 from markupsafe import Markup
 
 from ..i18n import current_language, format_datetime
+from ..security import catalogue
+from ..security_rules import CATALOGUE_READ_ONLY, LAST_ADMIN, SecurityRuleError, active_admin_ids, loses_last_admin
 from .base import HouqinListWidget, PerRequest, yes_no
 
 THING_NAME = _lp("place", "Name")  # 名称: a role's, a group's, a permission's name
@@ -252,3 +258,90 @@ class HouseViewMenuScreen(HouseSecurityScreen):
 class HousePermissionViewScreen(HouseSecurityScreen):
     house_formatters = {"permission": PerRequest(_permission_name), "view_menu": PerRequest(_screen_name)}
     house_labels = {"view_menu": _l("Screen")}
+
+
+class HouqinUserView(HouseUserScreen, UserDBModelView):
+    """FAB's user screen plus campuses; users an admin creates must change their password."""
+
+    add_columns = UserDBModelView.add_columns + ["campuses"]
+    edit_columns = UserDBModelView.edit_columns + ["campuses"]
+    show_columns = ["username", "first_name", "last_name", "email", "active", "roles", "campuses",
+                    "must_change_password", "last_login", "login_count"]
+    label_columns = {**UserDBModelView.label_columns, "campuses": _l("Campuses"),
+                     "must_change_password": _l("Must change password")}
+
+    def post_add(self, item):
+        item.must_change_password = True
+        self.datamodel.edit(item)
+
+    # The last administrator stays (app.security_rules holds it on every path; here the screen
+    # says why before anything is written).
+    def pre_update(self, item):
+        super().pre_update(item)
+        if loses_last_admin(self.datamodel.session, item):
+            raise SecurityRuleError(LAST_ADMIN)
+
+    def pre_delete(self, item):
+        if loses_last_admin(self.datamodel.session, item) or item.id in _admin_ids_alone(self.datamodel.session):
+            raise SecurityRuleError(LAST_ADMIN)
+        super().pre_delete(item)
+
+
+def _admin_ids_alone(db_session) -> set[int]:
+    """{id} when exactly one active administrator is left, else empty."""
+    ids = active_admin_ids(db_session)
+    return ids if len(ids) == 1 else set()
+
+
+class HouqinRoleView(HouseRoleScreen, RoleModelView):
+    """Catalogue roles are owned by code (`flask houqin sync-roles`): read-only here.
+    Admins copy one into a variant, which sync never touches."""
+
+    CATALOGUE_READ_ONLY = CATALOGUE_READ_ONLY
+
+    def process_form(self, form, is_created):
+        # FAB flushes while filling the item from the form, which loses the old name:
+        # note whether the role being edited is a catalogue role before that happens.
+        if not is_created:
+            role = self.datamodel.get(getattr(form, "_id", None))
+            g._houqin_catalogue_edit = role is not None and role.name in catalogue()
+
+    def pre_update(self, item):
+        if g.get("_houqin_catalogue_edit"):
+            raise ValueError(str(self.CATALOGUE_READ_ONLY))  # FAB flashes it and saves nothing
+
+    def pre_delete(self, item):
+        if item.name in catalogue():
+            raise ValueError(str(self.CATALOGUE_READ_ONLY))
+        super().pre_delete(item)
+
+    @action("copyrole", _l("Copy Role"), _l("Copy the selected roles?"), icon="fa-copy", single=False)
+    def copy_role(self, items):
+        items = items if isinstance(items, list) else [items]
+        for item in items:
+            name = f"{item.name} copy"
+            n = 2
+            while self.appbuilder.sm.find_role(name):
+                name = f"{item.name} copy {n}"
+                n += 1
+            new_role = Role(name=name, permissions=list(item.permissions))
+            self.datamodel.add(new_role)
+        return redirect(url_for(f"{self.__class__.__name__}.list"))
+
+
+# FAB's other security screens in the house style, under FAB's own class names: the names are
+# their endpoints and permission names, which existing databases and role grants hold.
+class UserGroupModelView(HouseGroupScreen, fab_views.UserGroupModelView):
+    pass
+
+
+class PermissionModelView(HousePermissionScreen, fab_views.PermissionModelView):
+    pass
+
+
+class ViewMenuModelView(HouseViewMenuScreen, fab_views.ViewMenuModelView):
+    pass
+
+
+class PermissionViewModelView(HousePermissionViewScreen, fab_views.PermissionViewModelView):
+    pass
