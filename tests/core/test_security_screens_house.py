@@ -100,3 +100,8 @@ def test_the_language_switch_opens_the_page_it_was_clicked_on(client_as):
     assert resp.status_code == 302 and resp.headers["Location"] == "/gate/desk/?campus_id=1"
     resp = client.get("/lang/zh?next=//evil.example/")
     assert resp.status_code == 302 and "evil" not in resp.headers["Location"]
+
+
+def test_a_roles_form_offers_permissions_in_words(client_as):
+    html = client_as("admin_a").get("/roles/add").get_data(as_text=True)
+    assert "来访记录 · 查看列表" in html and "can list on" not in html
