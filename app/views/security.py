@@ -192,12 +192,14 @@ def _screen_name():
     return cell
 
 
+# Plain cell functions, not PerRequest: the audit log reads a screen's PerRequest formatters as
+# choice labels of stored codes (app/views/audit_text.py); these format related records.
 USER_FORMATTERS = {
     "active": PerRequest(_bool_cell), "must_change_password": PerRequest(_bool_cell),
-    "roles": PerRequest(_role_chips), "groups": PerRequest(_name_chips), "campuses": PerRequest(_name_chips),
+    "roles": _role_chips(), "groups": _name_chips(), "campuses": _name_chips(),
     "last_login": format_datetime, "created_on": format_datetime, "changed_on": format_datetime,
-    "first_name": PerRequest(_text), "last_name": PerRequest(_text), "email": PerRequest(_text),
-    "changed_by": PerRequest(_text), "created_by": PerRequest(_text),
+    "first_name": _text(), "last_name": _text(), "email": _text(),
+    "changed_by": _text(), "created_by": _text(),
 }
 
 
@@ -207,7 +209,7 @@ class RoleListWidget(HouqinListWidget):
 
     def __init__(self, **kwargs):
         formatters = dict(kwargs.get("formatters_columns") or {})
-        formatters["permissions"] = PerRequest(_permissions_summary)
+        formatters["permissions"] = _permissions_summary()
         kwargs["formatters_columns"] = formatters
         super().__init__(**kwargs)
 
@@ -248,8 +250,8 @@ def _permission_views():
 class HouseRoleScreen(HouseSecurityScreen):
     list_widget = RoleListWidget
     show_widget = ShowWidget  # FAB's role widget prints the permissions as they are, formatters aside
-    house_formatters = {"name": PerRequest(_role_name), "permissions": PerRequest(_permissions_table),
-                        "user": PerRequest(_user_chips)}
+    house_formatters = {"name": _role_name(), "permissions": _permissions_table(),
+                        "user": _user_chips()}
     house_labels = {"name": THING_NAME, "user": _l("Users")}
     search_columns = ["name"]  # a search by permission offered every permission of the app in one drop-down
     add_form_extra_fields = edit_form_extra_fields = {
@@ -260,25 +262,25 @@ class HouseRoleScreen(HouseSecurityScreen):
 
 
 class HouseGroupScreen(HouseSecurityScreen):
-    house_formatters = {"roles": PerRequest(_role_chips), "users": PerRequest(_user_chips)}
+    house_formatters = {"roles": _role_chips(), "users": _user_chips()}
     house_labels = {"name": THING_NAME, "label": _l("Label"), "description": _l("Description"),
                     "roles": _l("Roles"), "users": _l("Users")}
 
 
 class HousePermissionScreen(HouseSecurityScreen):
-    house_formatters = {"name": PerRequest(_permission_name)}
+    house_formatters = {"name": _permission_name()}
     house_labels = {"name": THING_NAME}
     list_columns = ["name"]
 
 
 class HouseViewMenuScreen(HouseSecurityScreen):
-    house_formatters = {"name": PerRequest(_screen_name)}
+    house_formatters = {"name": _screen_name()}
     house_labels = {"name": THING_NAME}
     list_columns = ["name"]
 
 
 class HousePermissionViewScreen(HouseSecurityScreen):
-    house_formatters = {"permission": PerRequest(_permission_name), "view_menu": PerRequest(_screen_name)}
+    house_formatters = {"permission": _permission_name(), "view_menu": _screen_name()}
     house_labels = {"view_menu": _l("Screen")}
 
 
