@@ -144,7 +144,7 @@ def test_a_shortened_cell_shows_its_full_text_on_hover_and_the_show_page_has_the
     box = cell.bounding_box()
     assert box["width"] < 400
     page.goto(live_server + "/visitview/list/?_flt_0_visitor_name=司马宽度测试访客")
-    headers = page.locator("table thead th").all_inner_texts()
-    assert not any("车牌" in h for h in headers)  # folded into the show page
-    page.locator("table tbody tr").first.locator("a[href*='/show/']").click()
-    expect(page.locator("table")).to_contain_text("沪A·D12345")
+    headers = page.locator(".table-responsive table thead th").all_inner_texts()
+    assert "姓名" in headers and not any(word in h for h in headers for word in ("车牌", "来访证号", "人数"))
+    page.locator(".table-responsive table tbody tr").first.locator("a[href*='/show/']").click()
+    expect(page.locator(".table-responsive table").first).to_contain_text("W-0099")  # the badge: folded, not lost
