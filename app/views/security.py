@@ -200,6 +200,7 @@ USER_FORMATTERS = {
     "last_login": format_datetime, "created_on": format_datetime, "changed_on": format_datetime,
     "first_name": _text(), "last_name": _text(), "email": _text(),
     "changed_by": _text(), "created_by": _text(),
+    "login_count": lambda n: n or 0, "fail_login_count": lambda n: n or 0,
 }
 
 
@@ -232,6 +233,14 @@ class HouseUserScreen(HouseSecurityScreen):
     house_formatters = USER_FORMATTERS
     house_labels = {"active": _l("Active"), "roles": _l("Roles"), "groups": _l("Groups")}
     list_columns = ["username", "first_name", "last_name", "email", "active", "roles", "campuses"]
+    # FAB's fieldsets, with the campuses a login is bound to and its forced password change
+    show_fieldsets = [
+        (_l("User info"), {"fields": ["username", "active", "roles", "campuses", "must_change_password",
+                                      "login_count"]}),
+        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
+        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on", "created_by", "changed_on",
+                                       "changed_by"], "expanded": False}),
+    ]
 
 
 def permission_view_label(pv) -> str:

@@ -69,6 +69,10 @@ def test_the_security_screens_read_in_the_users_language(new_context, live_app, 
         expect(row).to_contain_text(yes)
         assert "True" not in page.locator(".table-responsive table").inner_text()
         save_screen(page, f"security-users-{lang}")
+        row.locator("a[href*='/users/show/']").click()
+        expect(page.locator(".hq-chip", has_text=chip).first).to_be_visible()
+        assert "True" not in page.locator(".panel-body").first.inner_text()
+        save_screen(page, f"security-user-show-{lang}")
 
         page.goto(live_server + "/roles/list/")
         expect(page.locator(".table-responsive table thead")).to_contain_text(name)

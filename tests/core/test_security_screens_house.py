@@ -105,3 +105,11 @@ def test_the_language_switch_opens_the_page_it_was_clicked_on(client_as):
 def test_a_roles_form_offers_permissions_in_words(client_as):
     html = client_as("admin_a").get("/roles/add").get_data(as_text=True)
     assert "来访记录 · 查看列表" in html and "can list on" not in html
+
+
+def test_a_users_show_page_has_the_campuses_and_the_forced_password_change(app, client_as):
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username="gatekeeper_a")
+    html = client_as("admin_a").get(f"/users/show/{user.id}").get_data(as_text=True)
+    assert "园区" in html and "须修改密码" in html and '<span class="label label-default hq-chip">门卫</span>' in html
+    assert ">None<" not in html.replace(" ", "")
