@@ -147,3 +147,30 @@ def test_switching_language_keeps_the_desk_and_what_was_typed(page, live_server,
     assert page.url == desk_url
     expect(page.locator("#f-organisation")).to_have_value("新华书店")
     expect(page.locator("#lang-switch")).to_have_text(re.compile("English"))
+
+
+def test_a_look_up_answering_while_the_purpose_list_is_open_keeps_its_purpose(page, live_server, browser_login):
+    """Typed fast: the returning visitor's look-up answers while the gatekeeper is in the purpose
+    box. Its purpose stays (the box once cleared it on leaving), so Enter reaches the sign-in."""
+    browser_login(page, live_server, "gatekeeper_a")
+    page.goto(f"{live_server}/gate/desk/")
+    number = new_resident_id()
+    page.locator("#f-id_number").fill(number)
+    page.locator("#f-name").fill("快打")
+    page.locator("#f-purpose_id").press("ArrowDown")
+    page.locator("#f-purpose_id").press("Tab")
+    page.locator("#f-badge").fill("FAST")
+    with page.expect_navigation():
+        page.locator("#f-badge").press("Enter")
+    page.locator("#out-badge").fill("FAST")
+    with page.expect_navigation():
+        page.locator("#out-badge").press("Enter")
+    for attempt in range(3):
+        page.goto(f"{live_server}/gate/desk/")
+        page.locator("#f-id_number").fill(number)
+        page.locator("#f-name").fill(f"快打{attempt}")  # leaving the number starts its look-up
+        page.locator("#f-purpose_id").press("ArrowDown")
+        page.locator("#f-purpose_id").press("Tab")
+        with page.expect_navigation():
+            page.locator("#f-name").press("Enter")
+        expect(page.locator("#hq-stored")).to_be_visible()  # the desk's question, not a lost purpose

@@ -78,7 +78,7 @@
     select.tabIndex = -1;
     select.hqComboInput = input;
     var options = Array.prototype.filter.call(select.options, function (o) { return o.value !== ""; });
-    var shown = [], active = -1;
+    var shown = [], active = -1, typed = false;  // typed: the box holds the user's search text
 
     function label() { var o = select.options[select.selectedIndex]; return o && o.value !== "" ? o.text : ""; }
     function show(open) {
@@ -116,13 +116,14 @@
       highlight(shown.length ? 0 : -1);
     }
     function choose(option) {
+      typed = false;
       select.value = option ? option.value : "";
       input.value = label();
       show(false);
       select.dispatchEvent(new Event("change", {bubbles: true}));
     }
     input.value = label();
-    input.addEventListener("input", function () { filter(input.value); });
+    input.addEventListener("input", function () { typed = true; filter(input.value); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
@@ -136,6 +137,7 @@
         }
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
+        typed = false;
         input.value = label();
         show(false);
       }
@@ -145,7 +147,14 @@
       else { input.value = label(); }
       show(false);
     });
-    select.addEventListener("change", function () { if (document.activeElement !== input) { input.value = label(); } });
+    // The page set the value (the desk's returning-visitor look-up): shown at once, unless the
+    // user is typing a search of their own; an open list closes, so Tab keeps what was set.
+    select.addEventListener("change", function () {
+      if (typed && document.activeElement === input) { return; }
+      typed = false;
+      input.value = label();
+      show(false);
+    });
   }
   document.querySelectorAll("select[data-hq-combo]").forEach(makeCombo);
 
