@@ -150,8 +150,9 @@ def test_switching_language_keeps_the_desk_and_what_was_typed(page, live_server,
 
 
 def test_a_look_up_answering_while_the_purpose_list_is_open_keeps_its_purpose(page, live_server, browser_login):
-    """Typed fast: the returning visitor's look-up answers while the gatekeeper is in the purpose
-    box. Its purpose stays (the box once cleared it on leaving), so Enter reaches the sign-in."""
+    """Typed fast: the returning visitor's look-up answers while the gatekeeper is already in the
+    name or the purpose box. Its purpose stays (the box once cleared it on leaving), the answer
+    does not pull the focus away from where they type, and Enter reaches the sign-in."""
     browser_login(page, live_server, "gatekeeper_a")
     page.goto(f"{live_server}/gate/desk/")
     number = new_resident_id()

@@ -68,6 +68,7 @@
     var body = {campus_id: field("campus_id").value, doc_type: field("doc_type").value};
     if (source === "phone") { body.phone = phone; } else { body.number = number; }
     var note = document.getElementById("hq-lookup-note");
+    var from = field(source === "phone" ? "phone" : "id_number");
     return send(desk.getAttribute("data-lookup-url"), body).then(function (data) {
       showFieldError(source === "phone" ? "phone" : "id_number", data.error || "");
       if (data.error) { note.textContent = ""; lastLookup = ""; return "error"; }  // e.g. a wrong check digit
@@ -87,7 +88,10 @@
       if (data.doc_type && source === "phone") { field("doc_type").value = data.doc_type; }
       note.textContent = data.last_visit ? fmt(text.found, {date: data.last_visit}) : text.known;
       var next = ["purpose_id", "host_id", "badge"].map(field).filter(function (el) { return el && !el.value; })[0];
-      focusOn(next || field("badge"));
+      // On to the first detail still empty, unless the gatekeeper has moved on meanwhile (the
+      // answer must not pull the next keystrokes into another field).
+      var here = document.activeElement;
+      if (here === from || here === document.body || here === null) { focusOn(next || field("badge")); }
       return true;
     }).catch(function () { return false; });
   }
