@@ -28,7 +28,8 @@
 
   function setIfEmpty(name, value) {
     var el = field(name);
-    if (el && !el.value && value != null && value !== "") {
+    // not the field being typed into: the answer would mix with the keystrokes
+    if (el && el !== document.activeElement && !el.value && value != null && value !== "") {
       el.value = value;
       if (el.tagName === "SELECT") { el.dispatchEvent(new Event("change", {bubbles: true})); }  // its search box
     }
