@@ -181,7 +181,8 @@ def _configure_version_locations(migrate) -> None:
 
 
 def _order_menu(appbuilder, registry) -> None:
-    """Menu categories in their declared order (FAB keeps the order of registration)."""
-    order = {name: menu.order for name, menu in registry.menus.items()}
+    """Menu categories in their declared order (FAB keeps the order of registration); FAB's own
+    "Security" (用户权限: users, roles, permissions) after every declared one."""
+    order = {"Security": 1000, **{name: menu.order for name, menu in registry.menus.items()}}
     items = appbuilder.menu.get_list()
     items[:] = sorted(items, key=lambda item: order.get(item.name, 100))

@@ -180,8 +180,27 @@ def tolerate_percent(app) -> None:
     env.globals["gettext"] = gettext
 
 
+def back_to_the_page(response):
+    """FAB's /lang/<locale> goes back to the last list it remembers, not to the page the switch
+    was clicked on (the desk, a form): the switch sends that page as `next` (houqin.js), and a
+    local path there is where the new language opens."""
+    if request.endpoint != "LocaleView.index" or response.status_code not in (301, 302, 303):
+        return response
+    target = request.args.get("next", "")
+    if local_path(target):
+        response.headers["Location"] = target
+    return response
+
+
+def local_path(target: str) -> bool:
+    """A path on this site ("/gate/desk/?campus_id=1"), never another host ("//x", "/\\x", "http:")."""
+    return (bool(target) and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and "\\" not in target and not any(ord(c) < 32 for c in target))
+
+
 def install(app) -> None:
     app.before_request(choose_first_visit_locale)
+    app.after_request(back_to_the_page)
     app.jinja_env.filters["hq_date"] = format_date
     app.jinja_env.filters["hq_datetime"] = format_datetime
     app.jinja_env.filters["hq_time"] = format_time

@@ -112,7 +112,9 @@ def core_manifest() -> Plugin:
         name="core",
         title=_l("Houqin"),
         catalogue_roles=CATALOGUE_ROLES,
-        menus=[Menu("Organisation", _l("Organisation"), "fa-sitemap", order=10),
+        # The office's work (the plugins' menus, 20-60) first; the organisation's records, then
+        # 系统管理 and FAB's 用户权限 (app._order_menu) last.
+        menus=[Menu("Organisation", _l("Organisation"), "fa-sitemap", order=80),
                Menu("Administration", _l("Administration"), "fa-cog", order=90)],
         views=[
             View("app.views.org:StaffView", "Staff", _l("Staff"), "fa-id-badge", "Organisation"),

@@ -10,13 +10,11 @@ import os
 import time
 
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
-from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.sqla.models import PermissionView, Role, assoc_permissionview_role
-from flask_appbuilder.security.views import RoleModelView, UserDBModelView
+from flask_appbuilder.security.sqla.models import PermissionView, assoc_permissionview_role
 from flask_appbuilder.views import expose
 from flask_babel import gettext, lazy_gettext as _l
 from flask_jwt_extended import create_access_token, create_refresh_token
@@ -26,9 +24,7 @@ from sqlalchemy import bindparam, select
 
 from .guards import INT_MAX as MAX_ID
 from .models.user import HouqinUser
-from .security_rules import (
-    CATALOGUE_READ_ONLY, LAST_ADMIN, SecurityRuleError, active_admin_ids, catalogue_sync, loses_last_admin,
-)
+from .security_rules import catalogue_sync
 from .sessions import SID_KEY, load_session_user, load_token_user
 
 log = logging.getLogger(__name__)
@@ -70,75 +66,6 @@ def sees_personal_data(user) -> bool:
 
 
 MUST_CHANGE_PASSWORD = _l("Please choose a new password before you continue.")
-
-
-class HouqinUserView(UserDBModelView):
-    """FAB's user screen plus campuses; users an admin creates must change their password."""
-
-    add_columns = UserDBModelView.add_columns + ["campuses"]
-    edit_columns = UserDBModelView.edit_columns + ["campuses"]
-    show_columns = ["username", "first_name", "last_name", "email", "active", "roles", "campuses",
-                    "must_change_password", "last_login", "login_count"]
-    label_columns = {**UserDBModelView.label_columns, "campuses": _l("Campuses"),
-                     "must_change_password": _l("Must change password")}
-
-    def post_add(self, item):
-        item.must_change_password = True
-        self.datamodel.edit(item)
-
-    # The last administrator stays (app.security_rules holds it on every path; here the screen
-    # says why before anything is written).
-    def pre_update(self, item):
-        super().pre_update(item)
-        if loses_last_admin(self.datamodel.session, item):
-            raise SecurityRuleError(LAST_ADMIN)
-
-    def pre_delete(self, item):
-        if loses_last_admin(self.datamodel.session, item) or item.id in _admin_ids_alone(self.datamodel.session):
-            raise SecurityRuleError(LAST_ADMIN)
-        super().pre_delete(item)
-
-
-def _admin_ids_alone(db_session) -> set[int]:
-    """{id} when exactly one active administrator is left, else empty."""
-    ids = active_admin_ids(db_session)
-    return ids if len(ids) == 1 else set()
-
-
-class HouqinRoleView(RoleModelView):
-    """Catalogue roles are owned by code (`flask houqin sync-roles`): read-only here.
-    Admins copy one into a variant, which sync never touches."""
-
-    CATALOGUE_READ_ONLY = CATALOGUE_READ_ONLY
-
-    def process_form(self, form, is_created):
-        # FAB flushes while filling the item from the form, which loses the old name:
-        # note whether the role being edited is a catalogue role before that happens.
-        if not is_created:
-            role = self.datamodel.get(getattr(form, "_id", None))
-            g._houqin_catalogue_edit = role is not None and role.name in catalogue()
-
-    def pre_update(self, item):
-        if g.get("_houqin_catalogue_edit"):
-            raise ValueError(str(self.CATALOGUE_READ_ONLY))  # FAB flashes it and saves nothing
-
-    def pre_delete(self, item):
-        if item.name in catalogue():
-            raise ValueError(str(self.CATALOGUE_READ_ONLY))
-        super().pre_delete(item)
-
-    @action("copyrole", _l("Copy Role"), _l("Copy the selected roles?"), icon="fa-copy", single=False)
-    def copy_role(self, items):
-        items = items if isinstance(items, list) else [items]
-        for item in items:
-            name = f"{item.name} copy"
-            n = 2
-            while self.appbuilder.sm.find_role(name):
-                name = f"{item.name} copy {n}"
-                n += 1
-            new_role = Role(name=name, permissions=list(item.permissions))
-            self.datamodel.add(new_role)
-        return redirect(url_for(f"{self.__class__.__name__}.list"))
 
 
 class HouqinSecurityApi(SecurityApi):
@@ -215,11 +142,20 @@ class HouqinSecurityApi(SecurityApi):
 
 class HouqinSecurityManager(SecurityManager):
     user_model = HouqinUser
-    userdbmodelview = HouqinUserView
-    rolemodelview = HouqinRoleView
     security_api = HouqinSecurityApi
     # FAB's user statistics chart loads Google Charts from the internet: blank offline.
     userstatschartview = None
+
+    def __init__(self, appbuilder):
+        # The security screens in the house style (app/views/security.py); imported here, since
+        # the house list they use scopes rows with this module's functions.
+        from .views import security as screens
+
+        self.userdbmodelview, self.rolemodelview = screens.HouqinUserView, screens.HouqinRoleView
+        self.groupmodelview, self.permissionmodelview = screens.UserGroupModelView, screens.PermissionModelView
+        self.viewmenumodelview = screens.ViewMenuModelView
+        self.permissionviewmodelview = screens.PermissionViewModelView
+        super().__init__(appbuilder)
 
     def load_user(self, pk):
         """The signed-in user of this browser session with roles, groups and campuses, checked

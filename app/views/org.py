@@ -7,7 +7,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
 from wtforms import SelectField
 
 from ..extensions import db
@@ -50,7 +50,9 @@ class CampusView(HouqinModelView):
     add_columns = edit_columns = show_columns = ["name", "code", "address", "active"]
     search_columns = ["name", "code", "active"]
     base_order = ("name", "asc")
-    label_columns = {"name": _l("Name"), "code": _l("Code"), "address": _l("Address"), "active": _l("Active")}
+    # 名称: a campus's name (a person's is 姓名)
+    label_columns = {"name": _lp("place", "Name"), "code": _l("Code"), "address": _l("Address"),
+                     "active": _l("Active")}
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export"]
 
     def __init__(self, **kw):
@@ -67,7 +69,7 @@ class DepartmentView(HouqinModelView):
     add_columns = edit_columns = show_columns = ["name", "campus", "active"]
     search_columns = ["name", "campus", "active"]
     base_order = ("name", "asc")
-    label_columns = {"name": _l("Name"), "campus": _l("Campus"), "active": _l("Active")}
+    label_columns = {"name": _lp("place", "Name"), "campus": _l("Campus"), "active": _l("Active")}
     description_columns = {"campus": _l("Leave empty for a department shared by all campuses.")}
     campus_column = "campus_id"
     campus_nullable = True

@@ -80,6 +80,8 @@ class GateDeskView(BaseView):
                 appointments=queries.expected_appointments(session, campus.id),
                 purpose_choices=queries.purpose_choices(),
                 host_choices=queries.host_choices(campus.id),
+                search_keys={"purpose_id": queries.purpose_search_keys(queries.purpose_choices()),
+                             "host_id": queries.host_search_keys(campus.id)},
                 patrol=rules.patrol_status(queries.patrol_rounds_today(session, campus.id)),
                 pending_override=self._pending_override(campus.id),
             )

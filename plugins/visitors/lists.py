@@ -50,8 +50,9 @@ class AppointmentView(HouqinModelView):
     show_title = _l("Appointment")
     add_title = _l("Pre-register a visitor")
     edit_title = _l("Edit appointment")
-    list_columns = ["expected_date", "time_from", "reference_code", "visitor_name", "visitor_phone", "organisation",
-                    "purpose", "host", "party_size", "status", "campus"]
+    # Organisation and party size fold into the show page (the list fits its panel at 1366 px).
+    list_columns = ["expected_date", "time_from", "reference_code", "visitor_name", "visitor_phone", "purpose", "host",
+                    "status", "campus"]
     show_columns = ["reference_code", "visitor_name", "visitor_phone", "organisation", "purpose", "reason", "host",
                     "expected_date", "time_from", "time_to", "party_size", "plate", "status", "converted_at",
                     "created_by", "created_at", "campus"]

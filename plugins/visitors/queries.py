@@ -99,6 +99,27 @@ def host_choices(campus_id: int) -> list[tuple[int, str]]:
     return freshness.kept("visitors_hosts").get(campus_id, freshness.stamp("people"), build)
 
 
+def host_search_keys(campus_id: int) -> dict[int, str]:
+    """id -> pinyin keys of the host's name and department ("zhangli zl houqinchu hqc"): the desk's
+    host field finds 张丽 by "zl". Kept like host_choices."""
+    from app.pinyin import search_keys
+
+    def build():
+        return {pk: " ".join(k for k in (search_keys(name), search_keys(department or "")) if k)
+                for pk, name, department in db.session.execute(
+                    select(Staff.id, Staff.name, Department.name)
+                    .outerjoin(Department, Staff.department_id == Department.id)
+                    .where(Staff.campus_id == campus_id, Staff.active.is_(True)))}
+    return freshness.kept("visitors_host_keys").get(campus_id, freshness.stamp("people"), build)
+
+
+def purpose_search_keys(choices) -> dict[int, str]:
+    """id -> pinyin keys of the purpose's Chinese name (送货 -> "songhuo sh")."""
+    from app.pinyin import search_keys
+
+    return {pk: search_keys(label) for pk, label in choices if search_keys(label)}
+
+
 def purpose_choices() -> list[tuple[int, str]]:
     """The active purposes in their order, in the user's language (kept until one changes)."""
     from app.i18n import current_language

@@ -23,7 +23,8 @@ def _sign_in(page, number, name, badge):
     page.locator("#f-id_number").fill(number)
     page.locator("#f-name").fill(name)
     page.locator("#f-phone").fill("13812340000")
-    page.locator("#f-purpose_id").select_option(index=1)
+    page.locator("#f-purpose_id").press("ArrowDown")  # the purpose search's first entry
+    page.locator("#f-purpose_id").press("Tab")
     page.locator("#f-badge").fill(badge)
     with page.expect_navigation():
         page.locator("#hq-sign-in button[type=submit]").click()

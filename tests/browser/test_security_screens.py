@@ -39,3 +39,56 @@ def test_the_login_page_while_the_throttle_holds_an_account(new_context, live_se
             throttle.limiter = MovingWindowRateLimiter(MemoryStorage())
     finally:
         throttle.enabled, throttle.limiter = saved
+
+
+def _role_id(live_app, name):
+    with live_app.app_context():
+        return live_app.appbuilder.sm.find_role(name).id
+
+
+def test_the_security_screens_read_in_the_users_language(new_context, live_app, live_server, browser_login,
+                                                         save_screen):
+    """Issue 13, point 10: 是/否, role names as chips, a role's permissions grouped by screen, 名称
+    over the names of things, and the office's work first in the menu, 用户权限 last."""
+    gatekeeper = _role_id(live_app, "Gatekeeper")
+    words = {"zh": ("是", "门卫", "名称", "来访记录", "查看列表", "用户权限", "系统管理", "门卫"),
+             "en": ("Yes", "Gatekeeper", "Name", "Visits", "List", "Security", "Administration", "Gate")}
+    for locale, lang in (("zh-CN", "zh"), ("en-GB", "en")):
+        yes, chip, name, screen, verb, security, administration, gate = words[lang]
+        page = new_context(locale=locale, viewport={"width": 1366, "height": 768}).new_page()
+        browser_login(page, live_server, "admin_a")
+        page.goto(live_server + "/")
+        toggles = page.locator(".navbar-nav:not(.navbar-right) li.dropdown > a.dropdown-toggle")
+        expect(toggles.first).to_be_visible()
+        menus = [t.strip() for t in toggles.all_inner_texts()]
+        assert menus[0] == gate and menus[-2:] == [administration, security], menus
+
+        page.goto(live_server + "/users/list/")
+        row = page.locator("table tbody tr", has_text="gatekeeper_a")
+        expect(row.locator(".hq-chip", has_text=chip)).to_be_visible()
+        expect(row).to_contain_text(yes)
+        assert "True" not in page.locator(".table-responsive table").inner_text()
+        save_screen(page, f"security-users-{lang}")
+        row.locator("a[href*='/users/show/']").click()
+        expect(page.locator(".hq-chip", has_text=chip).first).to_be_visible()
+        assert "True" not in page.locator(".panel-body").first.inner_text()
+        save_screen(page, f"security-user-show-{lang}")
+
+        page.goto(live_server + "/roles/list/")
+        expect(page.locator(".table-responsive table thead")).to_contain_text(name)
+        assert page.evaluate("document.documentElement.scrollHeight") < 2000  # no 30,000-px string
+        save_screen(page, f"security-roles-{lang}")
+
+        page.goto(live_server + f"/roles/show/{gatekeeper}")
+        group = page.locator(".hq-permissions tr", has_text=screen).first
+        expect(group).to_be_visible()
+        expect(group.locator(".hq-chip", has_text=verb).first).to_be_visible()
+        assert "can_list" not in page.locator(".hq-permissions").inner_text()
+        save_screen(page, f"security-role-show-{lang}")
+
+        page.goto(live_server + "/campusview/list/")
+        expect(page.locator(".table-responsive table thead")).to_contain_text(name)
+        for path, shot in (("/groups/list/", "groups"), ("/permissions/list/", "permissions"),
+                           ("/viewmenus/list/", "viewmenus"), ("/permissionviews/list/", "permission-views")):
+            assert page.goto(live_server + path).status == 200
+            save_screen(page, f"security-{shot}-{lang}")

@@ -28,7 +28,17 @@
 
   function setIfEmpty(name, value) {
     var el = field(name);
-    if (el && !el.value && value != null && value !== "") { el.value = value; }
+    // not the field being typed into: the answer would mix with the keystrokes
+    if (el && el !== document.activeElement && !el.value && value != null && value !== "") {
+      el.value = value;
+      if (el.tagName === "SELECT") { el.dispatchEvent(new Event("change", {bubbles: true})); }  // its search box
+    }
+  }
+
+  function focusOn(el) {
+    el = el.hqComboInput || el;  // a type-to-search drop-down is typed into its box
+    el.focus();
+    if (el.select && el.type === "text") { el.select(); }
   }
 
   function showFieldError(name, message) {
@@ -59,9 +69,10 @@
     var body = {campus_id: field("campus_id").value, doc_type: field("doc_type").value};
     if (source === "phone") { body.phone = phone; } else { body.number = number; }
     var note = document.getElementById("hq-lookup-note");
+    var from = field(source === "phone" ? "phone" : "id_number");
     return send(desk.getAttribute("data-lookup-url"), body).then(function (data) {
       showFieldError(source === "phone" ? "phone" : "id_number", data.error || "");
-      if (data.error) { note.textContent = ""; return "error"; }  // e.g. a wrong check digit
+      if (data.error) { note.textContent = ""; lastLookup = ""; return "error"; }  // e.g. a wrong check digit
       if (!data.found) { note.textContent = text.not_found; return false; }
       if (data.on_site) {  // already on site at this campus: the desk will refuse a second sign-in
         showFieldError("id_number", data.on_site);
@@ -78,25 +89,70 @@
       if (data.doc_type && source === "phone") { field("doc_type").value = data.doc_type; }
       note.textContent = data.last_visit ? fmt(text.found, {date: data.last_visit}) : text.known;
       var next = ["purpose_id", "host_id", "badge"].map(field).filter(function (el) { return el && !el.value; })[0];
-      (next || field("badge")).focus();
+      // On to the first detail still empty, unless the gatekeeper has moved on meanwhile (the
+      // answer must not pull the next keystrokes into another field).
+      var here = document.activeElement;
+      if (here === from || here === document.body || here === null) { focusOn(next || field("badge")); }
       return true;
     }).catch(function () { return false; });
   }
 
+  // Enter means one thing in every state of the form: it finishes what is being typed (a document
+  // number or phone is looked up while the name is empty; a search takes its highlighted entry,
+  // then the next field), and anywhere else signs in, or first goes to what is still missing (a
+  // required field, the stored-details choice, the blocklist check). An input method's Enter
+  // (composing pinyin) is left alone.
+  function missing() {
+    var wanted = form.querySelectorAll("[data-hq-required]");
+    for (var i = 0; i < wanted.length; i += 1) {
+      var el = wanted[i];
+      if (el.type === "radio") {
+        if (!form.querySelector("input[name='" + el.name + "']:checked")) { return el; }
+      } else if (el.type === "checkbox") {
+        if (!el.checked) { return el; }
+      } else if (!el.value.trim()) { return el; }
+    }
+    return null;
+  }
+
+  function nextField(el) {
+    var all = Array.prototype.filter.call(form.elements, function (f) {
+      return f.type !== "hidden" && !f.hidden && !f.disabled && f.tabIndex >= 0 && f.offsetParent !== null;
+    });
+    return all[all.indexOf(el) + 1] || null;
+  }
+
+  function signInOrGoOn() {
+    var gap = missing();
+    if (gap) { focusOn(gap); return; }
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+
   if (form) {
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229 || event.altKey || event.ctrlKey ||
+          event.metaKey || event.shiftKey) { return; }
+      var el = event.target;
+      if (el.tagName === "TEXTAREA" || el.tagName === "BUTTON" || el.tagName === "A") { return; }
+      event.preventDefault();
+      if (event.hqComboChose) {  // the search took its entry: on to the next field
+        var after = nextField(el);
+        if (after) { after.focus(); }
+        return;
+      }
+      var source = el.name === "phone" ? "phone" : el.name === "id_number" ? "id" : null;
+      if (source && el.value.trim() && !field("name").value.trim()) {
+        lookup(source).then(function (found) {
+          if (found === "error") { el.focus(); el.select(); }  // stay on the number to correct it
+          else if (!found) { signInOrGoOn(); }  // new visitor: on to the name
+        });
+        return;
+      }
+      signInOrGoOn();
+    });
     ["id_number", "phone"].forEach(function (name) {
       var el = field(name);
       var source = name === "phone" ? "phone" : "id";
-      el.addEventListener("keydown", function (event) {
-        // Enter in a number field with the name still empty means "look this visitor up".
-        if (event.key === "Enter" && !field("name").value.trim()) {
-          event.preventDefault();
-          lookup(source).then(function (found) {
-            if (found === "error") { el.focus(); el.select(); }  // stay on the number to correct it
-            else if (!found && name === "id_number") { field("name").focus(); }
-          });
-        }
-      });
       el.addEventListener("change", function () {
         if (!field("name").value.trim()) { lookup(source); }
       });

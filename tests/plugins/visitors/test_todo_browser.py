@@ -133,3 +133,33 @@ def test_the_dashboard_shows_the_first_waiting_items(new_context, live_server, l
         page.goto(f"{live_server}/staffview/mine/")
         expect(page.locator("#panel-visitors-hosted")).to_be_visible()
         save_screen(page, f"staff-record-panels-{lang}")
+
+
+@pytest.mark.parametrize("viewport, is_phone", [(PHONE, True), ({"width": 1366, "height": 768}, False)])
+def test_the_visits_list_keeps_let_in_and_decline_in_view_for_the_host(
+        new_context, live_server, live_app, live_seed, host, browser_login, browser_uid, save_screen, resident_id,
+        viewport, is_phone):
+    """Issue 13, point 4: the host's 同意入内/拒绝 on the visits list, in view without scrolling
+    sideways, on a 390-px phone (each row a card) and on a PC."""
+    name = "列表" + browser_uid("L")[-4:]
+    visit_id = arrive(live_app, live_seed, resident_id, host, name)
+    options = dict(viewport=viewport, is_mobile=True, has_touch=True) if is_phone else dict(viewport=viewport)
+    page = new_context(**options).new_page()
+    browser_login(page, live_server, "staff_a")
+    page.goto(f"{live_server}/visitview/list/?_flt_0_visitor_name={name}")
+    row = page.locator(".table-responsive table tbody tr", has_text=name)
+    let_in, decline = row.get_by_role("button", name="同意入内"), row.get_by_role("button", name="拒绝")
+    expect(let_in).to_be_visible()
+    expect(decline).to_be_visible()
+    width = viewport["width"]
+    for button in (let_in, decline):
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+        assert box["y"] + box["height"] <= viewport["height"], box  # no scrolling down to the row either
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if is_phone:
+        assert let_in.bounding_box()["height"] >= 30  # a thumb's target
+    save_screen(page, f"visits-list-host-{'phone' if is_phone else 'pc'}-zh")
+    with page.expect_navigation():
+        let_in.click()
+    assert host_response(live_app, visit_id) == ("confirmed", "on_site")
