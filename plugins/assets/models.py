@@ -94,9 +94,10 @@ class Asset(Audited, CampusScoped, Model):
         Index("ix_assets_asset_code_prefix", "code", postgresql_ops={"code": "varchar_pattern_ops"}),
         Index("ix_assets_asset_custodian", "custodian_id", "code"),
         Index("ix_assets_asset_room", "room_id", "code"),
-        # "any part of the name" (LIKE '%空调%') scans these narrow indexes, not the table
-        Index("ix_assets_asset_campus_name", "campus_id", "name"),
-        Index("ix_assets_asset_name", "name"),
+        # "any part of the name" (search.py): distinct names skipped through, then the cards of
+        # the matching names already in the ledger's code order
+        Index("ix_assets_asset_campus_name_code", "campus_id", "name", "code"),
+        Index("ix_assets_asset_name_code", "name", "code"),
     )
     id = Column(Integer, primary_key=True)
     code = Column(String(40), nullable=False, unique=True)

@@ -169,6 +169,11 @@ def record(session, asset: Asset, kind: str, *, user_id=None, on=None, note=None
     return event
 
 
+def event_detail(**detail) -> dict:
+    """An event's details as stored (JSON: amounts and dates as text)."""
+    return _plain(detail)
+
+
 def _plain(detail: dict) -> dict:
     out = {}
     for k, v in detail.items():

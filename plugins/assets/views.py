@@ -24,6 +24,7 @@ from app.views.validators import rule_message
 from . import catalog, depreciation, services
 from .forms import VALIDATORS, extra_fields
 from .imports import LedgerImporter
+from .search import use_name_contains
 from .labels import ASSET_LABELS, CATEGORY_LABELS, DETAIL_LABELS, HISTORY_HEADINGS
 from .models import EVENT_LABELS, FUNDING, METHODS, STATUS_LABELS, Asset, AssetCategory, AssetEvent
 
@@ -205,6 +206,7 @@ class AssetView(ImportMixin, HouqinModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        use_name_contains(self.datamodel)  # search.py: any part of the name over distinct names
         self.show_template = "assets/card.html"  # core's show page (files, workflow) plus the card's own parts
 
     def pre_add(self, item):
