@@ -43,6 +43,8 @@ LIFECYCLE_READ = (
     + perms("TransferApi", API_READ) + perms("DamageApi", API_READ) + perms("DisposalApi", API_READ)
     + menus(*LIFECYCLE_MENUS)
 )
+# the reviewer (审核人) of a receipt is often the Director or the accountant
+RECEIPT_REVIEW = perms("ReceiptView", ("can_confirm",)) + perms("ReceiptApi", ("can_confirm",))
 STATUS_STEPS = ("can_set_idle", "can_set_repair", "can_back_in_use")
 KEEPER_LIFECYCLE = (
     LIFECYCLE_READ
@@ -56,8 +58,9 @@ KEEPER_LIFECYCLE = (
     + perms("DisposalView", ("can_add",)) + perms("DisposalApi", ("can_post",))
 )
 DIRECTOR_LIFECYCLE = (
-    LIFECYCLE_READ
-    + perms("PurchaseView", ("can_approve", "can_reject")) + perms("PurchaseApi", ("can_approve", "can_reject"))
+    LIFECYCLE_READ + RECEIPT_REVIEW
+    + perms("PurchaseView", ("can_approve", "can_reject", "can_add", "can_submit"))
+    + perms("PurchaseApi", ("can_approve", "can_reject", "can_create", "can_submit"))
     + perms("DisposalView", ("can_approve", "can_reject")) + perms("DisposalApi", ("can_approve", "can_reject"))
 )
 # Staff request purchases for their department, see their loans, confirm receipts they are named in
@@ -91,7 +94,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show", "can_edit"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ + ("can_confirm",))
-        + menus(*ALL_MENUS) + LIFECYCLE_READ
+        + menus(*ALL_MENUS) + LIFECYCLE_READ + RECEIPT_REVIEW
     ),
     "Director": (
         perms("AssetView", READ + ("can_change_life",)) + perms("CategoryView", READ)

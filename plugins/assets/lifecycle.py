@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from app import settings
+
 from app.numbering import next_number
 from app.periods import local_today
 from app.rules import N_, RuleError
@@ -169,7 +169,7 @@ def record_damage(session, d: Damage, *, user=CURRENT) -> Damage:
 # -- disposal (报废 …) -----------------------------------------------------------------------------------
 
 def disposal_external_from() -> Decimal:
-    return Decimal(settings.get("assets_disposal_external_from"))
+    return Decimal(services.setting("assets_disposal_external_from", Decimal("10000.00")))
 
 
 def request_disposal(session, d: Disposal, *, user=CURRENT) -> Disposal:
@@ -192,7 +192,7 @@ def request_disposal(session, d: Disposal, *, user=CURRENT) -> Disposal:
     d.status = X_REQUESTED
     session.add(d)
     session.flush()
-    services.record(session, asset, "disposal_requested", user_id=_uid(user), on=d.disposed_on, kind=d.kind,
+    services.record(session, asset, "disposal_requested", user_id=_uid(user), on=d.disposed_on, disposal_kind=d.kind,
                     number=d.number, note=d.reason)
     return d
 
@@ -210,7 +210,7 @@ def approve_disposal(session, pk: int, *, external: Optional[dict] = None, user=
     d = session.get(Disposal, pk)
     transition(session, Asset, d.asset_id, "dispose", user=user, values={"disposed_on": d.disposed_on})
     services.record(session, session.get(Asset, d.asset_id), "disposed", user_id=_uid(user), on=d.disposed_on,
-                    kind=d.kind, number=d.number)
+                    disposal_kind=d.kind, number=d.number)
     return d
 
 

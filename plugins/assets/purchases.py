@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from app import settings
+
 from app.numbering import next_number
 from app.periods import local_today
 from app.rules import RuleError
@@ -23,7 +23,7 @@ from .models import Asset
 
 
 def external_from() -> Decimal:
-    return Decimal(settings.get("assets_purchase_external_from"))
+    return Decimal(services.setting("assets_purchase_external_from", Decimal("1000.00")))
 
 
 def new_request(session, req: PurchaseRequest, *, user_id: int, submit: bool = True) -> PurchaseRequest:
