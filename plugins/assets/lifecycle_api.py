@@ -14,7 +14,7 @@ from app.api import HouqinModelRestApi
 from app.extensions import db
 from app.rules import N_, RuleError
 from app.views.workflow import TransitionsApiMixin
-from app.workflow import InputErrors, refusal_response
+from app.workflow import InputErrors, Outcome, refusal_response
 
 from . import lifecycle, purchases, rules
 from .access import loan_access_clause, purchase_access_clause, receipt_access_clause, transfer_access_clause
@@ -109,6 +109,11 @@ class ActionApi(TransitionsApiMixin, HouqinModelRestApi):
             return refusal_response(self, err)
         return self.response(201, id=record.id if record is not None else None,
                              state=getattr(record, "status", None))
+
+
+def done(record) -> Outcome:
+    """What TransitionsApiMixin answers: the record's new state."""
+    return Outcome(record.id, "", record.status, self_approved=bool(getattr(record, "self_approved", False)))
 
 
 def _asset(body):
@@ -243,7 +248,7 @@ class LoanApi(ActionApi):
         return self.act(build)
 
     def perform_transition(self, name, item, *, reason, external):
-        return lifecycle.give_back(db.session, item.id, condition=reason or "")
+        return done(lifecycle.give_back(db.session, item.id, condition=reason or ""))
 
 
 class TransferApi(ActionApi):
@@ -272,8 +277,8 @@ class TransferApi(ActionApi):
 
     def perform_transition(self, name, item, *, reason, external):
         if name == "receive":
-            return lifecycle.receive_transfer(db.session, item.id)
-        return lifecycle.refuse_transfer(db.session, item.id, reason or "")
+            return done(lifecycle.receive_transfer(db.session, item.id))
+        return done(lifecycle.refuse_transfer(db.session, item.id, reason or ""))
 
 
 class DamageApi(ActionApi):
@@ -338,5 +343,5 @@ class DisposalApi(ActionApi):
 
     def perform_transition(self, name, item, *, reason, external):
         if name == "approve":
-            return lifecycle.approve_disposal(db.session, item.id, external=external)
-        return lifecycle.reject_disposal(db.session, item.id, reason or "")
+            return done(lifecycle.approve_disposal(db.session, item.id, external=external))
+        return done(lifecycle.reject_disposal(db.session, item.id, reason or ""))
