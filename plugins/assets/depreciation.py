@@ -84,10 +84,10 @@ def _candidates(month: date):
             .where(a.dep_base > 0, a.dep_first <= month,
                    or_(a.depreciated_through.is_(None), a.depreciated_through < month),
                    a.accumulated_depreciation < a.opening_accumulated + a.dep_base,
-                   # a disposed card's plan stops at its disposal month (当月减少当月不再计提);
-                   # it is read until its months before the disposal are booked
-                   or_(a.disposed_on.is_(None), a.depreciated_through.is_(None),
-                       a.depreciated_through < a.disposed_on))
+                   # a disposed card's plan stops at its disposal month (当月减少当月不再计提), and
+                   # it is disposed (and locked) only once its months before are booked
+                   # (lifecycle.check_booked_before_disposal)
+                   a.status != "disposed")
             .order_by(a.id))
 
 

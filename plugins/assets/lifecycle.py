@@ -24,6 +24,8 @@ from .models import Asset
 ERR_NOT_RECEIVING_CAMPUS = N_("Only someone of the receiving campus confirms this transfer")
 ERR_LENT = N_("This asset is lent out: it comes back before it moves")
 ERR_BATCH_QUANTITY = N_("Take between 1 and %(most)s of the %(quantity)s items")
+ERR_RUN_FIRST = N_("Run the month-end depreciation up to %(month)s first: the card depreciates until its disposal month")
+ERR_ALREADY_BOOKED = N_("Depreciation is already booked for %(month)s: date the disposal in a later month")
 
 
 def _uid(user):
@@ -172,7 +174,7 @@ def disposal_external_from() -> Decimal:
     return Decimal(services.setting("assets_disposal_external_from", Decimal("10000.00")))
 
 
-def request_disposal(session, d: Disposal, *, user=CURRENT) -> Disposal:
+def request_disposal(session, d: Disposal, *, user=CURRENT, number: Optional[str] = None) -> Disposal:
     """The keeper's request, with a reason (and a justification inside the useful life); the card
     awaits disposal. Part of a batch is split off first, values and depreciation to the fen."""
     asset = session.get(Asset, d.asset_id)
@@ -188,13 +190,33 @@ def request_disposal(session, d: Disposal, *, user=CURRENT) -> Disposal:
     session.refresh(asset)
     d.quantity, d.campus_id, d.requested_by_id = asset.quantity, asset.campus_id, _uid(user)
     d.original_value, d.accumulated = asset.original_value, asset.accumulated_depreciation
-    d.number = next_number("assets.disposal", period=local_today(), session=session).text
+    d.number = number or next_number("assets.disposal", period=local_today(), session=session).text
     d.status = X_REQUESTED
     session.add(d)
     session.flush()
     services.record(session, asset, "disposal_requested", user_id=_uid(user), on=d.disposed_on, disposal_kind=d.kind,
                     number=d.number, note=d.reason)
     return d
+
+
+def check_booked_before_disposal(session, asset: Asset, disposed_on: date) -> None:
+    """A disposed card is locked, so no later run can book it: every month before the disposal
+    month that depreciates must be booked already, and none from the disposal month on."""
+    from sqlalchemy import func, select
+
+    from .models import DepreciationRun
+
+    month = rules.as_month(disposed_on)
+    if asset.depreciated_through is not None and asset.depreciated_through >= month:
+        raise InputErrors([RuleError(ERR_ALREADY_BOOKED, field="disposed_on",
+                                     month=asset.depreciated_through.strftime("%Y-%m"))])
+    last_run = session.execute(select(func.max(DepreciationRun.month))).scalar()
+    before = rules.add_months(month, -1)
+    if last_run is None or last_run >= before or asset.dep_base <= 0:
+        return
+    plan = services.card_plan(asset)
+    if plan.accumulated(before) > plan.accumulated(last_run):
+        raise InputErrors([RuleError(ERR_RUN_FIRST, field="disposed_on", month=before.strftime("%Y-%m"))])
 
 
 def _check_take(asset: Asset, quantity: int) -> None:
@@ -206,6 +228,8 @@ def approve_disposal(session, pk: int, *, external: Optional[dict] = None, user=
     """The Director's approval (never their own request; above the setting with the external
     approval): the card is disposed on the request's date and locked; depreciation stops
     (none in the month of disposal, 当月减少当月不再计提)."""
+    d = session.get(Disposal, pk)
+    check_booked_before_disposal(session, session.get(Asset, d.asset_id), d.disposed_on)
     transition(session, Disposal, pk, "approve", external=external, user=user)
     d = session.get(Disposal, pk)
     transition(session, Asset, d.asset_id, "dispose", user=user, values={"disposed_on": d.disposed_on})
