@@ -69,8 +69,8 @@ class PurchaseView(TransitionsMixin, HouqinModelView):
                     "approval_amount", "reason", "budget_line", "department", "campus", "requested_by", "requested_at",
                     "status", "reapproval", "committee_date", "committee_note", "self_approved", "decided_by",
                     "decided_at", "decision_reason"]
-    add_columns = ["description", "quantity", "unit", "estimated_unit_price", "reason", "budget_line", "department",
-                   "campus"]
+    # the campus is the requester's (their staff record's, else their login's first campus)
+    add_columns = ["description", "quantity", "unit", "estimated_unit_price", "reason", "budget_line", "department"]
     search_columns = ["number", "description", "status", "department"]
     order_columns = ["number", "estimated_total"]
     base_order = ("id", "desc")
@@ -82,6 +82,10 @@ class PurchaseView(TransitionsMixin, HouqinModelView):
     row_access = staticmethod(purchase_access_clause)
 
     def pre_add(self, item):
+        if item.campus_id is None:
+            item.campus_id = requester_campus(g.user)
+        if item.campus_id is None:
+            raise ValueError(gettext("Your login is bound to no campus: ask the office to request it."))
         super().pre_add(item)
         try:
             purchases.new_request(db.session, item, user_id=g.user.id, submit=False)
@@ -121,6 +125,23 @@ class PurchaseView(TransitionsMixin, HouqinModelView):
             kwargs["approved_state"] = P_APPROVED
             kwargs["purchase"] = db.session.get(PurchaseRequest, kwargs["pk"])
         return super().render_template(template, **kwargs)
+
+
+def requester_campus(user):
+    from sqlalchemy import select
+
+    from app.models import Staff
+    from app.scoping import user_campus_ids
+
+    from app.models import Campus
+
+    own = db.session.execute(select(Staff.campus_id).where(Staff.user_id == user.id)).scalar()
+    ids = user_campus_ids(user)
+    if own is not None and (ids is None or own in ids):
+        return own
+    if ids is None:  # the office, with no staff record: the first campus (the main one)
+        return db.session.execute(select(Campus.id).where(Campus.active.is_(True)).order_by(Campus.id)).scalar()
+    return ids[0] if ids else None
 
 
 class ReceiptView(HouqinModelView):
