@@ -215,6 +215,10 @@ class DisposalView(TransitionsMixin, HouqinModelView):
     list_joins = ("asset",)
     attachment_owner = "assets.disposal"
     show_template = "assets/disposal_show.html"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.show_template = "assets/disposal_show.html"  # core sets its own when the view takes attachments
     list_title = _l("Disposals")
     show_title = _l("Disposal")
     transition_routes = ("approve", "reject")

@@ -60,6 +60,10 @@ class PurchaseView(TransitionsMixin, HouqinModelView):
     count_cap = COUNT_CAP
     attachment_owner = "assets.purchase"
     show_template = "assets/purchase_show.html"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.show_template = "assets/purchase_show.html"  # core sets its own when the view takes attachments
     list_title = _l("Purchase requests")
     show_title = _l("Purchase request")
     add_title = _l("New purchase request")
@@ -150,6 +154,10 @@ class ReceiptView(HouqinModelView):
     list_joins = ("purchase", "handler", "witness", "reviewer")
     attachment_owner = "assets.receipt"
     show_template = "assets/receipt_show.html"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.show_template = "assets/receipt_show.html"  # core sets its own when the view takes attachments
     list_title = _l("Receipts")
     show_title = _l("Receipt")
     list_columns = ["purchase", "received_on", "supplier", "actual_total", "handler_state", "witness_state",

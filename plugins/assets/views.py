@@ -387,5 +387,5 @@ def card_steps(item: Asset) -> list:
             ("can_add", "DisposalView", _l("Request disposal"), "DisposalView.start", {"asset_id": item.id},
              item.status in ("in_use", "idle", "repair"))):
         if when and _may(perm, view):
-            steps.append((str(label), url_for(endpoint, **args), endpoint.split(".")[1]))
+            steps.append((str(label), url_for(endpoint, **args), endpoint.replace(".", "-")))
     return steps
