@@ -299,3 +299,37 @@ def test_waiting_items_reach_the_right_persons_to_do_list(app, client_as, regist
                                                  "due_on": (past + timedelta(days=2)).isoformat()})
     assert "中一班" in page(keeper.get("/todo/")) and "逾期未还" in page(keeper.get("/todo/"))
     assert db is not None
+
+
+def test_assigning_a_card_names_custodian_place_and_department_on_its_history(app, client_as, register):
+    from plugins.assets.models import Asset, AssetEvent
+
+    card = register.card()
+    keeper = client_as("assetkeeper_a")
+    person, room = register.staff(), register.room()
+    future = (local_today() + timedelta(days=2)).isoformat()
+    resp = keeper.post(f"/assetview/assign/{card}", data={"custodian": str(person), "room": str(room), "on": future})
+    assert resp.status_code == 422 and "日期不能晚于今天" in page(resp)
+    assert get(app, Asset, card).custodian_id is None
+    resp = keeper.post(f"/assetview/assign/{card}", data={"custodian": str(person), "room": str(room),
+                                                          "on": local_today().isoformat()})
+    assert resp.status_code == 302
+    asset = get(app, Asset, card)
+    assert asset.custodian_id == person and asset.room_id == room and asset.status == "in_use"
+    assert "assigned" in [get(app, AssetEvent, e).kind for e in ids(app, AssetEvent, asset_id=card)]
+    # the keeper's status steps, through core workflow: idle, then back in use; not twice
+    assert keeper.post(f"/assetview/set_idle/{card}").status_code == 302
+    again = keeper.post(f"/assetview/set_idle/{card}", follow_redirects=True)
+    assert "已是“闲置”" in page(again) or "闲置" in page(again)
+    assert get(app, Asset, card).status == "idle"
+    keeper.post(f"/assetview/back_in_use/{card}")
+    assert get(app, Asset, card).status == "in_use"
+    # the card form no longer offers the status
+    keeper.post(f"/assetview/edit/{card}", data={"status": "repair"})
+    assert get(app, Asset, card).status == "in_use"
+
+
+def test_a_warranty_ending_within_60_days_waits_on_the_keepers_list(app, client_as, register, uid):
+    name = uid("空调")
+    register.card(name=name, warranty_end=local_today() + timedelta(days=30))
+    assert name in page(client_as("assetkeeper_a").get("/todo/"))
