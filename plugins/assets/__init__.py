@@ -22,6 +22,7 @@ from app.numbering import Sequence
 from app.plugin import CatalogueRole, Link, Menu, Plugin, SettingSpec, View
 
 from .cli import depreciate_command
+from .lifecycle_todo import LIFECYCLE_TODOS
 from .todo import PANELS, TODOS
 
 MENU = "Assets"
@@ -30,6 +31,46 @@ REPORTS = ("can_ledger", "can_summary", "can_property_list", "can_schedule")
 ALL_MENUS = ("Assets", "Asset ledger", "Asset classes", "Month-end depreciation", "Depreciation rows",
              "Reconciliation", "Ledger report", "Summary by class", "Property list", "Depreciation schedule")
 API_READ = ("can_get", "can_info")
+# issue 15: purchases and the lifecycle
+LIFECYCLE_MENUS = ("Purchase requests", "Receipts", "Loans", "Transfers", "Damage", "Disposals", "Term-end recall",
+                   "Purchase report", "Loan report", "Transfer report", "Damage report", "Disposal report")
+LIFECYCLE_READ = (
+    perms("PurchaseView", READ) + perms("ReceiptView", READ) + perms("LoanView", READ) + perms("TransferView", READ)
+    + perms("DamageView", READ) + perms("DisposalView", READ + ("can_form",))
+    + perms("LifecycleReportsView", ("can_recall", "can_purchases", "can_loans", "can_transfers", "can_damage",
+                                     "can_disposals"))
+    + perms("PurchaseApi", API_READ) + perms("ReceiptApi", API_READ) + perms("LoanApi", API_READ)
+    + perms("TransferApi", API_READ) + perms("DamageApi", API_READ) + perms("DisposalApi", API_READ)
+    + menus(*LIFECYCLE_MENUS)
+)
+# the reviewer (审核人) of a receipt is often the Director or the accountant
+RECEIPT_REVIEW = perms("ReceiptView", ("can_confirm",)) + perms("ReceiptApi", ("can_confirm",))
+STATUS_STEPS = ("can_set_idle", "can_set_repair", "can_back_in_use")
+KEEPER_LIFECYCLE = (
+    LIFECYCLE_READ
+    + perms("AssetView", STATUS_STEPS + ("can_assign",)) + perms("AssetApi", STATUS_STEPS)
+    + perms("PurchaseView", ("can_add", "can_submit")) + perms("PurchaseApi", ("can_create", "can_submit"))
+    + perms("ReceiptView", ("can_add", "can_confirm")) + perms("ReceiptApi", ("can_add", "can_confirm"))
+    + perms("LoanView", ("can_add", "can_give_back")) + perms("LoanApi", ("can_post", "can_give_back"))
+    + perms("TransferView", ("can_add", "can_receive", "can_refuse"))
+    + perms("TransferApi", ("can_post", "can_receive", "can_refuse"))
+    + perms("DamageView", ("can_add", "can_mark_paid")) + perms("DamageApi", ("can_post", "can_mark_paid"))
+    + perms("DisposalView", ("can_add",)) + perms("DisposalApi", ("can_post",))
+)
+DIRECTOR_LIFECYCLE = (
+    LIFECYCLE_READ + RECEIPT_REVIEW
+    + perms("PurchaseView", ("can_approve", "can_reject", "can_add", "can_submit"))
+    + perms("PurchaseApi", ("can_approve", "can_reject", "can_create", "can_submit"))
+    + perms("DisposalView", ("can_approve", "can_reject")) + perms("DisposalApi", ("can_approve", "can_reject"))
+)
+# Staff request purchases for their department, see their loans, confirm receipts they are named in
+STAFF_LIFECYCLE = (
+    perms("PurchaseView", ("can_list", "can_show", "can_add", "can_submit"))
+    + perms("PurchaseApi", API_READ + ("can_create", "can_submit"))
+    + perms("ReceiptView", ("can_list", "can_show", "can_confirm")) + perms("ReceiptApi", API_READ + ("can_confirm",))
+    + perms("LoanView", ("can_list", "can_show")) + perms("LoanApi", API_READ)
+    + menus("Purchase requests", "Receipts", "Loans")
+)
 
 ROLES = {
     "AssetKeeper": (
@@ -43,7 +84,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show", "can_edit"))
         + perms("AssetApi", API_READ + ("can_post", "can_put")) + perms("CategoryApi", API_READ)
         + perms("DepreciationRowApi", API_READ) + perms("ReconciliationApi", API_READ + ("can_sign",))
-        + menus(*ALL_MENUS)
+        + menus(*ALL_MENUS) + KEEPER_LIFECYCLE
     ),
     # a login of its own: the self-service every core role has (own password, staff directory, to-do)
     "Accountant": (
@@ -53,7 +94,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show", "can_edit"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ + ("can_confirm",))
-        + menus(*ALL_MENUS)
+        + menus(*ALL_MENUS) + LIFECYCLE_READ + RECEIPT_REVIEW
     ),
     "Director": (
         perms("AssetView", READ + ("can_change_life",)) + perms("CategoryView", READ)
@@ -63,7 +104,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ + ("can_reopen",))
-        + menus(*ALL_MENUS)
+        + menus(*ALL_MENUS) + DIRECTOR_LIFECYCLE
     ),
     "Auditor": (
         perms("AssetView", READ) + perms("CategoryView", READ) + perms("DepreciationView", ("can_index",))
@@ -71,12 +112,12 @@ ROLES = {
         + perms("ReconciliationView", ("can_list", "can_show")) + perms("ReconciliationLineView", ("can_list", "can_show"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ)
-        + menus(*ALL_MENUS)
+        + menus(*ALL_MENUS) + LIFECYCLE_READ
     ),
     # 各室物品责任到人: staff see the assets in their own custody and print their list
     "Staff": (
         perms("AssetView", ("can_list", "can_show")) + perms("AssetReportsView", ("can_property_list",))
-        + perms("AssetApi", API_READ) + menus("Assets", "Asset ledger", "Property list")
+        + perms("AssetApi", API_READ) + menus("Assets", "Asset ledger", "Property list") + STAFF_LIFECYCLE
     ),
 }
 
@@ -88,6 +129,14 @@ SETTINGS = [
     SettingSpec("assets_capitalisation_threshold", _l("Capitalisation threshold (yuan)"), Decimal("1000.00"),
                 "decimal", minimum=0, places=2,
                 description=_l("事业单位财务规则: a unit price below it is warned about, never refused.")),
+    SettingSpec("assets_purchase_external_from", _l("Purchases approved with an external approval from (yuan)"),
+                Decimal("1000.00"), "decimal", minimum=0, places=2,
+                description=_l("购置仟元以内物品由园委会讨论通过, 仟元以上…再填表审批: below it the Director records "
+                               "the 园委会's decision, from it the external approval (批复文号).")),
+    SettingSpec("assets_disposal_external_from", _l("Disposals take effect after an external approval from (yuan)"),
+                Decimal("10000.00"), "decimal", minimum=0, places=2,
+                description=_l("An asset of this original value or more is disposed only with the approving body's "
+                               "document recorded (上报有关部门审批).")),
     SettingSpec("assets_special_threshold", _l("Capitalisation threshold for special equipment (yuan)"),
                 Decimal("1500.00"), "decimal", minimum=0, places=2),
 ]
@@ -104,7 +153,7 @@ plugin = Plugin(
     title=_l("Fixed assets"),
     version="1.0",
     package_dir=os.path.dirname(os.path.abspath(__file__)),
-    models=("plugins.assets.models",),
+    models=("plugins.assets.models", "plugins.assets.lifecycle_models"),
     menus=[Menu(MENU, _l("Assets"), "fa-boxes", order=30)],
     views=[
         View("plugins.assets.views:AssetView", "Asset ledger", _l("Asset ledger"), "fa-list", MENU),
@@ -118,23 +167,52 @@ plugin = Plugin(
         View("plugins.assets.reconcile:ReconciliationLineView"),
         View("plugins.assets.reports:AssetReportsView", "Ledger report", _l("Ledger report"), "fa-book", MENU,
              endpoint="AssetReportsView.ledger"),
+        View("plugins.assets.purchase_views:PurchaseView", "Purchase requests", _l("Purchase requests"),
+             "fa-shopping-cart", MENU),
+        View("plugins.assets.purchase_views:ReceiptView", "Receipts", _l("Receipts"), "fa-truck", MENU),
+        View("plugins.assets.lifecycle_views:LoanView", "Loans", _l("Loans"), "fa-hand-holding", MENU),
+        View("plugins.assets.lifecycle_views:TransferView", "Transfers", _l("Transfers"), "fa-exchange-alt", MENU),
+        View("plugins.assets.lifecycle_views:DamageView", "Damage", _l("Damage and compensation"), "fa-hammer", MENU),
+        View("plugins.assets.lifecycle_views:DisposalView", "Disposals", _l("Disposals"), "fa-trash", MENU),
+        View("plugins.assets.lifecycle_reports:LifecycleReportsView", "Term-end recall", _l("Term-end recall of loans"),
+             "fa-undo", MENU, endpoint="LifecycleReportsView.recall"),
     ],
     links=[
         Link("Summary by class", _l("Summary by class"), "AssetReportsView.summary", "fa-chart-bar", MENU),
         Link("Property list", _l("Property list"), "AssetReportsView.property_list", "fa-clipboard-list", MENU),
         Link("Depreciation schedule", _l("Depreciation schedule"), "AssetReportsView.schedule", "fa-calendar", MENU),
+        Link("Purchase report", _l("Purchase report"), "LifecycleReportsView.purchases", "fa-file-invoice", MENU),
+        Link("Loan report", _l("Loan report"), "LifecycleReportsView.loans", "fa-file-alt", MENU),
+        Link("Transfer report", _l("Transfer report"), "LifecycleReportsView.transfers", "fa-file-alt", MENU),
+        Link("Damage report", _l("Damage report"), "LifecycleReportsView.damage", "fa-file-alt", MENU),
+        Link("Disposal report", _l("Disposal report"), "LifecycleReportsView.disposals", "fa-file-alt", MENU),
     ],
     apis=["plugins.assets.api:CategoryApi", "plugins.assets.api:AssetApi", "plugins.assets.api:DepreciationRowApi",
-          "plugins.assets.reconcile:ReconciliationApi"],
-    todos=TODOS,
+          "plugins.assets.reconcile:ReconciliationApi", "plugins.assets.lifecycle_api:PurchaseApi",
+          "plugins.assets.lifecycle_api:ReceiptApi", "plugins.assets.lifecycle_api:LoanApi",
+          "plugins.assets.lifecycle_api:TransferApi", "plugins.assets.lifecycle_api:DamageApi",
+          "plugins.assets.lifecycle_api:DisposalApi"],
+    todos=TODOS + LIFECYCLE_TODOS,
     panels=PANELS,
     catalogue_roles=[CatalogueRole("Accountant", "会计", "Accountant",
                                    _l("Confirms the monthly reconciliation of the asset register with the books."))],
     roles=ROLES,
     settings=SETTINGS,
     attachment_owners=[AttachmentOwner("assets.card", "plugins.assets.models:Asset", view="AssetView",
-                                       label=_l("Asset cards"))],
+                                       label=_l("Asset cards")),
+                       AttachmentOwner("assets.purchase", "plugins.assets.lifecycle_models:PurchaseRequest",
+                                       view="PurchaseView", label=_l("Purchase requests")),
+                       AttachmentOwner("assets.receipt", "plugins.assets.lifecycle_models:Receipt", view="ReceiptView",
+                                       label=_l("Receipts")),
+                       AttachmentOwner("assets.damage", "plugins.assets.lifecycle_models:Damage", view="DamageView",
+                                       label=_l("Damage and compensation")),
+                       AttachmentOwner("assets.disposal", "plugins.assets.lifecycle_models:Disposal",
+                                       view="DisposalView", label=_l("Disposals"))],
     sequences=[Sequence("assets.card", "{scope}-{period}-{n:04d}", period="year", label=_l("Asset codes")),
+               Sequence("assets.purchase", "CG{period}-{n:04d}", gaps=False, period="year",
+                        label=_l("Purchase request numbers")),
+               Sequence("assets.disposal", "BF{period}-{n:04d}", gaps=False, period="year",
+                        label=_l("Disposal numbers")),
                Sequence("assets.demo_card", "DEMO-{scope}-{period}-{n:04d}", period="year",
                         label=_l("Demo asset codes"))],
     jobs=[Job("assets.depreciation", "plugins.assets.depreciation:month_end_job", _l("Month-end depreciation"),

@@ -9,6 +9,7 @@ from marshmallow import fields
 
 from app.api import HouqinModelRestApi, rule_errors
 from app.extensions import db
+from app.views.workflow import TransitionsApiMixin
 
 from . import services
 from .access import asset_access_clause
@@ -38,13 +39,15 @@ class CategoryApi(HouqinModelRestApi):
     base_permissions = ["can_get", "can_info"]
 
 
-class AssetApi(HouqinModelRestApi):
+class AssetApi(TransitionsApiMixin, HouqinModelRestApi):
     resource_name = "asset"
     datamodel = SQLAInterface(Asset)
     campus_column = "campus_id"
     list_columns = show_columns = ASSET_COLUMNS
     add_columns = WRITABLE
-    edit_columns = [c for c in WRITABLE if c not in ("category", "campus")]
+    # the status moves only through the lifecycle (core workflow): set on a new card, never edited
+    edit_columns = [c for c in WRITABLE if c not in ("category", "campus", "status")]
+    transition_routes = ("set_idle", "set_repair", "back_in_use")
     order_columns = ["code", "name", "acquired_on", "original_value"]
     search_columns = ["code", "legacy_no", "name", "status", "campus_id", "category_id", "room_id", "custodian_id"]
     base_order = ("code", "asc")

@@ -91,6 +91,9 @@ def load(session, seed: int = 2026, today: date | None = None) -> None:
         line.finance_original, line.finance_accumulated = line.ledger_original, line.ledger_accumulated
     session.flush()
     _mark_children(session, made, recon)
+    from . import demo_lifecycle
+
+    demo_lifecycle.load(session, made, today)  # issue 15: purchases, loans, a transfer, damage, a disposal
     _mark_counters(session)
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.audit import audit_job
 from app.periods import local_today
@@ -84,10 +84,10 @@ def _candidates(month: date):
             .where(a.dep_base > 0, a.dep_first <= month,
                    or_(a.depreciated_through.is_(None), a.depreciated_through < month),
                    a.accumulated_depreciation < a.opening_accumulated + a.dep_base,
-                   # a disposed card's plan stops at its disposal month (当月减少当月不再计提);
-                   # it is read until its months before the disposal are booked
-                   or_(a.disposed_on.is_(None), a.depreciated_through.is_(None),
-                       a.depreciated_through < a.disposed_on))
+                   # a disposed card's plan stops at its disposal month (当月减少当月不再计提), and
+                   # it is disposed (and locked) only once its months before are booked
+                   # (lifecycle.check_booked_before_disposal)
+                   a.status != "disposed")
             .order_by(a.id))
 
 
@@ -122,8 +122,9 @@ def _run_one(session, month: date, *, user_id, trigger, commit_chunks) -> Deprec
         session.execute(update(a).where(a.c.id.in_(select(table.c.asset_id).where(table.c.month == month)))
                         .values(accumulated_depreciation=stored, depreciated_through=month))
         if caught:
-            session.execute(update(a).where(a.c.id == bindparam("b_id")).values(caught_up_in=month),
-                            [{"b_id": aid} for aid in caught])
+            # by key lists, not an executemany: the cards' lock check (disposed cards) reads its WHERE
+            for i in range(0, len(caught), 500):
+                session.execute(update(a).where(a.c.id.in_(caught[i:i + 500])).values(caught_up_in=month))
             session.execute(AssetEvent.__table__.insert(), [
                 {"asset_id": aid, "kind": "caught_up", "on": month, "user_id": user_id,
                  "detail": {"month": label}, "at": run.at} for aid in caught])

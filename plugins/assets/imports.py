@@ -197,37 +197,58 @@ class LedgerImporter(Importer):
         return out
 
     def write(self, records, state):
+        """The cards and their "imported" events in a few multi-row INSERTs (one ORM object per
+        card cost two statements and ~2 ms each: 5,000 rows took 14 s). The import's single
+        audit entry (core importer, app.audit.audit_job) names each card as a flush would."""
         from flask import g
+        from sqlalchemy import insert
+
+        from app.models.base import utcnow
+
+        from .models import AssetEvent
 
         user_id = getattr(getattr(g, "user", None), "id", None)
         codes = self._codes(records)
+        columns = set(Asset.__table__.c.keys()) - {"id"}
+        cards, events = [], []
         for rec in records:
             plan = rec.pop("plan", None)
-            rec.pop("category_name", None)
             opening, counted = rec.pop("opening_accumulated", None), rec.pop("depreciation_counted_to", None)
-            campus = rec.pop("campus", None)
-            asset = Asset(
-                **{k: v for k, v in rec.items() if k not in ("room", "custodian", "department")},
-                room_id=rec.get("room"), custodian_id=rec.get("custodian"), department_id=rec.get("department"))
-            asset.quantity = rec.get("quantity") or 1
-            asset.unit = rec.get("unit") or "台"
-            asset.acquisition_method = rec.get("acquisition_method") or "purchase"
-            asset.status = rec.get("status") or "in_use"
-            if asset.original_value is None:
-                asset.original_value = rules.original_value(asset.unit_price, asset.quantity)
+            campus, category = rec.pop("campus", None), rec.pop("category")
+            row = {k: rec.get(k) for k in columns}
+            row.update(category_id=category.id, room_id=rec.get("room"), custodian_id=rec.get("custodian"),
+                       department_id=rec.get("department"), quantity=rec.get("quantity") or 1,
+                       unit=rec.get("unit") or "台", acquisition_method=rec.get("acquisition_method") or "purchase",
+                       status=rec.get("status") or "in_use", nominal=bool(rec.get("nominal")))
+            if row["original_value"] is None:
+                row["original_value"] = rules.original_value(row["unit_price"], row["quantity"])
             if campus is not None:
-                asset.campus_id = campus.id
-            if not asset.code:
-                asset.code = codes[(asset.category.code, asset.acquired_on.year)].pop(0)
+                row["campus_id"] = campus.id
+            if not row["code"]:
+                row["code"] = codes[(category.code, row["acquired_on"].year)].pop(0)
+            depreciable = category.depreciable and not row["nominal"]
             if plan is not None:
-                asset.opening_accumulated = asset.accumulated_depreciation = opening
-                asset.opening_counted_to = asset.depreciated_through = counted
-                if services.depreciable(asset):
-                    asset.dep_base, asset.dep_months, asset.dep_first = plan.base, plan.months, plan.first
+                row.update(opening_accumulated=opening, accumulated_depreciation=opening,
+                           opening_counted_to=counted, depreciated_through=counted)
+                if depreciable:
+                    row.update(dep_base=plan.base, dep_months=plan.months, dep_first=plan.first)
                 else:
-                    asset.dep_base, asset.dep_months, asset.dep_first = Decimal("0.00"), 1, plan.first
+                    row.update(dep_base=Decimal("0.00"), dep_months=1, dep_first=plan.first)
             else:
-                services.set_plan(asset)
-            db.session.add(asset)
-            services.record(db.session, asset, "imported", user_id=user_id, on=asset.acquired_on,
-                            value=asset.original_value, opening=opening, counted_to=counted)
+                new = rules.plan(row["original_value"], row["life_months"], row["acquired_on"],
+                                 depreciable=depreciable, start=services.start_rule())
+                row.update(dep_base=new.base, dep_months=new.months, dep_first=new.first,
+                           opening_accumulated=Decimal("0.00"), accumulated_depreciation=Decimal("0.00"))
+            cards.append(row)
+            events.append(services.event_detail(value=row["original_value"], opening=opening, counted_to=counted))
+        table, now = Asset.__table__, utcnow()
+        job = db.session.info.get("audit_job")
+        for i in range(0, len(cards), 1000):
+            chunk = cards[i:i + 1000]
+            ids = db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                     chunk).scalars().all()
+            db.session.execute(insert(AssetEvent.__table__), [
+                {"asset_id": aid, "kind": "imported", "at": now, "on": card["acquired_on"], "user_id": user_id,
+                 "detail": detail, "note": None} for aid, card, detail in zip(ids, chunk, events[i:i + 1000])])
+            if job is not None:
+                job.rows.extend(f"create:{table.name}#{aid}" for aid in ids)

@@ -49,4 +49,13 @@ HISTORY_HEADINGS = {"at": _lp("assets", "When"), "kind": _l("Event"), "on": _l("
 DETAIL_LABELS = {"value": _l("Original value"), "quantity": _l("Quantity"), "life_months": _l("Useful life (months)"),
                  "opening": _l("Opening accumulated depreciation"), "counted_to": _l("Opening counted to"),
                  "month": _l("Month"), "old": _l("Former life (months)"), "new": _l("Useful life (months)"),
-                 "net": _l("Net value"), "fields": _l("Fields changed"), "source": _l("Source")}
+                 "net": _l("Net value"), "fields": _l("Fields changed"), "source": _l("Source"),
+                 # the lifecycle's events (issue 15)
+                 "purchase": _l("Purchase request"), "supplier": _l("Supplier"), "invoice": _l("Invoice number"),
+                 "due": _l("Due back on"), "borrower": _l("Borrower"), "condition": _l("Condition on return"),
+                 "custodian": _l("Custodian"), "room": _l("Location"), "department": _l("Using department"),
+                 "before": _l("Before"), "to_campus": _l("To campus"), "from_campus": _l("From campus"),
+                 "to_room": _l("To location"), "to_department": _l("To department"), "cause": _l("Cause"),
+                 "responsible": _l("Who caused it"), "compensation": _l("Compensation"),
+                 "disposal_kind": _l("Kind of disposal"), "number": _l("Number"), "into": _l("Split into"),
+                 "accumulated": _l("Accumulated depreciation"), "step": _l("Status change"), "note": _l("Note")}

@@ -27,6 +27,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer,
 from sqlalchemy.orm import relationship
 
 from app.models.base import Audited, CampusScoped, UTCDateTime, utcnow
+from app.rules import N_
 from app.workflow import WHEN, WHO, WHY, Approval, Transition, Workflow
 
 MONEY = Numeric(14, 2)
@@ -45,7 +46,41 @@ FUNDING = {"budget": _l("Budget funds"), "special": _l("Special funds"), "own": 
 # AssetEvent.kind
 EVENT_LABELS = {"registered": _l("Registered"), "imported": _l("Imported"), "edited": _l("Edited"),
                 "life_changed": _l("Useful life changed"), "caught_up": _l("Depreciation caught up"),
-                "fully_depreciated": _l("Fully depreciated")}
+                "fully_depreciated": _l("Fully depreciated"),
+                # the lifecycle (issue 15)
+                "received": _l("Received"), "assigned": _l("Assigned"), "lent": _l("Lent"),
+                "returned": _l("Returned"), "transfer_requested": _l("Transfer requested"),
+                "transferred": _l("Transferred"), "transfer_refused": _l("Transfer refused"),
+                "damaged": _l("Damaged"), "compensated": _l("Compensation paid"),
+                "disposal_requested": _l("Disposal requested"), "disposal_rejected": _l("Disposal rejected"),
+                "disposed": _l("Disposed"), "split": _l("Split"), "status_changed": _l("Status changed")}
+
+# The card's status moves only through these (core workflow); a disposed card is locked.
+
+
+def _keeper(name):
+    return [(f"can_{name}", "AssetView"), (f"can_{name}", "AssetApi")]
+
+
+LENDERS = [("can_add", "LoanView"), ("can_post", "LoanApi")]
+RETURNERS = [("can_give_back", "LoanView"), ("can_give_back", "LoanApi")]
+DISPOSAL_REQUESTERS = [("can_add", "DisposalView"), ("can_post", "DisposalApi")]
+DISPOSAL_DECIDERS = [("can_approve", "DisposalView"), ("can_approve", "DisposalApi")]
+ASSET_FLOW = Workflow("status", states=STATUS_LABELS, locked=(DISPOSED,), transitions=[
+    Transition("set_idle", IN_USE, IDLE, permission=_keeper("set_idle"), label=_l("Mark idle")),
+    Transition("set_repair", (IN_USE, IDLE), REPAIR, permission=_keeper("set_repair"), label=_l("Mark under repair")),
+    Transition("back_in_use", (IDLE, REPAIR), IN_USE, permission=_keeper("back_in_use"), label=_l("Back in use"),
+               style="success"),
+    Transition("lend", (IN_USE, IDLE), LENT, permission=LENDERS, label=_l("Lend"),
+               moved=N_("Not lent: this asset is %(state)s.")),
+    Transition("give_back", LENT, IN_USE, permission=RETURNERS, label=_l("Return"),
+               moved=N_("Not returned: this asset is %(state)s, not lent.")),
+    Transition("mark_to_scrap", (IN_USE, IDLE, REPAIR), TO_SCRAP, permission=DISPOSAL_REQUESTERS,
+               label=_l("Request disposal"), moved=N_("No disposal can be requested: this asset is %(state)s.")),
+    Transition("keep", TO_SCRAP, IN_USE, permission=DISPOSAL_DECIDERS, label=_l("Keep in use")),
+    Transition("dispose", TO_SCRAP, DISPOSED, permission=DISPOSAL_DECIDERS, label=_l("Dispose"),
+               moved=N_("Not disposed: this asset is %(state)s.")),
+])
 
 # Reconciliation.status
 DRAFT, SUBMITTED, RECONCILED = "draft", "submitted", "reconciled"
@@ -94,9 +129,10 @@ class Asset(Audited, CampusScoped, Model):
         Index("ix_assets_asset_code_prefix", "code", postgresql_ops={"code": "varchar_pattern_ops"}),
         Index("ix_assets_asset_custodian", "custodian_id", "code"),
         Index("ix_assets_asset_room", "room_id", "code"),
-        # "any part of the name" (LIKE '%空调%') scans these narrow indexes, not the table
-        Index("ix_assets_asset_campus_name", "campus_id", "name"),
-        Index("ix_assets_asset_name", "name"),
+        # "any part of the name" (search.py): distinct names skipped through, then the cards of
+        # the matching names already in the ledger's code order
+        Index("ix_assets_asset_campus_name_code", "campus_id", "name", "code"),
+        Index("ix_assets_asset_name_code", "name", "code"),
     )
     id = Column(Integer, primary_key=True)
     code = Column(String(40), nullable=False, unique=True)
@@ -124,7 +160,7 @@ class Asset(Audited, CampusScoped, Model):
     custodian_id = Column(Integer, ForeignKey("staff.id"))
     custodian = relationship("Staff")
     status = Column(String(12), nullable=False, default=IN_USE, index=True)
-    warranty_end = Column(Date)
+    warranty_end = Column(Date, index=True)
     life_months = Column(Integer, nullable=False)
     structure = Column(String(30))  # a building's structure (building_structures.csv)
     # 名义金额 and separately valued land: not depreciated whatever the class says
@@ -141,7 +177,11 @@ class Asset(Audited, CampusScoped, Model):
     accumulated_depreciation = Column(MONEY, nullable=False, default=Decimal("0.00"))
     depreciated_through = Column(Date)  # the last month whose run included this card
     caught_up_in = Column(Date)  # dated in a closed month: caught up in this open month
+    purchase_id = Column(Integer, ForeignKey("assets_purchase.id", ondelete="SET NULL", name="fk_assets_asset_purchase"),
+                         index=True)
+    split_from_id = Column(Integer, ForeignKey("assets_asset.id", ondelete="SET NULL", name="fk_assets_asset_split_from"))
     note = Column(Text)
+    flow = ASSET_FLOW
     events = relationship("AssetEvent", back_populates="asset", order_by="AssetEvent.id",
                           cascade="all, delete-orphan", lazy="noload")
 

@@ -27,14 +27,24 @@ def scoped(query, campus_id: Optional[int] = None):
     return query
 
 
-def ledger_query(campus_id: Optional[int] = None, *, room_id=None, custodian_id=None):
-    """资产台账: one line per card with its class, place and custodian, in code order."""
+def ledger_query(campus_id: Optional[int] = None, *, room_id=None, custodian_id=None, floats: bool = False):
+    """资产台账: one line per card with its class, place and custodian, in code order.
+
+    `floats=True` (the Excel file, which stores every number as a double anyway) reads the
+    amounts as floats: turning 300,000 of them into Decimals was a third of the query's time at
+    100,000 cards; the export rounds the net value to the fen."""
+    from sqlalchemy import Float, cast
+
     from app.models import Building
+
+    def money(column):
+        return cast(column, Float).label(column.key) if floats else column
 
     q = select(Asset.id, Asset.code, Asset.legacy_no, Asset.name, AssetCategory.code.label("category_code"),
                AssetCategory.name_zh.label("category_zh"), AssetCategory.name_en.label("category_en"),
                AssetCategory.financial_class, Asset.brand, Asset.model, Asset.specification, Asset.quantity,
-               Asset.unit, Asset.unit_price, Asset.original_value, Asset.accumulated_depreciation, Asset.acquired_on,
+               Asset.unit, money(Asset.unit_price), money(Asset.original_value), money(Asset.accumulated_depreciation),
+               Asset.acquired_on,
                Asset.status, Asset.life_months, Building.name.label("building_name"), Room.name.label("room"),
                Staff.name.label("custodian_name"), Department.name.label("department_name"),
                Campus.name.label("campus_name")) \

@@ -29,6 +29,7 @@ from .models import DRAFT, RECONCILIATION_STATES, Reconciliation, Reconciliation
 ERR_EXPLAIN = N_("The ledger and finance differ in %(classes)s: explain the difference before signing")
 ERR_FUTURE_MONTH = N_("A month is reconciled once it has ended")
 ERR_CLASS = N_("Unknown financial class: %(value)s")
+ERR_MONTH_SIGNED = N_("%(month)s is signed or reconciled: the Director reopens it before finance's figures change")
 TRANSITIONS = ("sign", "confirm", "reopen")
 
 
@@ -83,6 +84,14 @@ class FinanceFiguresImporter(Importer):
         ImportColumn("finance_accumulated", "累计折旧", "Accumulated depreciation", True, parse=parse_decimal,
                      example="234567.00"),
     ]
+
+    def check(self, values, row):
+        # a signed or reconciled month is locked: its figures change only after a reopen
+        states = row.state.once("assets_recon_states", lambda: dict(db.session.execute(
+            select(Reconciliation.month, Reconciliation.status)).all()))
+        if states.get(values["month"], DRAFT) != DRAFT:
+            return [RuleError(ERR_MONTH_SIGNED, field="month", month=values["month"].strftime("%Y-%m"))]
+        return None
 
     def key(self, values):
         return (values["month"], values["financial_class"])

@@ -17,6 +17,7 @@ from app.rules import N_, RuleError
 from . import catalog, rules
 from .models import DISPOSED, EDITABLE_STATUSES, Asset, AssetCategory, AssetEvent
 
+ERR_DISPOSED_LOCKED = N_("This asset is disposed and locked")
 ERR_CATEGORY_GROUP = N_("%(code)s %(name)s is a group of classes: choose a class below it")
 ERR_STATUS_EVENT = N_("Lent out and disposed are set by the lending and disposal steps, not on the card")
 ERR_LOCKED_FIELD = N_("This card already has stored depreciation: its value, acquisition date, class and life change only through the Director's life change")
@@ -169,6 +170,11 @@ def record(session, asset: Asset, kind: str, *, user_id=None, on=None, note=None
     return event
 
 
+def event_detail(**detail) -> dict:
+    """An event's details as stored (JSON: amounts and dates as text)."""
+    return _plain(detail)
+
+
 def _plain(detail: dict) -> dict:
     out = {}
     for k, v in detail.items():
@@ -210,3 +216,12 @@ def change_life(session, asset: Asset, new_life, reason: str, *, user_id=None, t
 
 def is_disposed(asset: Asset) -> bool:
     return asset.status == DISPOSED
+
+
+def refuse_if_disposed(asset: Asset) -> None:
+    """A disposed card is locked (core lock): say so before anything is written."""
+    if is_disposed(asset):
+        from app.locks import refuse_if_locked
+
+        refuse_if_locked(asset)
+        raise RuleError(ERR_DISPOSED_LOCKED)

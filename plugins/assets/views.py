@@ -14,6 +14,7 @@ from wtforms.validators import Optional
 
 from app.extensions import db
 from app.i18n import format_money
+from app.periods import local_today
 from app.rules import RuleError
 from app.scoping import FilterCampusScope
 from app.views.base import HouqinModelView, PerRequest, choice_label
@@ -24,6 +25,7 @@ from app.views.validators import rule_message
 from . import catalog, depreciation, services
 from .forms import VALIDATORS, extra_fields
 from .imports import LedgerImporter
+from .search import use_name_contains
 from .labels import ASSET_LABELS, CATEGORY_LABELS, DETAIL_LABELS, HISTORY_HEADINGS
 from .models import EVENT_LABELS, FUNDING, METHODS, STATUS_LABELS, Asset, AssetCategory, AssetEvent
 
@@ -165,7 +167,8 @@ class AssetView(ImportMixin, HouqinModelView):
                    "unit_price", "original_value", "acquired_on", "acquisition_method", "funding_source", "supplier",
                    "invoice_no", "campus", "room", "department", "custodian", "status", "warranty_end", "life_months",
                    "structure", "nominal", "note"]
-    edit_columns = add_columns
+    # the status moves only through the lifecycle's steps (core workflow)
+    edit_columns = [c for c in add_columns if c != "status"]
     export_columns = ["code", "legacy_no", "name", "category.code", "category", "specification", "quantity", "unit",
                       "unit_price", "original_value", "accumulated_depreciation", "net_value", "acquired_on", "room",
                       "department", "custodian", "status", "campus"]
@@ -175,7 +178,7 @@ class AssetView(ImportMixin, HouqinModelView):
     order_columns = ["code", "legacy_no", "name", "original_value", "acquired_on", "status"]
     base_order = ("code", "asc")
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_export", "can_import", "can_template",
-                        "can_change_life"]
+                        "can_change_life", "can_assign", "can_set_idle", "can_set_repair", "can_back_in_use"]
     label_columns = ASSET_LABELS
     formatters_columns = {
         "status": choice_label(STATUS_LABELS), "acquisition_method": choice_label(METHODS),
@@ -205,6 +208,7 @@ class AssetView(ImportMixin, HouqinModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        use_name_contains(self.datamodel)  # search.py: any part of the name over distinct names
         self.show_template = "assets/card.html"  # core's show page (files, workflow) plus the card's own parts
 
     def pre_add(self, item):
@@ -267,6 +271,74 @@ class AssetView(ImportMixin, HouqinModelView):
         return redirect(url_for(".show", pk=pk))
 
 
+    # 闲置, 维修中 and back in use: core workflow transitions, posted from the card's buttons (the
+    # card page does not take core's workflow panel: it would add three queries to every card)
+    @expose("/set_idle/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("set_idle")
+    def set_idle(self, pk):
+        return self._status(pk, "set_idle")
+
+    @expose("/set_repair/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("set_repair")
+    def set_repair(self, pk):
+        return self._status(pk, "set_repair")
+
+    @expose("/back_in_use/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("back_in_use")
+    def back_in_use(self, pk):
+        return self._status(pk, "back_in_use")
+
+    def _status(self, pk, name):
+        from app.workflow import transition
+
+        item = self.visible(pk)
+        if item is None:
+            abort(404)
+        try:
+            transition(db.session, Asset, pk, name)
+            services.record(db.session, db.session.get(Asset, pk), "status_changed", user_id=g.user.id,
+                            on=local_today(), step=name)
+            db.session.commit()
+            flash(gettext("Status changed."), "success")
+        except RuleError as err:
+            db.session.rollback()
+            flash(rule_message(err), "danger")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/assign/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("assign")
+    def assign(self, pk):
+        """领用: custodian, location and department, an event on the card."""
+        from . import actions, lifecycle
+
+        item = self.visible(pk)
+        if item is None:
+            abort(404)
+        form = actions.AssignForm()
+        form.custodian.choices = actions.staff_choices(item.campus_id)
+        form.room.choices = actions.room_choices(item.campus_id)
+        form.department.choices = actions.department_choices()
+        if request.method == "GET":
+            form.custodian.data, form.room.data = str(item.custodian_id or ""), str(item.room_id or "")
+            form.department.data = str(item.department_id or "")
+
+        def apply(f):
+            return lifecycle.assign(db.session, item, custodian_id=actions.as_id(f.custodian.data),
+                                    room_id=actions.as_id(f.room.data), department_id=actions.as_id(f.department.data),
+                                    on=actions.date_of(f, "on"))
+
+        def done(_result):
+            flash(gettext("Assigned."), "success")
+            return redirect(url_for(".show", pk=pk))
+        return actions.run_step(self, form, apply, success=done,
+                                template_args=dict(asset=item, title=gettext("Assign"), submit_label=gettext("Assign"),
+                                                   back=url_for(".show", pk=pk)))
+
+
 def card_context(item: Asset) -> dict:
     """What the card page adds below the fields: warnings, history and stored rows (two queries)."""
     events = db.session.execute(select(AssetEvent).where(AssetEvent.asset_id == item.id)
@@ -276,6 +348,7 @@ def card_context(item: Asset) -> dict:
             "rows": rows, "event_labels": {k: str(v) for k, v in EVENT_LABELS.items()},
             "headings": {k: str(v) for k, v in HISTORY_HEADINGS.items()}, "details": event_details,
             "may_change_life": g.user is not None and _may("can_change_life", "AssetView"),
+            "steps": card_steps(item), "status_buttons": status_buttons(item),
             "not_depreciated": not services.depreciable(item)}
 
 
@@ -283,3 +356,36 @@ def _may(permission, view):
     from flask import current_app
 
     return current_app.appbuilder.sm.has_access(permission, view)
+
+
+STATUS_STEPS = (("set_idle", ("in_use",), _l("Mark idle")), ("set_repair", ("in_use", "idle"), _l("Mark under repair")),
+                ("back_in_use", ("idle", "repair"), _l("Back in use")))
+
+
+def status_buttons(item: Asset) -> list:
+    """(label, url, name) of the status steps open to this user from the card's status."""
+    return [(str(label), url_for(f"AssetView.{name}", pk=item.id), name) for name, sources, label in STATUS_STEPS
+            if item.status in sources and g.user is not None and _may(f"can_{name}", "AssetView")]
+
+
+def card_steps(item: Asset) -> list:
+    """The lifecycle steps the user may start from this card: (label, url, id)."""
+    from .lifecycle_models import Loan
+
+    if item.status == "disposed" or g.user is None:
+        return []
+    steps = []
+    loan = db.session.execute(select(Loan.id).where(Loan.asset_id == item.id, Loan.status == "open")).scalar() \
+        if item.status == "lent" else None
+    for perm, view, label, endpoint, args, when in (
+            ("can_assign", "AssetView", _l("Assign"), "AssetView.assign", {"pk": item.id}, item.status != "lent"),
+            ("can_add", "LoanView", _l("Lend"), "LoanView.lend", {"asset_id": item.id}, item.status in ("in_use", "idle")),
+            ("can_give_back", "LoanView", _l("Return"), "LoanView.give_back_form", {"pk": loan}, loan is not None),
+            ("can_add", "TransferView", _l("Transfer"), "TransferView.start", {"asset_id": item.id},
+             item.status != "lent"),
+            ("can_add", "DamageView", _l("Record damage"), "DamageView.start", {"asset_id": item.id}, True),
+            ("can_add", "DisposalView", _l("Request disposal"), "DisposalView.start", {"asset_id": item.id},
+             item.status in ("in_use", "idle", "repair"))):
+        if when and _may(perm, view):
+            steps.append((str(label), url_for(endpoint, **args), endpoint.replace(".", "-")))
+    return steps

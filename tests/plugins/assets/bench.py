@@ -54,6 +54,9 @@ def prepare(app) -> None:
 
     with app.app_context():
         app.appbuilder.add_view_no_menu(StockAssetView)
+    from tests.plugins.assets import bench_lifecycle
+
+    bench_lifecycle.prepare(app)
 
 
 def _grant_stock(ctx: Context) -> None:
@@ -239,4 +242,7 @@ def run(ctx: Context) -> list[Result]:
     bench.results.append(Result(name="import of 5,000 ledger rows (GBK .csv, opening balances)", user="AssetKeeper@HQ",
                                 median_ms=ms, target="≤ 10 s", passed=resp.status_code == 302 and ms <= 10_000,
                                 note="" if resp.status_code == 302 else f"HTTP {resp.status_code}", runs=1))
+    from tests.plugins.assets import bench_lifecycle
+
+    bench_lifecycle.run(ctx, bench, k, d, SCALE)  # issue 15, point 12
     return bench.results

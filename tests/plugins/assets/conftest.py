@@ -119,7 +119,9 @@ def _wipe_months(app):
         s.execute(delete(DepreciationRun))
         s.execute(delete(ClosedMonth))
         s.execute(delete(AssetEvent).where(AssetEvent.kind == "caught_up"))
-        s.execute(Asset.__table__.update().values(accumulated_depreciation=Asset.__table__.c.opening_accumulated,
+        # disposed cards are locked (core): left as they are
+        s.execute(Asset.__table__.update().where(Asset.__table__.c.status != "disposed").values(
+                                                  accumulated_depreciation=Asset.__table__.c.opening_accumulated,
                                                   depreciated_through=Asset.__table__.c.opening_counted_to,
                                                   caught_up_in=None))
         s.commit()

@@ -11,7 +11,10 @@ def test_demo_assets_load_with_a_year_of_depreciation_and_are_removed_completely
     from plugins.assets.models import (RECONCILED, Asset, AssetEvent, DepreciationRow, DepreciationRun,
                                        Reconciliation, ReconciliationLine)
 
-    models = (Asset, AssetEvent, DepreciationRow, DepreciationRun, Reconciliation, ReconciliationLine)
+    from plugins.assets.lifecycle_models import Damage, Disposal, Loan, PurchaseRequest, Receipt, Transfer
+
+    lifecycle = (PurchaseRequest, Receipt, Loan, Transfer, Damage, Disposal)
+    models = (Asset, AssetEvent, DepreciationRow, DepreciationRun, Reconciliation, ReconciliationLine) + lifecycle
     with app.app_context(), acting_as(None, "tests", "cli"):
         before = {m: db.session.execute(select(func.count(m.id))).scalar() for m in models}
         load_demo(seed=11)
@@ -26,7 +29,20 @@ def test_demo_assets_load_with_a_year_of_depreciation_and_are_removed_completely
         assert db.session.execute(select(func.count(Reconciliation.id)).where(
             Reconciliation.status == RECONCILED, Reconciliation.id.in_(select(DemoRecord.record_id).where(
                 DemoRecord.table_name == "assets_reconciliation")))).scalar() == 1
+        # issue 15: purchases in every state, loans (one overdue), a transfer waiting, a damage to
+        # pay, a pending disposal
+        states = set(db.session.execute(select(PurchaseRequest.status).where(
+            PurchaseRequest.number.like("DEMO-%"))).scalars())
+        assert states == {"draft", "submitted", "approved", "rejected", "receiving", "received"}
+        assert db.session.execute(select(func.count(Asset.id)).where(Asset.purchase_id.in_(select(
+            PurchaseRequest.id).where(PurchaseRequest.number.like("DEMO-%"))))).scalar() == 1
+        from app.periods import local_today
+
+        assert db.session.execute(select(func.count(Loan.id)).where(Loan.status == "open",
+                                                                    Loan.due_on < local_today())).scalar() >= 1
+        assert added[Transfer] == 1 and added[Damage] == 1 and added[Disposal] == 1
         remove_demo()
         after = {m: db.session.execute(select(func.count(m.id))).scalar() for m in models}
         assert after[Asset] == before[Asset] and after[Reconciliation] == before[Reconciliation]
         assert after[DepreciationRun] == before[DepreciationRun]
+        assert all(after[m] == before[m] for m in lifecycle), {m.__name__: (before[m], after[m]) for m in lifecycle}

@@ -67,6 +67,16 @@ def test_a_ledger_imports_with_opening_balances_and_a_second_import_adds_nothing
         assert pc.code.startswith("A02010105-2024-")
         chairs = db.session.execute(select(Asset).where(Asset.legacy_no == f"{prefix}-2")).scalar_one()
         assert chairs.original_value == Decimal("3940.00") and chairs.quantity == 40
+        # the cards go in as multi-row INSERTs: each has its "imported" event, and the import's one
+        # audit entry names every card
+        from app.models.audit import AuditLog
+        from plugins.assets.models import AssetEvent
+
+        assert [e.kind for e in db.session.execute(select(AssetEvent).where(AssetEvent.asset_id == pc.id)).scalars()] \
+            == ["imported"]
+        entry = db.session.execute(select(AuditLog).where(AuditLog.job == "assets_ledger_import")
+                                   .order_by(AuditLog.id.desc())).scalars().first()
+        assert f"create:assets_asset#{pc.id}" in entry.changes["rows"]
 
 
 def test_a_name_that_does_not_match_the_code_writes_nothing_and_shows_both(app, client_as, uid):

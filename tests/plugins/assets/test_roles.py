@@ -35,6 +35,28 @@ MATRIX = [
     ("GET", "/api/v1/assetcategory/", READERS),
     ("GET", "/api/v1/assetdepreciation/", READERS),
     ("GET", "/api/v1/assetreconciliation/", READERS),
+    # issue 15: the keeper does everything but approve; the Director approves purchases and
+    # disposals; Staff request purchases, see their loans, confirm receipts they are named in
+    ("GET", "/purchaseview/list/", READERS | {"Staff"}),
+    ("GET", "/purchaseview/add", {"Admin", "AssetKeeper", "Staff", "Director"}),
+    ("POST", "/purchaseview/do/approve/999999", {"Admin", "Director"}),
+    ("POST", "/purchaseview/do/reject/999999", {"Admin", "Director"}),
+    ("GET", "/receiptview/list/", READERS | {"Staff"}),
+    ("GET", "/receiptview/start/999999", {"Admin", "AssetKeeper"}),
+    ("POST", "/receiptview/sign/999999", {"Admin", "AssetKeeper", "Staff", "Director", "Accountant"}),
+    ("GET", "/loanview/list/", READERS | {"Staff"}),
+    ("GET", "/loanview/lend/999999", {"Admin", "AssetKeeper"}),
+    ("GET", "/transferview/start/999999", {"Admin", "AssetKeeper"}),
+    ("POST", "/transferview/do/receive/999999", {"Admin", "AssetKeeper"}),
+    ("GET", "/damageview/start/999999", {"Admin", "AssetKeeper"}),
+    ("GET", "/disposalview/list/", READERS),
+    ("GET", "/disposalview/start/999999", {"Admin", "AssetKeeper"}),
+    ("POST", "/disposalview/do/approve/999999", {"Admin", "Director"}),
+    ("GET", "/assets/lifecycle/recall", READERS),
+    ("GET", "/assets/lifecycle/disposals", READERS),
+    ("POST", "/api/v1/assetdisposal/999999/approve", {"Admin", "Director"}),
+    ("POST", "/api/v1/assetpurchase/request", {"Admin", "AssetKeeper", "Staff", "Director"}),
+    ("GET", "/api/v1/assetloan/", READERS | {"Staff"}),
 ]
 
 

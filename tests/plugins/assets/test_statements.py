@@ -11,6 +11,8 @@ CARD_MAX = 9  # measured 7: user, permissions, to-do count, card, events, rows, 
 def measure(count_statements, call):
     with count_statements() as counter:
         resp = call()
+    for sql in counter.statements:
+        print("  SQL", " ".join(sql.split())[:150])
     return resp, counter.count
 
 
