@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import g, request
+from flask_babel import gettext
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_appbuilder.security.decorators import permission_name
 from sqlalchemy import select
@@ -76,7 +77,10 @@ class AppraisalResultApi(BaseApi):
             200: {description: "id, round_id, staff_id, total, grade, rank, state"}
         """
         query = _visible_results()
-        round_id = request.args.get("round_id", type=int)
+        raw = request.args.get("round_id")
+        round_id = int(raw) if raw is not None and raw.isdigit() else None
+        if raw is not None and (round_id is None or round_id > 2_147_483_647):
+            return self.response_400(message={"round_id": [gettext("Give the number of a round.")]})
         if round_id:
             query = query.where(AppraisalResult.round_id == round_id)
         rows = db.session.execute(query.order_by(AppraisalResult.round_id, AppraisalResult.rank)).all()

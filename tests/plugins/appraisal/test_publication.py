@@ -318,3 +318,13 @@ def test_the_staff_record_panel_shows_the_history_to_the_person_the_director_and
     mine = client.get(f"/api/v1/staff/{a_staff}", headers=headers).get_json()
     panel = next(x for x in mine["panels"] if x["name"] == "appraisal.results")
     assert [r["result_id"] for r in panel["data"]] == [p["results"][0]]
+
+
+def test_the_results_api_refuses_a_round_that_is_not_a_number(appraisal, api_as):
+    """?round_id=true was read as "no round" and answered 200 (the fuzz test's schema check)."""
+    c, headers = api_as("director_a")
+    for bad in ("true", "-1", "1.5", "99999999999"):
+        r = c.get(f"/api/v1/appraisalresult/?round_id={bad}", headers=headers)
+        assert r.status_code == 400, (bad, r.status_code)
+        assert "round_id" in r.get_json()["message"]
+    assert c.get("/api/v1/appraisalresult/?round_id=1", headers=headers).status_code == 200
