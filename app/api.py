@@ -298,7 +298,8 @@ def complete_spec(spec: dict, integer_ids: set[str] = frozenset()) -> dict:
                 props = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("properties", {})
                 if integer and "ids" in props:
                     props["ids"] = {"type": "array", "items": {"type": "integer"}}
-                if integer and method == "post" and props.get("id", {}).get("type") == "string":
+                # FAB answers a new record's id and a record's own (GET /<int:pk>) as numbers.
+                if integer and method in ("post", "get") and props.get("id", {}).get("type") == "string":
                     props["id"] = {"type": "integer"}
                 if path.endswith("/_info"):
                     # FAB documents add_columns and edit_columns as objects; they are lists of fields.

@@ -192,6 +192,9 @@ def test_the_openapi_document_says_ids_are_integers_and_errors_carry_a_message(a
     doc = client.get("/api/v1/_openapi", headers=headers).get_json()
     ok = doc["paths"]["/api/v1/staff/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok["properties"]["ids"]["items"]["type"] == "integer"
+    # GET /<int:pk> answers the record's id as a number, as FAB 5 sends it (the spec said "string")
+    one = doc["paths"]["/api/v1/staff/{pk}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert one["properties"]["id"]["type"] == "integer"
     for code in ("400", "401", "403", "404", "405", "422", "500"):
         assert code in doc["paths"]["/api/v1/staff/{pk}"]["put"]["responses"], code
     error = doc["components"]["responses"]["422"]["content"]["application/json"]["schema"]
