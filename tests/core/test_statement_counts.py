@@ -17,8 +17,8 @@ def _count(client, count_statements, url):
     ("/staffview/list/", 6),
     ("/staffview/list/?_flt_0_name=%E7%8E%8B", 6),    # search by name
     # user, permissions, to-do count, the record; + one per panel that shows something to the
-    # viewer (the visitors it hosted, for the Director)
-    ("/staffview/show/{pk}", 5),
+    # viewer (the visitors it hosted and the appraisal results, for the Director)
+    ("/staffview/show/{pk}", 6),
 ])
 def test_staff_pages_run_few_statements(app, client_as, count_statements, campuses, ctx, user, url, ceiling):
     from app.audit import acting_as
