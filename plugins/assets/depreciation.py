@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 
 from app.audit import audit_job
 from app.periods import local_today
@@ -87,7 +87,10 @@ def _candidates(month: date):
                    # a disposed card's plan stops at its disposal month (当月减少当月不再计提), and
                    # it is disposed (and locked) only once its months before are booked
                    # (lifecycle.check_booked_before_disposal)
-                   a.status != "disposed")
+                   a.status != "disposed",
+                   # a card already booked for this month is never booked twice (the unique row)
+                   ~exists().where(DepreciationRow.__table__.c.asset_id == a.id,
+                                   DepreciationRow.__table__.c.month == month))
             .order_by(a.id))
 
 
