@@ -75,6 +75,10 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 # The gate PC is shared: idle sessions end (minutes, also a setting in the UI).
 IDLE_TIMEOUT_MINUTES = int(env("IDLE_TIMEOUT_MINUTES", "30"))
 PERMANENT_SESSION_LIFETIME = timedelta(minutes=IDLE_TIMEOUT_MINUTES)
+# The session cookie is sent again only when it changes (the activity time, at most every
+# ACTIVITY_WRITE_SECONDS): refreshed on every response, a static file or an XHR that was under
+# way when the user switched language answered with the old cookie and switched it back.
+SESSION_REFRESH_EACH_REQUEST = False
 JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=1)
 
 # None = every installed plugin; else a comma-separated allowlist of names.

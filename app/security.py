@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # Roles that see every campus (DESIGN.md: campuses scope rows except for these).
 UNSCOPED_ROLES = frozenset({"Admin", "Director", "Auditor"})
+# How often a page view rewrites the session's activity time (and so its cookie): an idle
+# sign-out after N minutes may come up to this much early.
+ACTIVITY_WRITE_SECONDS = 30
 # Roles that see personal numbers unmasked.
 UNMASKED_ROLES = frozenset({"Admin", "Director"})
 
@@ -362,7 +365,7 @@ def install_request_guards(app) -> None:
                 return {"message": str(_l("You were signed out after a period of inactivity."))}, 401
             flash(str(_l("You were signed out after a period of inactivity.")), "warning")
             return redirect(url_for("AuthDBView.login"))
-        if not background:
+        if not background and (last is None or now - last >= ACTIVITY_WRITE_SECONDS or not session.permanent):
             session["_last_seen"] = now
             session.permanent = True
         if getattr(user, "must_change_password", False):

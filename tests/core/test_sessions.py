@@ -260,3 +260,17 @@ def test_an_old_session_activity_time_does_not_end_a_new_login(app, login_fn, ne
         sess["locale"] = "zh"
     assert client.post("/login/", data={"username": name, "password": PASSWORD}).status_code == 302
     assert _signed_in(client)
+
+
+def test_a_response_sends_the_session_cookie_only_when_it_changed(app, login_fn, new_user):
+    """A static file or a page answered while the user switched language must not send back the
+    cookie it started with (it switched the language back): the cookie goes out only when the
+    session changes, and the activity time is rewritten at most every 30 s."""
+    name = new_user("Staff")
+    client = login_fn(app, name)
+    client.get("/")
+    assert "Set-Cookie" not in client.get("/static/houqin/houqin.css").headers
+    assert "Set-Cookie" not in client.get("/").headers
+    switched = client.get("/lang/en")
+    assert "Set-Cookie" in switched.headers
+    assert "Set-Cookie" not in client.get("/static/houqin/houqin.css").headers
