@@ -23,7 +23,7 @@ def audit_rows(app, table, record_id):
 
     with app.app_context():
         return db.session.execute(select(AuditLog).where(
-            AuditLog.table_name == table, AuditLog.record_id == str(record_id))).scalars().all()
+            AuditLog.table_name == table, AuditLog.record_id == str(record_id)).order_by(AuditLog.id)).scalars().all()
 
 
 def test_id_number_on_the_blocklist_is_refused_and_the_refusal_recorded(app, client_as, gate, uid, resident_id):
