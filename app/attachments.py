@@ -79,7 +79,7 @@ class AttachmentError(RuleError):
 
 # -- the lock hook ---------------------------------------------------------------------------
 
-def is_locked(record) -> bool:
+def is_locked(record, fresh: bool = True) -> bool:
     """Is the record locked (an approved set of minutes, a closed month, a finalised round)?
     The general locks' answer (app/locks.py: its own state or a locked parent). Attachment rows
     are also declared `__locked_with__` their owner, so the flush-level guard refuses them on
@@ -88,7 +88,12 @@ def is_locked(record) -> bool:
 
     from .extensions import db
     from .locks import is_locked as record_locked
+    from .locks import is_locked_as_loaded
 
+    if not fresh:
+        known = is_locked_as_loaded(record)
+        if known is not None:
+            return known
     identity = sa_inspect(record).identity
     return bool(identity) and record_locked(db.session, type(record), identity[0])
 
@@ -224,8 +229,10 @@ def record_access(owner_type: str, record_id: int):
     return spec, record, Access(spec.access(record))
 
 
-def locked(spec: AttachmentOwner, record) -> bool:
-    return bool(spec.locked and spec.locked(record)) or is_locked(record)
+def locked(spec: AttachmentOwner, record, fresh: bool = True) -> bool:
+    """`fresh=False` (the panel of a page being shown): the record's own state as loaded in this
+    request answers without a statement where it can; every write checks with `fresh=True`."""
+    return bool(spec.locked and spec.locked(record)) or is_locked(record, fresh)
 
 
 def writable(owner_type: str, record_id: int):

@@ -161,6 +161,30 @@ def is_locked(session, model_or_table, pk) -> bool:
                                .limit(1)).first() is not None
 
 
+def is_locked_as_loaded(record) -> Optional[bool]:
+    """Whether this record, as loaded in this request, is locked by its own state — without a
+    statement; None when that cannot be told from the object (a lock through a parent, a changed
+    or unloaded state column, a record not yet in the database). For showing a page only: a
+    write asks `is_locked`/`lock_error`, which read the database."""
+    model = type(record)
+    i = info()
+    if model in i.children:
+        return None
+    flows = i.lockable.get(model, ())
+    if not flows:
+        return False
+    state = sa_inspect(record)
+    if state.identity is None:
+        return None
+    for flow in flows:
+        attr = state.attrs[flow.column]
+        if flow.column in state.unloaded or attr.history.has_changes():
+            return None
+        if attr.value in flow.locked:
+            return True
+    return False
+
+
 def _created_here(session, model, pk) -> bool:
     return (model.__tablename__, str(pk)) in session.info.get(CREATED, ())
 

@@ -185,7 +185,7 @@ def attachment_panel(owner: str, record_id) -> Markup:
     except att.AttachmentError:
         return Markup("")
     rows = att.attachments_of(owner, int(record_id))
-    is_locked = att.locked(spec, record)
+    is_locked = att.locked(spec, record, fresh=False)
     return Markup(render_template(
         "houqin/attachments_panel.html", owner=owner, record_id=record_id, rows=rows,
         can_change=level >= att.Access.WRITE and not is_locked, is_locked=is_locked,

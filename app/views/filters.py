@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 COUNT_CAP = 10_000
+_identity = id  # HouqinInterface.get's argument is called `id`, as FAB's
 
 
 def prefix_clause(column, text: str):
@@ -176,6 +178,25 @@ class HouqinInterface(SQLAInterface):
             query = query.options(*[joinedload(getattr(self.obj, name)).lazyload("*") for name in self.joins])
         found = {getattr(row, pk.key): row for row in query}
         return [found[key] for key in keys if key in found]
+
+    def get(self, id, filters=None, select_columns=None, outer_default_load=False):
+        """One row by key, as FAB reads it — kept for the rest of the request. A show page reads
+        its record once in FAB's `_show`, then again for the workflow panel and the attachments
+        panel (each with the view's row access); they now share the first read. Only a row found
+        is kept (a POST that creates it and then reads it finds it), per data interface and
+        filters object, and only inside a request."""
+        if select_columns or not has_request_context():
+            return super().get(id, filters, select_columns, outer_default_load)
+        kept = g.setdefault("_hq_rows", {})
+        # the filters object is kept with the row: its id cannot then be reused by another one
+        key = (_identity(self), str(id), _identity(filters))
+        entry = kept.get(key)
+        if entry is not None and entry[0] is filters and entry[1] in self.session:
+            return entry[1]
+        found = super().get(id, filters, select_columns, outer_default_load)
+        if found is not None:
+            kept[key] = (filters, found)
+        return found
 
     def query_count(self, query, filters=None, select_columns=None):
         if not self.count_cap:

@@ -292,3 +292,19 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
     listed = web.get(tracker).get_data(as_text=True)
     assert len({f"负责人{i}" for i in range(20)} & set(re.findall(r"负责人\d+", listed))) >= 10
     assert "批量29" in web.get(f"/meals/reports/minutes/{later}").get_data(as_text=True)
+
+
+def test_the_meeting_page_reads_its_meeting_once_for_the_page_and_its_panels(meals, client_as, count_statements):
+    """FAB's show reads the record, then the workflow panel and the attachments panel read it again
+    with the view's row access, and the panel asked the database whether it is locked: core's data
+    interface keeps the row for the request and the panel tells the lock from the loaded state."""
+    c = meals.committee()
+    pk = meals.meeting(c["id"], held_on=date(2026, 2, 8))
+    web = client_as("mealcommittee_a")
+    minutes(web, pk)
+    with count_statements() as n:
+        page = minutes(web, pk)
+    reads = [s for s in n.statements if "meals_meeting.id AS meals_meeting_id" in s and "meals_meeting.id = " in s]
+    assert len(reads) == 1, reads
+    assert not [s for s in n.statements if re.match(r"SELECT \S+ AS anon_1\s+FROM meals_meeting", s)]
+    assert 'name="file"' in page  # the draft still takes files: the lock told from the loaded state
