@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from io import StringIO
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -128,6 +129,12 @@ _STR, _NUM, _BLANK = 1, 2, 3
 # escapes, the two non-characters, leading/trailing whitespace. Text without any of these is
 # written as is (the same bytes xlsxwriter would write, see tests/core/test_export_xlsx.py).
 _NEEDS_ESCAPING = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# The same test over a row's texts joined by a private-use character, one search per row instead
+# of one per cell: a text's start or end is the joined string's or next to a separator. A text
+# holding the separator itself can only make a row take the careful path, never skip it.
+_ROW_SEPARATOR = "\ue000"
+_ROW_NEEDS_ESCAPING = re.compile(
+    r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|(?:^|\ue000)\s|\s(?:\ue000|$)")
 
 
 class StreamingWorksheet(Worksheet):
@@ -135,11 +142,11 @@ class StreamingWorksheet(Worksheet):
 
     xlsxwriter's write_string/write_number store each cell as a tuple and write it out when the
     next row starts, at ~8 µs per cell; a month of the visitor register is ~400,000 cells.
-    write_cells() emits exactly the XML xlsxwriter would (same <row> element from its own
+    write_rows() emits exactly the XML xlsxwriter would (same <row> element from its own
     _write_row, same <c> elements, same escaping, same style indexes in the same order) with
-    a few string operations per cell. Rows written with write_cells must come after every row
-    written the ordinary way, in increasing order. A test compares the sheet XML of both paths
-    byte for byte, so an xlsxwriter upgrade that changes its output fails there first."""
+    a few string operations per cell, after every row written the ordinary way. A test compares
+    the sheet XML with xlsxwriter's own writers byte for byte, so an xlsxwriter upgrade that
+    changes its output fails there first."""
 
     def __init__(self):
         super().__init__()
@@ -165,17 +172,108 @@ class StreamingWorksheet(Worksheet):
         preserve = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
         return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{self._escape_data(text)}</t></is></c>'
 
-    def write_cells(self, row: int, cells: list[tuple[int, int, Any, Any]]) -> None:
-        """One row: (column, _STR | _NUM | _BLANK, value, format or None), columns ascending."""
-        if not cells:
-            return
-        if self.dim_rowmax is not None and row <= self.dim_rowmax:
-            raise ValueError(f"row {row} is not after the rows already written")
-        self._write_single_row(row)  # flush the last row written the ordinary way
-        if self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
-            raise ValueError(f"row {row} is outside the worksheet")
-        self._write_row(row, None)  # xlsxwriter's own <row ...> for a row without row formatting
-        number = str(row + 1)
+    def write_rows(self, rows: Iterable[Any], plan: list, first_row: int, yes: str, no: str) -> int:
+        """Type and write every data row, top to bottom from `first_row`; returns how many.
+
+        `plan` is write_xlsx's (column, getter, kind, format) per column. The common values are
+        typed and written here in one pass (text, numbers, dates, yes/no, blanks); a row whose
+        text needs escaping or cutting, and any value of another kind, goes through `cells_of`,
+        the reference typing (tests/core/test_export_xlsx.py writes `cells_of`'s cells with
+        xlsxwriter's own writers and compares the sheets byte for byte)."""
+        date_1904 = self.date_1904
+        self._write_single_row(first_row)  # flush the rows written the ordinary way (title, header)
+        probe = StringIO()
+        fh, self.fh = self.fh, probe
+        self._write_row(first_row, None)   # xlsxwriter's own <row ...> for a plain row
+        self.fh = fh
+        row_tag = probe.getvalue().replace(f'r="{first_row + 1}"', 'r="{}"', 1)
+        if row_tag.count("{}") != 1 or row_tag.count("{") != 1:
+            raise RuntimeError("unexpected <row> element from xlsxwriter")
+        if plan and plan[-1][0] >= self.xls_colmax:
+            raise ValueError("too many columns for a worksheet")
+        cols = [(c, get, kind, fmt, xl_col_to_name(c)) for c, get, kind, fmt in plan]
+        styles = {}  # column -> ' s="N"', assigned on first use as xlsxwriter does
+        style_of = self._style
+        strmax_half = self.xls_strmax // 2
+        write = fh.write
+        count, r, last_written, out = 0, first_row - 1, None, []
+        col_min = col_max = None
+        for r, row in enumerate(rows, start=first_row):
+            count += 1
+            if not count % 10_000:
+                gc.collect(0)
+            if r >= self.xls_rowmax:
+                raise ValueError(f"row {r} is outside the worksheet")
+            n = str(r + 1)
+            parts, texts, careful = [], [], False
+            add = parts.append
+            first = last = None
+            for c, get, kind, fmt, name in cols:
+                v = get(row)
+                if v is None:
+                    if fmt is None:  # xlsxwriter drops an unformatted blank anyway
+                        continue
+                    tail = "/>"
+                elif kind is _TEXT:
+                    if v.__class__ is not str:
+                        v = str(v)
+                    if not v:
+                        continue
+                    texts.append(v)
+                    tail = f' t="inlineStr"><is><t>{v}</t></is></c>'
+                elif kind is _BOOL:
+                    v = yes if v else no
+                    texts.append(v)
+                    tail = f' t="inlineStr"><is><t>{v}</t></is></c>'
+                elif kind is _WHEN and v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:
+                    tail = f"><v>{float(v.toordinal() - _SERIAL_EPOCH):.16G}</v></c>"
+                elif kind is _WHEN and v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:
+                    tail = f"><v>{excel_serial(v):.16G}</v></c>"
+                elif kind is _NUMBER and v.__class__ in _NUMERIC and math.isfinite(f := float(v)):
+                    tail = f"><v>{f:.16G}</v></c>"
+                else:
+                    careful = True
+                    break
+                if fmt is None:
+                    add(f'<c r="{name}{n}"{tail}')
+                else:
+                    style = styles.get(c)
+                    if style is None:  # the style index is given on first use, as xlsxwriter does
+                        style = styles[c] = style_of(fmt)
+                    add(f'<c r="{name}{n}"{style}{tail}')
+                if first is None:
+                    first = c
+                last = c
+            if not careful and texts:
+                joined = _ROW_SEPARATOR.join(texts)
+                careful = len(joined) > strmax_half or _ROW_NEEDS_ESCAPING.search(joined) is not None
+            if careful:
+                cells = cells_of(row, plan, yes, no, date_1904)
+                if not cells:
+                    continue
+                parts = self._careful_row(n, cells)
+                first, last = cells[0][0], cells[-1][0]
+            elif first is None:
+                continue  # nothing in the row: xlsxwriter writes no <row> for it
+            if col_min is None or first < col_min:
+                col_min = first
+            if col_max is None or last > col_max:
+                col_max = last
+            last_written = r
+            parts.append("</row>")
+            out.append(row_tag.format(n) + "".join(parts))
+            if len(out) >= 200:  # the file is written in pieces of 200 rows
+                write("".join(out))
+                out.clear()
+        write("".join(out))
+        if last_written is not None:
+            self._check_dimensions(last_written, col_min)
+            self._check_dimensions(last_written, col_max)
+            self.previous_row = last_written
+        return count
+
+    def _careful_row(self, number: str, cells) -> list[str]:
+        """A row's cells with every text through `_text` (escaping, truncation)."""
         names = self._col_names
         parts = []
         for col, code, value, fmt in cells:
@@ -189,8 +287,40 @@ class StreamingWorksheet(Worksheet):
                 parts.append(f'<c r="{name}{number}"{style}><v>{value:.16G}</v></c>')
             else:
                 parts.append(f'<c r="{name}{number}"{style}/>')
-        parts.append("</row>")
-        self.fh.write("".join(parts))
+        return parts
+
+
+def cells_of(row, plan: list, yes: str, no: str, date_1904: bool) -> list[tuple[int, int, Any, Any]]:
+    """The reference typing of one row: (column, _STR | _NUM | _BLANK, value, format or None) for
+    each cell that is written, columns ascending. `write_rows` writes the same in one pass."""
+    cells = []
+    add = cells.append
+    for c, get, kind, fmt in plan:
+        v = get(row)
+        if v is None:
+            if fmt is not None:  # xlsxwriter drops an unformatted blank anyway
+                add((c, _BLANK, None, fmt))
+        elif kind is _TEXT:
+            # Always text, never a formula: "=..", "+..", "-..", "@.." stay text.
+            if v.__class__ is not str:
+                v = str(v)
+            if v:
+                if v.startswith("<r>"):
+                    v = _safe_text(v)
+                add((c, _STR, v, fmt))
+        elif kind is _BOOL:
+            add((c, _STR, yes if v else no, fmt))
+        elif kind is _WHEN and v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:
+            add((c, _NUM, float(v.toordinal() - _SERIAL_EPOCH), fmt))
+        elif kind is _WHEN and v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:
+            add((c, _NUM, excel_serial(v), fmt))
+        elif kind is _NUMBER and v.__class__ in _NUMERIC and math.isfinite(f := float(v)):
+            add((c, _NUM, f, fmt))  # Excel has no NaN/Inf; xlsxwriter raises on them
+        else:
+            cell = _fallback_cell(c, v, fmt, kind, date_1904)
+            if cell is not None:
+                add(cell)
+    return cells
 
 
 def _fallback_cell(c: int, v, fmt, code: str, date_1904: bool):
@@ -258,48 +388,13 @@ def write_xlsx(fileobj_or_path, rows: Iterable[Any], columns: Sequence[Column], 
             _write_text(ws, HEADER_ROW, c, col.header, head_fmt)
 
         # The innermost loop of every export (the 10,000-staff export writes 170,000 cells, a
-        # month of the visitor register 400,000): each row's cells are typed here and written
-        # in one piece by StreamingWorksheet.write_cells; the rare cases go through _fallback_cell.
-        yes, no = _safe_text(labels.yes), _safe_text(labels.no)
-        write_cells, date_1904 = ws.write_cells, wb.date_1904
-        count = 0
+        # month of the visitor register 400,000, the asset ledger 1.9 million): write_rows.
         # Building each row makes short-lived tuples and lists, which keeps triggering the cyclic
         # garbage collector, and a full collection of a web worker's heap (~100 ms) landed in
         # every third export. They make no reference cycles: pause the automatic collector and
         # collect only what the rows made, once per 10,000 rows.
         gc.disable()
-        for r, row in enumerate(rows, start=FIRST_DATA_ROW):  # lazy: never list()
-            cells = []
-            add = cells.append
-            for c, get, kind, fmt in plan:
-                v = get(row)
-                if v is None:
-                    if fmt is not None:  # xlsxwriter drops an unformatted blank anyway
-                        add((c, _BLANK, None, fmt))
-                elif kind is _TEXT:
-                    # Always text, never a formula: "=..", "+..", "-..", "@.." stay text.
-                    if v.__class__ is not str:
-                        v = str(v)
-                    if v:
-                        if v.startswith("<r>"):
-                            v = _safe_text(v)
-                        add((c, _STR, v, fmt))
-                elif kind is _BOOL:
-                    add((c, _STR, yes if v else no, fmt))
-                elif kind is _WHEN and v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:
-                    add((c, _NUM, float(v.toordinal() - _SERIAL_EPOCH), fmt))
-                elif kind is _WHEN and v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:
-                    add((c, _NUM, excel_serial(v), fmt))
-                elif kind is _NUMBER and v.__class__ in _NUMERIC and math.isfinite(f := float(v)):
-                    add((c, _NUM, f, fmt))  # Excel has no NaN/Inf; xlsxwriter raises on them
-                else:
-                    cell = _fallback_cell(c, v, fmt, kind, date_1904)
-                    if cell is not None:
-                        add(cell)
-            write_cells(r, cells)
-            count += 1
-            if not count % 10_000:
-                gc.collect(0)
+        count = ws.write_rows(rows, plan, FIRST_DATA_ROW, _safe_text(labels.yes), _safe_text(labels.no))
 
         # autofilter is stored on the sheet, not in row data, so setting it
         # after streaming is allowed even in constant_memory mode.
