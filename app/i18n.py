@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
 SUPPORTED = ("zh", "en")
@@ -164,9 +164,10 @@ def tolerate_percent(app) -> None:
 
     env = app.jinja_env
     formatting = env.globals["gettext"]
+    # this app's: language -> {(autoescape, text): translation} of template texts without variables
+    template_words: dict[str, dict] = app.extensions.setdefault("houqin_template_words", {})
 
-    @pass_context
-    def gettext(__context, __string, **variables):
+    def translated(__context, __string, **variables):
         try:
             return formatting(__context, __string, **variables)
         except (ValueError, TypeError, KeyError):
@@ -174,10 +175,30 @@ def tolerate_percent(app) -> None:
                 raise
             return escape(__context.call(env.globals["_hq_plain_gettext"], __string))
 
+    @pass_context
+    def gettext(__context, __string, **variables):
+        # A text without variables is looked up once per language (and escaping mode) and kept:
+        # through Flask-Babel each lookup cost ~30 µs, and a page shows a hundred of them.
+        if variables or __string.__class__ is not str or not has_request_context():
+            return translated(__context, __string, **variables)
+        words = g.get("_hq_words")
+        if words is None:
+            words = g._hq_words = template_words.setdefault(str(get_locale()), {})
+        key = (__context.eval_ctx.autoescape, __string)
+        found = words.get(key)
+        if found is None:
+            found = translated(__context, __string)
+            if len(words) < TEMPLATE_WORDS_MAX:  # a field error may carry what was typed: bounded
+                words[key] = found
+        return found
+
     from flask_babel import gettext as plain
 
     env.globals["_hq_plain_gettext"] = plain
     env.globals["gettext"] = gettext
+
+
+TEMPLATE_WORDS_MAX = 20_000  # per language
 
 
 def back_to_the_page(response):

@@ -158,3 +158,21 @@ def test_a_message_with_a_bare_percent_sign_is_shown_not_a_500(app):
         assert env.from_string("{% trans n=4 %}{{ n }} left{% endtrans %}").render() == "4 left"
         with pytest.raises(KeyError):
             env.from_string('{{ _("%(n)s done", m=3) }}').render()
+
+
+def test_a_template_text_is_looked_up_once_per_language_and_kept_apart_by_language(app):
+    """Template texts without variables are kept per language and escaping mode after their first
+    lookup (each went through Flask-Babel again: ~30 µs, a hundred a page); texts with variables
+    are formatted each time, and a kept text is never shown in the other language."""
+    from flask import session
+    from flask_babel import refresh
+
+    template = app.jinja_env.from_string('{{ _("Save") }}|{{ _("50 %") }}|{{ _("%(n)s done", n=2) }}')
+    for lang, expected in (("zh", "保存|50 %|2 done"), ("en", "Save|50 %|2 done"), ("zh", "保存|50 %|2 done")):
+        with app.test_request_context("/"):
+            session["locale"] = lang
+            refresh()
+            assert template.render() == expected, lang
+    words = app.extensions["houqin_template_words"]
+    assert words["zh"][(True, "Save")] == "保存" and words["en"][(True, "Save")] == "Save"
+    assert not any("done" in text for lang in words for _, text in words[lang])
