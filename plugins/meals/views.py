@@ -147,14 +147,14 @@ class ActionItemView(CheckedFormsMixin, HouqinModelView):
 
     datamodel = SQLAInterface(ActionItem)
     row_access = services.item_access
-    list_joins = ("committee", "meeting")  # the owners come with their own statement (ActionItem.owner_member)
+    list_joins = ("committee", "meeting")  # the owners' names come with the rows (ActionItem.owner_name)
     count_cap = 10000
     list_title = _l("Action items")
     show_title = edit_title = _l("Action item")
     list_columns = ["committee", "meeting", "description", "owner_name", "due_on", "status_label", "done_on"]
     show_columns = list_columns + ["done_note"]
     export_columns = show_columns
-    edit_columns = ["description", "due_on"]
+    add_columns = edit_columns = ["description", "due_on"]  # items are raised on the minutes (no add here)
     search_columns = ["committee", "state", "due_on", "done_on", "description"]
     order_columns = ["due_on", "done_on"]
     base_order = ("due_on", "asc")
