@@ -227,7 +227,8 @@ class ActionItem(Audited, Model):
     locked with its meeting: marking it done later is the point (approval snapshots its state)."""
 
     __tablename__ = "meals_action_item"
-    __audit_exclude__ = frozenset({"owner_name"})  # read from the owner's row, not a value of the item
+    # read from the owner's, the committee's and the meeting's rows, not values of the item
+    __audit_exclude__ = frozenset({"owner_name", "committee_name", "meeting_number"})
     __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),
                       Index("ix_meals_action_item_due", "due_on", "id"),  # the tracker's order (m002)
                       Index("ix_meals_action_item_committee_done", "committee_id", "done_on"))  # section (a)
@@ -256,6 +257,12 @@ class ActionItem(Audited, Model):
         .correlate_except(_OWNER, _OWNER_STAFF).scalar_subquery(),
         select(_DIRECT_STAFF.name).where(_DIRECT_STAFF.id == owner_staff_id).correlate_except(_DIRECT_STAFF)
         .scalar_subquery(), ""))
+    # The tracker's committee and meeting cells, read with the row (no committee and meeting records
+    # built for a page of items).
+    committee_name = column_property(select(Committee.name).where(Committee.id == committee_id)
+                                     .correlate_except(Committee).scalar_subquery())
+    meeting_number = column_property(select(Meeting.number).where(Meeting.id == meeting_id)
+                                     .correlate_except(Meeting).scalar_subquery())
 
     flow = Workflow("state", states=ITEM_STATES, transitions=[
         Transition("complete", "open", "done", label=_l("Mark done"), style="success",

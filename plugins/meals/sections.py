@@ -69,14 +69,14 @@ def carried_rows(m, statuses, csrf, back, done_url, today, t_done_on, t_how, t_m
     typed, errors = m["typed"], m["errors"]
     csrf, back, done_url, today = escape(csrf), escape(back), escape(done_url), escape(today)
     t_done_on, t_how, t_mark = escape(t_done_on), escape(t_how), escape(t_mark)
+    labels = {code: f'{code} {css}">{escape(statuses[code])}' for code, css in _LABEL_CLASS.items()}
     for item, st, raised_at in m["carried"]:
-        key = escape(item.id)
+        key = str(item.id)  # an integer key, a status code and dates as 2026年1月8日 need no escaping
         add(f'\n  <tr class="meals-carried-item" data-item="{key}">\n    <td>{escape(raised_at)}</td>'
-            f'<td>{escape(item.description)}</td><td>{escape(item.owner_name)}</td><td>{escape(fmt(item.due_on))}</td>'
-            f'\n    <td><span class="label meals-status-{escape(st)} {_LABEL_CLASS[st]}">{escape(statuses[st])}</span>'
-            f'</td>\n    <td>')
+            f'<td>{escape(item.description)}</td><td>{escape(item.owner_name)}</td><td>{fmt(item.due_on)}</td>'
+            f'\n    <td><span class="label meals-status-{labels[st]}</span></td>\n    <td>')
         if item.state == "done":
-            add(f"{escape(fmt(item.done_on))} {escape(item.done_note)}")
+            add(f"{fmt(item.done_on)} {escape(item.done_note)}")
         elif m["editable"]:
             mine = refused and typed.get("item_id") == str(item.id)
             on_error = "has-error" if mine and errors.get("done_on") else ""
