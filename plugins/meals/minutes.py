@@ -107,9 +107,9 @@ class MeetingView(CheckedFormsMixin, TransitionsMixin, HouqinModelView):
 
     def _get_show_widget(self, pk, item, *args, **kwargs):
         g._meals_shown = item
-        # The members current that day, read once for the record's chair and minute-taker and the
-        # attendance below (services.members_on).
-        g._meals_members = (item.id, services.members_on(db.session, item.committee_id, item.held_on))
+        # The members current that day and the attendance, read once for the record's chair and
+        # minute-taker and the attendance below (services.members_and_attendance).
+        g._meals_members = (item.id, *services.members_and_attendance(db.session, item))
         return super()._get_show_widget(pk, item, *args, **kwargs)
 
     def show_again(self, pk):

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint)
-from sqlalchemy.orm import relationship
+                        UniqueConstraint, func, select)
+from sqlalchemy.orm import aliased, column_property, relationship
 
-from app.models import Audited, CampusScoped, UTCDateTime
+from app.models import Audited, CampusScoped, Staff, UTCDateTime
 from app.workflow import WHEN, WHO, Transition, Workflow
 
 from .committee_rules import MEMBER_ROLES, NUTRIENTS
@@ -219,11 +219,16 @@ class MenuEntry(Audited, Model):
     quantities = Column(String(300))
 
 
+_OWNER, _OWNER_STAFF, _DIRECT_STAFF = aliased(Member), aliased(Staff), aliased(Staff)
+
+
 class ActionItem(Audited, Model):
     """Raised by a meeting, carried into every later meeting of its committee until done. Not
     locked with its meeting: marking it done later is the point (approval snapshots its state)."""
 
     __tablename__ = "meals_action_item"
+    # read from the owner's, the committee's and the meeting's rows, not values of the item
+    __audit_exclude__ = frozenset({"owner_name", "committee_name", "meeting_number"})
     __table_args__ = (Index("ix_meals_action_item_committee_state_due", "committee_id", "state", "due_on"),
                       Index("ix_meals_action_item_due", "due_on", "id"),  # the tracker's order (m002)
                       Index("ix_meals_action_item_committee_done", "committee_id", "done_on"))  # section (a)
@@ -234,17 +239,30 @@ class ActionItem(Audited, Model):
     committee = relationship(Committee)
     raised_on = Column(Date, nullable=False)  # the meeting's date, kept for the tracker's sort and the rules
     description = Column(String(500), nullable=False)
-    # The owner's name is on every list and page an item shows on: the owners of a page's items are
-    # read in one statement, their staff records in one more (selectin), never one query per row.
     owner_member_id = Column(Integer, ForeignKey("meals_member.id"), index=True)
-    owner_member = relationship(Member, lazy="selectin")
+    owner_member = relationship(Member)
     owner_staff_id = Column(Integer, ForeignKey("staff.id"), index=True)
-    owner_staff = relationship("Staff", lazy="selectin")
+    owner_staff = relationship("Staff")
     due_on = Column(Date)
     state = Column(String(10), nullable=False, default="open")
     done_on = Column(Date)
     done_note = Column(String(500))
     done_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    # The owner's name is on every list and page an item shows on: read with the item's own row (the
+    # membership's staff record or external name, else a staff owner of older rows), so a page of
+    # items costs no statement for its owners and builds no member or staff records.
+    owner_name = column_property(func.coalesce(
+        select(func.coalesce(_OWNER_STAFF.name, _OWNER.name, "")).select_from(_OWNER)
+        .outerjoin(_OWNER_STAFF, _OWNER_STAFF.id == _OWNER.staff_id).where(_OWNER.id == owner_member_id)
+        .correlate_except(_OWNER, _OWNER_STAFF).scalar_subquery(),
+        select(_DIRECT_STAFF.name).where(_DIRECT_STAFF.id == owner_staff_id).correlate_except(_DIRECT_STAFF)
+        .scalar_subquery(), ""))
+    # The tracker's committee and meeting cells, read with the row (no committee and meeting records
+    # built for a page of items).
+    committee_name = column_property(select(Committee.name).where(Committee.id == committee_id)
+                                     .correlate_except(Committee).scalar_subquery())
+    meeting_number = column_property(select(Meeting.number).where(Meeting.id == meeting_id)
+                                     .correlate_except(Meeting).scalar_subquery())
 
     flow = Workflow("state", states=ITEM_STATES, transitions=[
         Transition("complete", "open", "done", label=_l("Mark done"), style="success",
@@ -264,11 +282,6 @@ class ActionItem(Audited, Model):
 
         return status_labels()[self.status]
 
-    @property
-    def owner_name(self):
-        if self.owner_member is not None:
-            return self.owner_member.display_name
-        return self.owner_staff.name if self.owner_staff is not None else ""
 
     def __str__(self):
         return self.description

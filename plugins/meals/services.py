@@ -4,10 +4,10 @@ items raised and done, approval with its snapshot, and who may read external mem
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -124,16 +124,45 @@ def number_meeting(session, meeting) -> None:
 
 # The minutes' statements are built once (bound parameters), so a page does not rebuild and re-key
 # them: with forty carried items the building was a fifth of the page's time.
-MEMBERS = (select(Member.id, Member.committee_id, Member.staff_id, Member.role, Member.term_from, Member.term_to,
-                  func.coalesce(Staff_ref.name, Member.name, "").label("display_name"))
-           .outerjoin(Staff_ref, Staff_ref.id == Member.staff_id)
-           .where(Member.committee_id == bindparam("committee")).order_by(Member.id))
+_MEMBER_COLUMNS = (Member.id, Member.committee_id, Member.staff_id, Member.role, Member.term_from, Member.term_to,
+                   func.coalesce(Staff_ref.name, Member.name, "").label("display_name"))
+_ATTENDANCE_COLUMNS = (Attendance.id.label("attendance_id"), Attendance.member_id.label("attendance_member"),
+                       Attendance.guest_name, Attendance.present, Attendance.absence_reason, Attendance.confirmed,
+                       Attendance.confirmed_via_minute_taker)
+# Each membership of the committee with its attendance row at the meeting (if any), then the guests'
+# rows (no membership): the members and the attendance in one statement.
+MEMBERS_AND_ATTENDANCE = union_all(
+    select(*_MEMBER_COLUMNS, *_ATTENDANCE_COLUMNS).outerjoin(Staff_ref, Staff_ref.id == Member.staff_id)
+    .outerjoin(Attendance, and_(Attendance.member_id == Member.id, Attendance.meeting_id == bindparam("meeting")))
+    .where(Member.committee_id == bindparam("committee")),
+    select(*(null() for _ in _MEMBER_COLUMNS), *_ATTENDANCE_COLUMNS)
+    .where(Attendance.meeting_id == bindparam("meeting"), Attendance.member_id.is_(None)))
 
 
-def members_on(session, committee_id, on: date) -> list:
-    """The committee's members current on `on`, as rows (id, staff_id, role, term, display_name): what
-    the minutes show of them and count for the quorum, read without building records."""
-    return [m for m in session.execute(MEMBERS, {"committee": committee_id}).all() if cr.is_current(m, on)]
+class AttendanceRow(NamedTuple):
+    id: int
+    member_id: Optional[int]
+    guest_name: Optional[str]
+    present: bool
+    absence_reason: Optional[str]
+    confirmed: bool
+    confirmed_via_minute_taker: bool
+
+
+def members_and_attendance(session, meeting) -> tuple[list, list]:
+    """The committee's members current on the meeting's date, as rows (id, staff_id, role, term,
+    display_name): what the minutes show of them and count for the quorum, read without building
+    records; and the meeting's attendance rows (members' and guests'), in the order taken."""
+    members, attendance = [], []
+    for r in session.execute(MEMBERS_AND_ATTENDANCE, {"committee": meeting.committee_id, "meeting": meeting.id}):
+        if r.id is not None and cr.is_current(r, meeting.held_on):
+            members.append(r)
+        if r.attendance_id is not None:
+            attendance.append(AttendanceRow(r.attendance_id, r.attendance_member, r.guest_name, r.present,
+                                            r.absence_reason, r.confirmed, r.confirmed_via_minute_taker))
+    members.sort(key=lambda m: m.id)
+    attendance.sort(key=lambda a: a.id)
+    return members, attendance
 
 
 def person_quorum(members, present_member_ids, on: date) -> cr.Quorum:
@@ -182,12 +211,16 @@ ITEM_ROWS = (select(ActionItem.id, ActionItem.description, ActionItem.due_on, Ac
              .outerjoin(_OWNER, _OWNER.id == ActionItem.owner_member_id)
              .outerjoin(_PERSON, _PERSON.id == _OWNER.staff_id)
              .outerjoin(_DIRECT, _DIRECT.id == ActionItem.owner_staff_id))
-CARRIED = (ITEM_ROWS.add_columns(Meeting.number.label("raised_at")).join(Meeting, Meeting.id == ActionItem.meeting_id)
-           .where(ActionItem.committee_id == bindparam("committee"), ActionItem.meeting_id != bindparam("meeting"),
-                  ActionItem.raised_on <= bindparam("held"),
-                  or_(ActionItem.done_on.is_(None), ActionItem.done_on >= bindparam("since")))
-           .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id))
-RAISED = ITEM_ROWS.where(ActionItem.meeting_id == bindparam("meeting")).order_by(ActionItem.id)
+# Section (a) and (g) in one statement: the committee's items raised at earlier meetings, open or done
+# since the previous meeting (`here` 0), and the items this meeting raised (`here` 1).
+MEETING_ITEMS = union_all(
+    ITEM_ROWS.add_columns(Meeting.number.label("raised_at"), literal_column("0").label("here"))
+    .join(Meeting, Meeting.id == ActionItem.meeting_id)
+    .where(ActionItem.committee_id == bindparam("committee"), ActionItem.meeting_id != bindparam("meeting"),
+           ActionItem.raised_on <= bindparam("held"),
+           or_(ActionItem.done_on.is_(None), ActionItem.done_on >= bindparam("since"))),
+    ITEM_ROWS.add_columns(null().label("raised_at"), literal_column("1").label("here"))
+    .where(ActionItem.meeting_id == bindparam("meeting")))
 PREVIOUS = (select(Meeting.number, Meeting.decisions, Meeting.quorum_met, Meeting.held_on)
             .where(Meeting.committee_id == bindparam("committee"), Meeting.held_on < bindparam("held"))
             .order_by(Meeting.held_on.desc()).limit(1))
@@ -199,21 +232,22 @@ def previous_meeting(session, meeting):
     return session.execute(PREVIOUS, {"committee": meeting.committee_id, "held": meeting.held_on}).first()
 
 
-def carried_items(session, meeting, previous=_NO_PREVIOUS) -> list:
+def meeting_items(session, meeting, previous=_NO_PREVIOUS) -> tuple[list, list]:
     """Section (a): the committee's items raised at earlier meetings, open or done since the previous
     meeting (the minutes report how they were handled), each with `raised_at`, the number of the
-    meeting that raised it: one query, whatever their number. The previous meeting's date is bound
-    as a value (PostgreSQL then plans for the few rows it gives, not a third of the committee's)."""
+    meeting that raised it, undated ones last; and section (g): the items this meeting raised, as
+    rows with their owner's name. One query, whatever their number. The previous meeting's date is
+    bound as a value (PostgreSQL then plans for the few rows it gives, not a third of the committee's)."""
     if previous is _NO_PREVIOUS:
         previous = previous_meeting(session, meeting)
     since = previous.held_on if previous is not None else meeting.held_on
-    return session.execute(CARRIED, {"committee": meeting.committee_id, "meeting": meeting.id,
-                                     "held": meeting.held_on, "since": since}).all()
-
-
-def raised_items(session, meeting) -> list:
-    """Section (g): the items this meeting raised, as rows with their owner's name."""
-    return session.execute(RAISED, {"meeting": meeting.id}).all()
+    carried, raised = [], []
+    for row in session.execute(MEETING_ITEMS, {"committee": meeting.committee_id, "meeting": meeting.id,
+                                               "held": meeting.held_on, "since": since}):
+        (raised if row.here else carried).append(row)
+    carried.sort(key=lambda i: (i.due_on is None, i.due_on or date.min, i.id))
+    raised.sort(key=lambda i: i.id)
+    return carried, raised
 
 
 def unconfirmed_decisions(previous):
@@ -324,7 +358,8 @@ def may_approve(meeting, ctx) -> None:
 
 def item_snapshot(session, meeting) -> list[dict]:
     on = today()
-    items = carried_items(session, meeting) + raised_items(session, meeting)
+    carried, raised = meeting_items(session, meeting)
+    items = carried + raised
     return [{"item": i.description, "owner": i.owner_name, "due": i.due_on.isoformat() if i.due_on else "",
              "status": item_status(i, on), "done": i.done_on.isoformat() if i.done_on else ""} for i in items]
 

@@ -147,19 +147,22 @@ class ActionItemView(CheckedFormsMixin, HouqinModelView):
 
     datamodel = SQLAInterface(ActionItem)
     row_access = services.item_access
-    list_joins = ("committee", "meeting")  # the owners come with their own statement (ActionItem.owner_member)
+    # The committee's name, the meeting's number and the owner's name come with the rows (columns of
+    # ActionItem): no relation joined, no committee, meeting, member or staff record built.
     count_cap = 10000
     list_title = _l("Action items")
     show_title = edit_title = _l("Action item")
-    list_columns = ["committee", "meeting", "description", "owner_name", "due_on", "status_label", "done_on"]
+    list_columns = ["committee_name", "meeting_number", "description", "owner_name", "due_on", "status_label",
+                    "done_on"]
     show_columns = list_columns + ["done_note"]
     export_columns = show_columns
-    edit_columns = ["description", "due_on"]
+    add_columns = edit_columns = ["description", "due_on"]  # items are raised on the minutes (no add here)
     search_columns = ["committee", "state", "due_on", "done_on", "description"]
     order_columns = ["due_on", "done_on"]
     base_order = ("due_on", "asc")
     base_permissions = ["can_list", "can_show", "can_edit", "can_export", "can_complete"]
-    label_columns = {"committee": _l("Committee"), "meeting": _l("Raised at"), "description": _l("Action item"),
+    label_columns = {"committee": _l("Committee"), "meeting": _l("Raised at"), "committee_name": _l("Committee"),
+                     "meeting_number": _l("Raised at"), "description": _l("Action item"),
                      "owner_name": _l("Owner"), "due_on": _l("Due"), "status_label": _l("Status"),
                      "state": _l("Status"), "done_on": _l("Done on"), "done_note": _l("How it was handled")}
     formatters_columns = {"state": choice_label({"open": _l("Open"), "done": _l("Done")})}

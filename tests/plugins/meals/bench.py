@@ -48,6 +48,9 @@ def prepare(app) -> None:
         order_columns = ActionItemView.order_columns
         base_order = ActionItemView.base_order
         page_size = ActionItemView.page_size
+        # no form field of the owner's name (read with the row, not a column to type into)
+        add_columns = edit_columns = ActionItemView.edit_columns
+        search_columns = ActionItemView.search_columns
         base_permissions = ["can_list", "can_show"]
 
     class StockMeetingView(ModelView):

@@ -240,6 +240,9 @@ def test_the_minutes_page_costs_the_same_statements_with_one_or_many_carried_ite
         page = minutes(web, later)
     assert page.count('class="meals-carried-item"') == 15 and "负责人11" in page
     assert many.count == one.count, (one.statements, many.statements)
+    # the user, the meeting, its members with the attendance, menus, accounts, nutrition, feedback, the
+    # previous meeting, the items of (a) and (g), versions, approvals, the to-do badge, attachments
+    assert one.count == 13, one.statements
 
 
 def test_a_person_with_two_memberships_counts_once_for_the_quorum(meals, client_as):
@@ -264,8 +267,8 @@ def test_a_person_with_two_memberships_counts_once_for_the_quorum(meals, client_
 def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(meals, client_as, count_statements):
     """Exact counts. The tracker once loaded each staff owner's record on its own (one statement per
     distinct staff owner on page 1: in a full run the Director's page 1 held other tests' items,
-    13 statements against 11 once the new undated items filled it); owners now come in one, their
-    staff records in one more (ActionItem.owner_member, Member.staff: selectin)."""
+    13 statements against 11 once the new undated items filled it); owners then came in one, their
+    staff records in one more (selectin); their names now come with the rows (ActionItem.owner_name)."""
     c = meals.committee()
     first = meals.meeting(c["id"], held_on=date(2026, 1, 8), chair_id=c["chair"])
     web = client_as("director_a")
@@ -283,6 +286,11 @@ def test_the_tracker_and_the_notice_cost_the_same_statements_however_many_items(
         return n
 
     before = {url: cost(url) for url in pages}
+    # The tracker: the user, the filtered committee (read twice by the core/FAB list and filter code),
+    # the capped count, the page's keys, its rows with the owners', committees' and meetings' names,
+    # the to-do badge. The notice and the printed minutes read what they show, once each.
+    assert {url: n.count for url, n in before.items()} == dict(zip(pages, (7, 5, 12))), \
+        {url: n.statements for url, n in before.items()}
     # thirty more, undated (first on the Director's unfiltered page 1), owned by twenty staff and the parents
     owners = staff_owners(meals, c["id"], 20)
     add_items(meals, first, c["id"], (owners + c["parents"] * 5)[:30], prefix="批量")
