@@ -3,9 +3,7 @@ quorum, the attendance, the sections (a)-(g), and the month's accounts of the ca
 committee serves. A fixed number of queries whatever the number of carried items."""
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
-from flask_babel import get_locale
-from jinja2 import pass_context
+from flask import g, has_request_context
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -34,24 +32,6 @@ ACCOUNTS = (select(FeeAccount).options(joinedload(FeeAccount.campus))
                                             .where(committee_campus.c.committee_id == bindparam("committee"))),
                    FeeAccount.year == bindparam("year"), FeeAccount.month == bindparam("month"))
             .order_by(FeeAccount.campus_id, FeeAccount.kind))
-
-
-def page_gettext():
-    """The `_` of the minutes' sections: core's template gettext, its answer kept per language for a
-    text without variables (the page shows some ninety of them, each otherwise looked up through
-    Flask-Babel's request context again: a tenth of the page's time). Texts with variables, and
-    anything but a plain string, go to core's gettext every time."""
-    words = current_app.extensions.setdefault("meals_words", {}).setdefault(str(get_locale()), {})
-
-    @pass_context
-    def gettext(context, string, **variables):
-        if variables or type(string) is not str:
-            return context.environment.globals["gettext"](context, string, **variables)
-        found = words.get(string)
-        if found is None:
-            found = words[string] = context.environment.globals["gettext"](context, string)
-        return found
-    return gettext
 
 
 _LABEL_CLASS = {"open": "label-info", "done": "label-success", "overdue": "label-danger"}
@@ -119,7 +99,7 @@ def minutes_context(session, meeting, posted: dict | None = None, public: bool =
     menu = session.execute(MENU, {"meeting": meeting.id}).all()
     out = {"meeting": meeting, "menu": menu, "accounts": month_accounts(session, meeting),
            "decisions": decision_lines(meeting.decisions), "today": on, "choices": CHOICES, "options": LABELLED,
-           "gettext": page_gettext() if has_request_context() else None, "carried_rows": carried_rows,
+           "carried_rows": carried_rows,
            "editable": not locked and not public and not notice and meeting.status in ("draft", "circulated")}
     if notice:  # published, so locked: the quorum as it stood when circulated
         return {**out, "met": meeting.quorum_met}
