@@ -67,14 +67,17 @@ class AppraisalResultsView(BaseView):
     @expose("/result/<int:result_id>/")
     @has_access
     def result(self, result_id, status=200, typed=None, errors=None):
-        result, rnd, staff, reader = self._result(result_id)
-        data = person_sheet.sheet(db.session, result, rnd, g.user, reader)
-        appeals = person_sheet.appeals_of(db.session, result.id)
+        found = person_sheet.load(db.session, result_id, g.user, with_appeals=True)
+        if found is None:
+            abort(404)
+        result, rnd, staff, reader, appeals = found
+        data = person_sheet.sheet(db.session, result, rnd, g.user, reader, html=True)
         if reader == "own" and any(a.read_at is None and a.status == "answered" for a in appeals):
             publication.mark_read(db.session, staff.id)
             db.session.commit()
         deadline = publication.appeal_deadline(rnd, result)
-        earlier = versions(db.session, AppraisalResult, result.id)   # a reopened result's earlier content
+        # A reopened result's earlier content (core keeps a version only when a result is reopened).
+        earlier = versions(db.session, AppraisalResult, result.id) if publication.was_reopened(result) else []
         fixes = publication.corrections_of(db.session, result.id) if result.state == REOPENED else {}
         return self.render_template(
             "appraisal/result.html", result=result, rnd=rnd, staff=staff, reader=reader, data=data, appeals=appeals,
@@ -198,7 +201,7 @@ class AppraisalResultsView(BaseView):
     @has_access
     def print_sheet(self, result_id):
         result, rnd, staff, reader = self._result(result_id)
-        data = person_sheet.sheet(db.session, result, rnd, g.user, reader)
+        data = person_sheet.sheet(db.session, result, rnd, g.user, reader, html=True)
         return self.render_template("appraisal/print_sheet.html", result=result, rnd=rnd, staff=staff, data=data,
                                     title=gettext("Personal appraisal sheet"))
 
