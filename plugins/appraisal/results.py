@@ -19,6 +19,7 @@ from app.versions import versions
 from app.views.validators import rule_message
 
 from . import person_sheet, publication, reports
+from .desk import acted
 from .models import FINALISED, PUBLISHED, REOPENED, AppraisalAppeal, AppraisalResult, AppraisalRound
 from .queries import runs_rounds
 
@@ -47,14 +48,7 @@ class AppraisalResultsView(BaseView):
         return rnd
 
     def _back(self, result_id, call, done):
-        try:
-            call()
-            db.session.commit()
-            flash(done, "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for(".result", result_id=result_id))
+        return acted(call, done, url_for(".result", result_id=result_id))
 
     # -- the person --------------------------------------------------------------------------------
     @expose("/")
@@ -157,14 +151,9 @@ class AppraisalResultsView(BaseView):
         rnd = db.session.get(AppraisalRound, round_id)
         if rnd is None or not runs_rounds(g.user):
             abort(404)
-        try:
-            publication.publish_round(db.session, round_id, g.user)
-            db.session.commit()
-            flash(gettext("Published: each person now sees their own result"), "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for("AppraisalDeskView.progress", round_id=round_id))
+        return acted(lambda: publication.publish_round(db.session, round_id, g.user),
+                     gettext("Published: each person now sees their own result"),
+                     url_for("AppraisalDeskView.progress", round_id=round_id))
 
     @expose("/round/<int:round_id>/stars", methods=["POST"])
     @has_access
@@ -172,14 +161,8 @@ class AppraisalResultsView(BaseView):
     def stars(self, round_id):
         self._round(round_id, published_for_auditor=False)
         chosen = [int(v) for v in request.form.getlist("staff_id") if v.isdigit()]
-        try:
-            publication.set_stars(db.session, round_id, chosen)
-            db.session.commit()
-            flash(gettext("Best service stars saved"), "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for(".summary", round_id=round_id))
+        return acted(lambda: publication.set_stars(db.session, round_id, chosen), gettext("Best service stars saved"),
+                     url_for(".summary", round_id=round_id))
 
     @expose("/round/<int:round_id>/summary/")
     @has_access
