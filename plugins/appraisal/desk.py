@@ -27,6 +27,20 @@ from .presenting import grid_body, item_rows, names_of, result_rows, standing_ro
 from .queries import round_access_clause, runs_rounds
 
 
+def acted(call, done: str, back: str):
+    """A verb from a form: committed with `done` flashed, or refused (rolled back, nothing
+    half-saved) with its message flashed; then back to the page `back`. The desk's and the
+    results' buttons all answer so."""
+    try:
+        call()
+        db.session.commit()
+        flash(done, "success")
+    except RuleError as err:
+        db.session.rollback()
+        flash(rule_message(err), "danger")
+    return redirect(back)
+
+
 def _json_errors(err: RuleError, status: int = 422):
     return jsonify(message={err.field or "message": [rule_message(err)]}), status
 
@@ -125,14 +139,8 @@ class AppraisalDeskView(BaseView):
     @permission_name("score")
     def submit(self, sheet_id):
         sheet = self._sheet(sheet_id)
-        try:
-            services.submit_sheet(db.session, sheet.id, g.user)
-            db.session.commit()
-            flash(gettext("Sheet submitted: it can no longer be changed"), "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for(".sheet", sheet_id=sheet_id))
+        return acted(lambda: services.submit_sheet(db.session, sheet.id, g.user),
+                     gettext("Sheet submitted: it can no longer be changed"), url_for(".sheet", sheet_id=sheet_id))
 
     # -- the secretary ------------------------------------------------------------------------------
     @expose("/sheet/<int:sheet_id>/paper", methods=["POST"])
@@ -264,14 +272,7 @@ class AppraisalDeskView(BaseView):
         return self._run(rnd, lambda: closing.finalise_round(db.session, rnd.id, g.user), gettext("Round finalised"))
 
     def _run(self, rnd, call, done):
-        try:
-            call()
-            db.session.commit()
-            flash(done, "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for(".progress", round_id=rnd.id))
+        return acted(call, done, url_for(".progress", round_id=rnd.id))
 
 
 def staff_name(staff: Staff) -> str:

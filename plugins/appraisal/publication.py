@@ -58,6 +58,12 @@ def published_day(rnd: AppraisalRound, result: AppraisalResult):
     return local_date(result.republished_at or rnd.published_at)
 
 
+def was_reopened(result: AppraisalResult) -> bool:
+    """Reopened at least once: under review now, or republished since. Only a reopen makes core keep
+    a version of a result, so a result never reopened has no earlier versions to read."""
+    return result.state != FINAL or result.republished_at is not None
+
+
 def appeal_deadline(rnd, result):
     day = published_day(rnd, result)
     return None if day is None else rules.appeal_deadline(day, int(setting(APPEAL_DAYS)))

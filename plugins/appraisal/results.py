@@ -19,6 +19,7 @@ from app.versions import versions
 from app.views.validators import rule_message
 
 from . import person_sheet, publication, reports
+from .desk import acted
 from .models import FINALISED, PUBLISHED, REOPENED, AppraisalAppeal, AppraisalResult, AppraisalRound
 from .queries import runs_rounds
 
@@ -47,14 +48,7 @@ class AppraisalResultsView(BaseView):
         return rnd
 
     def _back(self, result_id, call, done):
-        try:
-            call()
-            db.session.commit()
-            flash(done, "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for(".result", result_id=result_id))
+        return acted(call, done, url_for(".result", result_id=result_id))
 
     # -- the person --------------------------------------------------------------------------------
     @expose("/")
@@ -67,14 +61,17 @@ class AppraisalResultsView(BaseView):
     @expose("/result/<int:result_id>/")
     @has_access
     def result(self, result_id, status=200, typed=None, errors=None):
-        result, rnd, staff, reader = self._result(result_id)
-        data = person_sheet.sheet(db.session, result, rnd, g.user, reader)
-        appeals = person_sheet.appeals_of(db.session, result.id)
+        found = person_sheet.load(db.session, result_id, g.user, with_appeals=True)
+        if found is None:
+            abort(404)
+        result, rnd, staff, reader, appeals = found
+        data = person_sheet.sheet(db.session, result, rnd, g.user, reader, html=True)
         if reader == "own" and any(a.read_at is None and a.status == "answered" for a in appeals):
             publication.mark_read(db.session, staff.id)
             db.session.commit()
         deadline = publication.appeal_deadline(rnd, result)
-        earlier = versions(db.session, AppraisalResult, result.id)   # a reopened result's earlier content
+        # A reopened result's earlier content (core keeps a version only when a result is reopened).
+        earlier = versions(db.session, AppraisalResult, result.id) if publication.was_reopened(result) else []
         fixes = publication.corrections_of(db.session, result.id) if result.state == REOPENED else {}
         return self.render_template(
             "appraisal/result.html", result=result, rnd=rnd, staff=staff, reader=reader, data=data, appeals=appeals,
@@ -154,14 +151,9 @@ class AppraisalResultsView(BaseView):
         rnd = db.session.get(AppraisalRound, round_id)
         if rnd is None or not runs_rounds(g.user):
             abort(404)
-        try:
-            publication.publish_round(db.session, round_id, g.user)
-            db.session.commit()
-            flash(gettext("Published: each person now sees their own result"), "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for("AppraisalDeskView.progress", round_id=round_id))
+        return acted(lambda: publication.publish_round(db.session, round_id, g.user),
+                     gettext("Published: each person now sees their own result"),
+                     url_for("AppraisalDeskView.progress", round_id=round_id))
 
     @expose("/round/<int:round_id>/stars", methods=["POST"])
     @has_access
@@ -169,14 +161,8 @@ class AppraisalResultsView(BaseView):
     def stars(self, round_id):
         self._round(round_id, published_for_auditor=False)
         chosen = [int(v) for v in request.form.getlist("staff_id") if v.isdigit()]
-        try:
-            publication.set_stars(db.session, round_id, chosen)
-            db.session.commit()
-            flash(gettext("Best service stars saved"), "success")
-        except RuleError as err:
-            db.session.rollback()
-            flash(rule_message(err), "danger")
-        return redirect(url_for(".summary", round_id=round_id))
+        return acted(lambda: publication.set_stars(db.session, round_id, chosen), gettext("Best service stars saved"),
+                     url_for(".summary", round_id=round_id))
 
     @expose("/round/<int:round_id>/summary/")
     @has_access
@@ -198,7 +184,7 @@ class AppraisalResultsView(BaseView):
     @has_access
     def print_sheet(self, result_id):
         result, rnd, staff, reader = self._result(result_id)
-        data = person_sheet.sheet(db.session, result, rnd, g.user, reader)
+        data = person_sheet.sheet(db.session, result, rnd, g.user, reader, html=True)
         return self.render_template("appraisal/print_sheet.html", result=result, rnd=rnd, staff=staff, data=data,
                                     title=gettext("Personal appraisal sheet"))
 

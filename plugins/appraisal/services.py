@@ -45,12 +45,13 @@ ERR_ROUND_NOT_DRAFT = N_("The staff and the committee can only change while the 
 
 
 @lru_cache(maxsize=64)
-def _rubric(data: str):
+def rubric_from_data(data: str):
+    """A template's rubric, kept by its text (a template changed is another text)."""
     return rubric_from_dict(json.loads(data))
 
 
 def rubric_of(rnd: AppraisalRound):
-    return _rubric(rnd.template.data)
+    return rubric_from_data(rnd.template.data)
 
 
 def settings_of(rnd: AppraisalRound) -> RoundSettings:
@@ -275,7 +276,7 @@ def save_cell(session, sheet_id: int, user, staff_id: int, item: str, raw, comme
         raise RuleError(ERR_NOT_OPEN, field="value")
     if sheet.status != DRAFT:
         raise RuleError(ERR_SHEET_SUBMITTED, field="value")
-    rubric = _rubric(template_data)
+    rubric = rubric_from_data(template_data)
     spec = rubric.items.get(item)
     if spec is None or spec.kind != JUDGED or spec.scorer == SECRETARY or spec.scorer not in (COMMITTEE, member.group):
         raise RuleError(ERR_NOT_YOUR_ITEM, field="item")

@@ -34,6 +34,18 @@ def test_weights_must_total_100(appraisal, client_as):
     assert ok.status_code == 302 and _rounds_named(appraisal, "权重测试y") == 1
 
 
+def test_a_weights_message_reads_its_percent_signs_once_in_both_languages(appraisal, client_as):
+    """The form shows the message with "%" as it is: never "%%", never a 500."""
+    shown = {"en": "The group weights add up to {} %, not 100 %", "zh": "各组权重合计为 {} %，不是 100 %"}
+    for lang, message in shown.items():
+        web = client_as("director_a", lang=lang)
+        for weights, total in (("leaders=35, peers=50", "85.00"), ("leaders=35, peers=50, self=20.5", "105.50")):
+            page = web.post("/appraisalroundview/add", data=_round_form(appraisal, name=f"百分号{lang}", weights=weights))
+            text = page.get_data(as_text=True)
+            assert page.status_code == 200 and message.format(total) in text and "%%" not in text, (lang, weights)
+    assert _rounds_named(appraisal, "百分号en") == 0 and _rounds_named(appraisal, "百分号zh") == 0
+
+
 def test_dates_and_trimming_are_checked(appraisal, client_as):
     web = client_as("director_a", lang="en")
     page = web.post("/appraisalroundview/add", data=_round_form(appraisal, name="日期测试", end_date="2026-10-01"))
