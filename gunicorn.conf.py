@@ -3,6 +3,16 @@
 preload_app = True
 
 
+def pre_fork(server, worker):
+    # The app's long-lived objects (views, models, translations, the kept page frames) leave the
+    # garbage collector's generations before the fork: a full collection in a worker then walks
+    # only what requests made (a tenth of a second every few requests otherwise, measured on the
+    # appraisal summary), and the shared pages stay shared.
+    import gc
+
+    gc.freeze()
+
+
 def post_fork(server, worker):
     # Connections must not be shared across processes: each worker opens its own.
     from run import app
