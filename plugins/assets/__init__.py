@@ -49,7 +49,8 @@ STATUS_STEPS = ("can_set_idle", "can_set_repair", "can_back_in_use")
 KEEPER_LIFECYCLE = (
     LIFECYCLE_READ
     + perms("AssetView", STATUS_STEPS + ("can_assign",)) + perms("AssetApi", STATUS_STEPS)
-    + perms("PurchaseView", ("can_add", "can_submit")) + perms("PurchaseApi", ("can_create", "can_submit"))
+    + perms("PurchaseView", ("can_add", "can_submit", "can_for_any_department"))
+    + perms("PurchaseApi", ("can_create", "can_submit"))
     + perms("ReceiptView", ("can_add", "can_confirm")) + perms("ReceiptApi", ("can_add", "can_confirm"))
     + perms("LoanView", ("can_add", "can_give_back")) + perms("LoanApi", ("can_post", "can_give_back"))
     + perms("TransferView", ("can_add", "can_receive", "can_refuse"))
@@ -59,7 +60,7 @@ KEEPER_LIFECYCLE = (
 )
 DIRECTOR_LIFECYCLE = (
     LIFECYCLE_READ + RECEIPT_REVIEW
-    + perms("PurchaseView", ("can_approve", "can_reject", "can_add", "can_submit"))
+    + perms("PurchaseView", ("can_approve", "can_reject", "can_add", "can_submit", "can_for_any_department"))
     + perms("PurchaseApi", ("can_approve", "can_reject", "can_create", "can_submit"))
     + perms("DisposalView", ("can_approve", "can_reject")) + perms("DisposalApi", ("can_approve", "can_reject"))
 )

@@ -151,7 +151,9 @@ class PurchaseApi(ActionApi):
                                   unit=b.text("unit", limit=10) or "台",
                                   estimated_unit_price=b.data.get("estimated_unit_price"),
                                   reason=b.text("reason", True), budget_line=b.text("budget_line", limit=100),
-                                  department_id=b.id("department_id"), campus_id=campus)
+                                  department_id=purchases.requester_department(
+                                      db.session, g.user, b.id("department_id"), field="department_id"),
+                                  campus_id=campus)
             return purchases.new_request(db.session, req, user_id=g.user.id)
         return self.act(build)
 

@@ -33,6 +33,7 @@ ERR_SAME_PLACE = N_("The transfer must go to another campus, location or departm
 ERR_JUSTIFY = N_("The asset is still inside its useful life (until %(month)s): give a written justification")
 ERR_DATE_FUTURE = N_("The date cannot be in the future")
 ERR_DATE_BEFORE_ACQUIRED = N_("The date cannot be before the acquisition date")
+ERR_OWN_DEPARTMENT = N_("You request purchases for your own department only (%(department)s)")
 ERR_BATCH_QUANTITY = N_("Take between 1 and %(most)s of the %(quantity)s items")
 
 COMMITTEE, EXTERNAL = "committee", "external"
@@ -163,3 +164,15 @@ def part_taken(quantity: int, take: Any, field: str = "quantity") -> Optional[in
     if n > int(quantity):
         raise RuleError(ERR_BATCH_QUANTITY, field=field, most=quantity, quantity=quantity)
     return None if n == int(quantity) else n
+
+
+def request_department(chosen: Optional[int], own: Optional[int], own_name: str, any_department: bool,
+                       field: str = "department") -> Optional[int]:
+    """申购 by a department or a staff member: the office (the keeper, the Director) requests for
+    any department; a staff member for their own (their staff record's), which an empty choice
+    means (none when their record names none: a request of their own)."""
+    if any_department:
+        return chosen
+    if chosen is not None and chosen != own:
+        raise RuleError(ERR_OWN_DEPARTMENT, field=field, department=own_name)
+    return own

@@ -52,7 +52,8 @@ class Register:
             s.commit()
             return room.id
 
-    def staff(self, campus: str = "TA", username: str | None = None, name: str | None = None) -> int:
+    def staff(self, campus: str = "TA", username: str | None = None, name: str | None = None,
+              department: str | None = None) -> int:
         from sqlalchemy import select
 
         from app.audit import acting_as
@@ -66,8 +67,14 @@ class Register:
                 if found is not None:
                     return found.id
             n = next(_seq)
+            dept = None
+            if department:
+                from app.models import Department
+
+                dept = s.execute(select(Department.id).where(Department.name == department,
+                                                             Department.campus_id == self.campuses[campus])).scalar()
             row = Staff(name=name or f"保管员{n}", staff_no=f"AS{n:05d}", campus_id=self.campuses[campus],
-                        user_id=user_id, active=True, employment_type="established")
+                        user_id=user_id, active=True, employment_type="established", department_id=dept)
             s.add(row)
             s.commit()
             return row.id
