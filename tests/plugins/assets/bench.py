@@ -66,9 +66,11 @@ def _grant_stock(ctx: Context) -> None:
 
 
 def _seed(ctx: Context) -> dict:
-    """Rooms, cards and two years of stored rows, by bulk inserts (the rows as the month-end run
-    would have stored them: rules.Plan per card)."""
-    from sqlalchemy import insert, select
+    """Rooms, cards and two years of stored rows, by bulk inserts — COPY on PostgreSQL
+    (bench_copy) — the rows as the month-end run would have stored them: rules.Plan per card."""
+    from sqlalchemy import select
+
+    from tests.plugins.assets.bench_copy import bulk_insert
 
     from app.models import Building, Room, Staff
     from plugins.assets import rules
@@ -84,9 +86,9 @@ def _seed(ctx: Context) -> dict:
             buildings = [Building(campus_id=campus_id, name=f"{n}号楼", active=True) for n in range(1, 9)]
             s.add_all(buildings)
             s.flush()
-            s.execute(insert(Room.__table__), [dict(building_id=buildings[i % 8].id, campus_id=campus_id,
-                                                    name=f"{100 + i}", kind="classroom", active=True)
-                                               for i in range(N_ROOMS)])
+            bulk_insert(s, Room.__table__, [dict(building_id=buildings[i % 8].id, campus_id=campus_id,
+                                                 name=f"{100 + i}", kind="classroom", active=True)
+                                            for i in range(N_ROOMS)])
             rooms[campus_id] = s.execute(select(Room.id).where(Room.campus_id == campus_id)).scalars().all()
         staff = {}
         for sid, campus_id in s.execute(select(Staff.id, Staff.campus_id)):
@@ -113,12 +115,10 @@ def _seed(ctx: Context) -> dict:
                               opening_accumulated=Decimal("0.00"),
                               accumulated_depreciation=plan.accumulated(rules.add_months(FIRST_MONTH, MONTHS - 1)),
                               depreciated_through=rules.add_months(FIRST_MONTH, MONTHS - 1), campus_id=campus_id))
-            if len(batch) == 10_000:
-                s.execute(insert(table), batch)
-                made += len(batch)
+            if len(batch) == 50_000:
+                made += bulk_insert(s, table, batch)
                 batch = []
-        if batch:
-            s.execute(insert(table), batch)
+        made += bulk_insert(s, table, batch)
         s.commit()
         runs = {}
         for m in range(MONTHS):
@@ -137,13 +137,10 @@ def _seed(ctx: Context) -> dict:
             for r in plan.rows(rules.add_months(FIRST_MONTH, MONTHS - 1), since=FIRST_MONTH):
                 chunk.append(dict(asset_id=aid, month=r.month, amount=r.amount, accumulated=r.accumulated,
                                   net=r.net, campus_id=campus_id, category_id=category_id, run_id=runs[r.month]))
-            if len(chunk) >= 50_000:
-                s.execute(insert(rows), chunk)
-                stored += len(chunk)
+            if len(chunk) >= 200_000:
+                stored += bulk_insert(s, rows, chunk)
                 chunk = []
-        if chunk:
-            s.execute(insert(rows), chunk)
-            stored += len(chunk)
+        stored += bulk_insert(s, rows, chunk)
         s.commit()
     ctx.volumes.update({"assets_asset": N_ASSETS, "room": N_ROOMS * len(ctx.campus_ids), "assets_depreciation": stored})
     ctx.notes.append(f"seeded {N_ASSETS:,} cards and {stored:,} stored rows in {time.perf_counter() - t0:.0f} s"
