@@ -57,7 +57,8 @@ def report(session, req: RepairRequest, *, user=CURRENT, number: Optional[str] =
     except RuleError as err:
         raise _errors(err) from None
     room = session.get(Room, req.room_id)
-    if room is None or not room.active or not can_use_campus(room.campus_id):
+    # the system (a demo, a command) reports for any campus; a user for their own campuses
+    if room is None or not room.active or (_uid(user) is not None and not can_use_campus(room.campus_id)):
         raise InputErrors([RuleError(rr.ERR_ROOM, field="room")])
     asset = session.get(Asset, req.asset_id) if req.asset_id else None
     if req.asset_id and asset is None:
@@ -88,7 +89,7 @@ def repairer_ids(session, campus_id: Optional[int]) -> list[int]:
     return holders(session, REPAIRERS, campus_id=campus_id)
 
 
-def dispatch(session, pk: int, *, repairer_id=None, vendor=None, user=CURRENT) -> RepairRequest:
+def dispatch(session, pk: int, *, repairer_id=None, vendor=None, user=CURRENT, now=None) -> RepairRequest:
     req = session.get(RepairRequest, pk)
     try:
         repairer_id, vendor = rr.check_dispatch(repairer_id, vendor)
@@ -96,7 +97,7 @@ def dispatch(session, pk: int, *, repairer_id=None, vendor=None, user=CURRENT) -
         raise _errors(err) from None
     if repairer_id is not None and repairer_id not in repairer_ids(session, req.campus_id):
         raise InputErrors([RuleError(rr.ERR_DISPATCH_TO, field="repairer")])
-    transition(session, RepairRequest, pk, "dispatch", user=user,
+    transition(session, RepairRequest, pk, "dispatch", user=user, now=now,
                values={"repairer_id": repairer_id, "vendor": vendor})
     return req
 
@@ -113,35 +114,35 @@ def may_confirm(record, ctx) -> None:
         raise RuleError(rr.ERR_NOT_YOUR_REQUEST)
 
 
-def fix(session, pk: int, *, work, materials=None, cost=None, user=CURRENT) -> RepairRequest:
+def fix(session, pk: int, *, work, materials=None, cost=None, user=CURRENT, now=None) -> RepairRequest:
     try:
         work, amount = rr.check_fix(work, cost)
     except RuleError as err:
         raise _errors(err) from None
     materials = " ".join(str(materials or "").split())[:500] or None
-    transition(session, RepairRequest, pk, "fix", user=user,
+    transition(session, RepairRequest, pk, "fix", user=user, now=now,
                values={"work": work, "materials": materials, "cost": amount})
     req = session.get(RepairRequest, pk)
     _card_event(session, req, "repair_fixed", user, work=work, cost=amount)
     return req
 
 
-def confirm(session, pk: int, *, user=CURRENT) -> RepairRequest:
-    transition(session, RepairRequest, pk, "confirm", user=user)
+def confirm(session, pk: int, *, user=CURRENT, now=None) -> RepairRequest:
+    transition(session, RepairRequest, pk, "confirm", user=user, now=now)
     req = session.get(RepairRequest, pk)
     _close_card(session, req, "repair_confirmed", user)
     return req
 
 
-def send_back(session, pk: int, note: str, *, user=CURRENT) -> RepairRequest:
-    transition(session, RepairRequest, pk, "send_back", reason=note, user=user)
+def send_back(session, pk: int, note: str, *, user=CURRENT, now=None) -> RepairRequest:
+    transition(session, RepairRequest, pk, "send_back", reason=note, user=user, now=now)
     req = session.get(RepairRequest, pk)
     _card_event(session, req, "repair_sent_back", user, note=(note or "").strip()[:200])
     return req
 
 
-def cancel(session, pk: int, reason: str, *, user=CURRENT) -> RepairRequest:
-    transition(session, RepairRequest, pk, "cancel", reason=reason, user=user)
+def cancel(session, pk: int, reason: str, *, user=CURRENT, now=None) -> RepairRequest:
+    transition(session, RepairRequest, pk, "cancel", reason=reason, user=user, now=now)
     req = session.get(RepairRequest, pk)
     _close_card(session, req, "repair_cancelled", user)
     return req
