@@ -1,8 +1,10 @@
 """Asset register benchmark (issue 14, point 13): 100,000 cards over 5 campuses and 2,000 rooms,
 2.4 million stored monthly rows (two years), as a campus-bound AssetKeeper and as Director,
 server side, median and p90 of `repeat` requests, beside a stock Flask-AppBuilder list view on
-the same table. `python -m bench.run assets [--db postgresql]`; BENCH_ASSETS_SCALE=0.1 seeds a
-tenth (a quick run; the results file says which)."""
+the same table; then the lifecycle (bench_lifecycle.py, issue 15) and repairs (bench_repairs.py,
+issue 16: 200,000 requests). `python -m bench.run assets [--db postgresql]`; BENCH_ASSETS_SCALE=0.1
+seeds a tenth (a quick run; the results file says which). Bulk rows go in by COPY on PostgreSQL
+(bench_copy.py)."""
 from __future__ import annotations
 
 import io
@@ -242,4 +244,7 @@ def run(ctx: Context) -> list[Result]:
     from tests.plugins.assets import bench_lifecycle
 
     bench_lifecycle.run(ctx, bench, k, d, SCALE)  # issue 15, point 12
+    from tests.plugins.assets import bench_repairs
+
+    bench_repairs.run(ctx, bench, k, d, SCALE)  # issue 16, point 10
     return bench.results
