@@ -7,7 +7,7 @@ every step timed; `due_at` is the target it was reported against (the same day's
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import relationship
 
@@ -20,7 +20,7 @@ from .models import MONEY
 REPORTED, DISPATCHED, FIXED, CONFIRMED, CANCELLED = "reported", "dispatched", "fixed", "confirmed", "cancelled"
 OPEN_STATES = (REPORTED, DISPATCHED, FIXED)
 REPAIR_STATES = {REPORTED: _l("Waiting for dispatch"), DISPATCHED: _l("Dispatched"), FIXED: _l("Fixed: to confirm"),
-                 CONFIRMED: _l("Confirmed"), CANCELLED: _l("Cancelled")}
+                 CONFIRMED: lazy_pgettext("repair", "Confirmed"), CANCELLED: _l("Cancelled")}
 URGENCIES = {"normal": _l("Normal"), "urgent": _l("Urgent (safety)"), "low": _l("Can wait")}
 # the open rows, in a form the planners match against the queries' constants
 OPEN_SQL = "status IN ('reported', 'dispatched', 'fixed')"

@@ -92,7 +92,8 @@ class RepairReportsView(BaseView):
         last = datetime(year + 1, 1, 1, tzinfo=tz).astimezone(timezone.utc)
         summary = rr.summarise(rq.stats_rows(db.session, first, last, campus_id=campus_id), tz,
                                datetime.now(timezone.utc))
-        months = [(k, v) for k, v in summary["months"].items()]
+        # every month of the year, the quiet ones at nought
+        months = [(f"{year}-{m:02d}", summary["months"].get(f"{year}-{m:02d}", rr.empty_bucket())) for m in range(1, 13)]
         if request.args.get("format") == "xlsx":
             rows = [(gettext("Month"), k, v) for k, v in months] + \
                    [(gettext("Building"), k, v) for k, v in summary["buildings"].items()]

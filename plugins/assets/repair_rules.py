@@ -151,5 +151,9 @@ def summarise(rows: Iterable[tuple], tz, now: datetime) -> dict:
             "requests": sum(m["requests"] for m in months.values())}
 
 
+def empty_bucket() -> dict:
+    return _bucket()
+
+
 def _bucket() -> dict:
     return {"requests": 0, "fixed": 0, "overnight": 0, "cost": Decimal("0.00")}
