@@ -171,3 +171,32 @@ def test_part_of_a_batch_is_lent_and_transferred_through_the_api(app, api_as, re
     assert moved.status_code == 201 and moved.get_json()["state"] == "waiting", moved.get_json()
     part = get(app, Asset, get(app, Transfer, moved.get_json()["id"]).asset_id)
     assert part.quantity == 3 and part.split_from_id == card and get(app, Asset, card).quantity == 33
+
+
+def test_a_card_loaded_before_the_month_end_run_is_split_with_what_the_run_booked(app, register, months):
+    """The run updates the table in one statement: a card already in the session must not keep (and
+    a split must not divide, nor write back) the figures from before the run."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from plugins.assets import lifecycle
+    from plugins.assets.depreciation import run_month
+    from plugins.assets.models import Asset
+
+    card = _batch(register, opening_accumulated=D("0.00"), acquired=date(2025, 1, 10))
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        s = db.session
+        asset = s.get(Asset, card)
+        assert asset.depreciated_through is None
+        run_month(s, date(2025, 6, 1), today=date(2025, 7, 2))
+        assert asset.depreciated_through == date(2025, 6, 1)
+        from plugins.assets.models import DepreciationRow
+
+        booked = asset.accumulated_depreciation
+        assert booked > 0 and booked == s.execute(select(DepreciationRow.accumulated).where(
+            DepreciationRow.asset_id == card, DepreciationRow.month == date(2025, 6, 1))).scalar_one()
+        part = lifecycle.split(s, asset, 10, user=None)
+        assert part.accumulated_depreciation + asset.accumulated_depreciation == booked
+        assert part.depreciated_through == asset.depreciated_through == date(2025, 6, 1)
+        s.commit()
+    kept = get(app, Asset, card)
+    assert kept.depreciated_through == date(2025, 6, 1) and kept.quantity == 30
