@@ -9,6 +9,8 @@ ledger reports (ledger, summary by class and financial class with a chart, the p
 of a room or custodian for signing, the depreciation schedule; on screen, A4 and Excel), the
 monthly reconciliation with finance (keeper and accountant), a REST API, the custody panel on
 the staff record, demo data. Pure rules in rules.py, values.py and catalog.py.
+Purchases and the lifecycle (issue 15): lifecycle_*.py, purchases.py. Repairs (报修, issue 16):
+repair_*.py, repairs.py, the 维修工 (Repairer) role.
 """
 import os
 from decimal import Decimal
