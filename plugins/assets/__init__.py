@@ -9,6 +9,8 @@ ledger reports (ledger, summary by class and financial class with a chart, the p
 of a room or custodian for signing, the depreciation schedule; on screen, A4 and Excel), the
 monthly reconciliation with finance (keeper and accountant), a REST API, the custody panel on
 the staff record, demo data. Pure rules in rules.py, values.py and catalog.py.
+Purchases and the lifecycle (issue 15): lifecycle_*.py, purchases.py. Repairs (报修, issue 16):
+repair_*.py, repairs.py, the 维修工 (Repairer) role.
 """
 import os
 from decimal import Decimal
@@ -23,6 +25,7 @@ from app.plugin import CatalogueRole, Link, Menu, Plugin, SettingSpec, View
 
 from .cli import depreciate_command
 from .lifecycle_todo import LIFECYCLE_TODOS
+from .repair_todo import REPAIR_TODOS, REPAIR_WIDGETS
 from .todo import PANELS, TODOS
 
 MENU = "Assets"
@@ -49,7 +52,8 @@ STATUS_STEPS = ("can_set_idle", "can_set_repair", "can_back_in_use")
 KEEPER_LIFECYCLE = (
     LIFECYCLE_READ
     + perms("AssetView", STATUS_STEPS + ("can_assign",)) + perms("AssetApi", STATUS_STEPS)
-    + perms("PurchaseView", ("can_add", "can_submit")) + perms("PurchaseApi", ("can_create", "can_submit"))
+    + perms("PurchaseView", ("can_add", "can_submit", "can_for_any_department"))
+    + perms("PurchaseApi", ("can_create", "can_submit"))
     + perms("ReceiptView", ("can_add", "can_confirm")) + perms("ReceiptApi", ("can_add", "can_confirm"))
     + perms("LoanView", ("can_add", "can_give_back")) + perms("LoanApi", ("can_post", "can_give_back"))
     + perms("TransferView", ("can_add", "can_receive", "can_refuse"))
@@ -59,7 +63,7 @@ KEEPER_LIFECYCLE = (
 )
 DIRECTOR_LIFECYCLE = (
     LIFECYCLE_READ + RECEIPT_REVIEW
-    + perms("PurchaseView", ("can_approve", "can_reject", "can_add", "can_submit"))
+    + perms("PurchaseView", ("can_approve", "can_reject", "can_add", "can_submit", "can_for_any_department"))
     + perms("PurchaseApi", ("can_approve", "can_reject", "can_create", "can_submit"))
     + perms("DisposalView", ("can_approve", "can_reject")) + perms("DisposalApi", ("can_approve", "can_reject"))
 )
@@ -70,6 +74,27 @@ STAFF_LIFECYCLE = (
     + perms("ReceiptView", ("can_list", "can_show", "can_confirm")) + perms("ReceiptApi", API_READ + ("can_confirm",))
     + perms("LoanView", ("can_list", "can_show")) + perms("LoanApi", API_READ)
     + menus("Purchase requests", "Receipts", "Loans")
+)
+
+# issue 16: repairs (报修). Every staff member reports and confirms their own; the 维修工 works the
+# requests dispatched to them; the keeper dispatches; the Director and the Auditor read all.
+REPAIR_MENUS = ("Repairs", "Report a fault", "Repair requests")
+REPAIR_REPORT = (
+    perms("RepairView", ("can_list", "can_show", "can_add", "can_confirm", "can_send_back"))
+    + perms("RepairApi", API_READ + ("can_post", "can_confirm", "can_send_back")) + menus(*REPAIR_MENUS)
+)
+REPAIR_READ_ALL = (
+    perms("RepairView", ("can_list", "can_show", "can_export")) + perms("RepairApi", API_READ)
+    + perms("RepairDeskView", ("can_open",)) + perms("RepairReportsView", ("can_log", "can_stats"))
+    + menus(*REPAIR_MENUS[:1] + REPAIR_MENUS[2:], "Open repairs", "Repair log", "Repair statistics")
+)
+REPAIR_KEEPER = (
+    REPAIR_REPORT + REPAIR_READ_ALL + perms("RepairView", ("can_dispatch", "can_fix", "can_cancel"))
+    + perms("RepairApi", ("can_dispatch", "can_fix", "can_cancel"))
+)
+REPAIRER = (
+    list(SELF_SERVICE) + REPAIR_REPORT + perms("RepairView", ("can_fix",)) + perms("RepairApi", ("can_fix",))
+    + perms("RepairDeskView", ("can_queue",)) + menus("My repair queue")
 )
 
 ROLES = {
@@ -84,7 +109,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show", "can_edit"))
         + perms("AssetApi", API_READ + ("can_post", "can_put")) + perms("CategoryApi", API_READ)
         + perms("DepreciationRowApi", API_READ) + perms("ReconciliationApi", API_READ + ("can_sign",))
-        + menus(*ALL_MENUS) + KEEPER_LIFECYCLE
+        + menus(*ALL_MENUS) + KEEPER_LIFECYCLE + REPAIR_KEEPER
     ),
     # a login of its own: the self-service every core role has (own password, staff directory, to-do)
     "Accountant": (
@@ -94,7 +119,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show", "can_edit"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ + ("can_confirm",))
-        + menus(*ALL_MENUS) + LIFECYCLE_READ + RECEIPT_REVIEW
+        + menus(*ALL_MENUS) + LIFECYCLE_READ + RECEIPT_REVIEW + REPAIR_REPORT
     ),
     "Director": (
         perms("AssetView", READ + ("can_change_life",)) + perms("CategoryView", READ)
@@ -104,7 +129,7 @@ ROLES = {
         + perms("ReconciliationLineView", ("can_list", "can_show"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ + ("can_reopen",))
-        + menus(*ALL_MENUS) + DIRECTOR_LIFECYCLE
+        + menus(*ALL_MENUS) + DIRECTOR_LIFECYCLE + REPAIR_REPORT + REPAIR_READ_ALL
     ),
     "Auditor": (
         perms("AssetView", READ) + perms("CategoryView", READ) + perms("DepreciationView", ("can_index",))
@@ -112,13 +137,17 @@ ROLES = {
         + perms("ReconciliationView", ("can_list", "can_show")) + perms("ReconciliationLineView", ("can_list", "can_show"))
         + perms("AssetApi", API_READ) + perms("CategoryApi", API_READ) + perms("DepreciationRowApi", API_READ)
         + perms("ReconciliationApi", API_READ)
-        + menus(*ALL_MENUS) + LIFECYCLE_READ
+        + menus(*ALL_MENUS) + LIFECYCLE_READ + REPAIR_READ_ALL
     ),
     # 各室物品责任到人: staff see the assets in their own custody and print their list
     "Staff": (
         perms("AssetView", ("can_list", "can_show")) + perms("AssetReportsView", ("can_property_list",))
         + perms("AssetApi", API_READ) + menus("Assets", "Asset ledger", "Property list") + STAFF_LIFECYCLE
+        + REPAIR_REPORT
     ),
+    # any logged-in user reports a fault (报修): the gate, the committees, the appraisers too
+    "Gatekeeper": REPAIR_REPORT, "MealCommittee": REPAIR_REPORT, "Appraiser": REPAIR_REPORT,
+    "Repairer": REPAIRER,
 }
 
 SETTINGS = [
@@ -137,9 +166,18 @@ SETTINGS = [
                 Decimal("10000.00"), "decimal", minimum=0, places=2,
                 description=_l("An asset of this original value or more is disposed only with the approving body's "
                                "document recorded (上报有关部门审批).")),
+    SettingSpec("assets_repair_day_ends", _l("Repairs: the working day ends at"), "17:30", "time",
+                description=_l("做到当天通知维修部门, 不留问题过夜: a repair not fixed by this local time of the day it "
+                               "was reported (reported later: of the next day) is flagged 过夜.")),
     SettingSpec("assets_special_threshold", _l("Capitalisation threshold for special equipment (yuan)"),
                 Decimal("1500.00"), "decimal", minimum=0, places=2),
 ]
+
+
+def _repair_files(record):
+    from .repair_views import attachment_access
+
+    return attachment_access(record)
 
 
 def load_demo(session):
@@ -153,8 +191,8 @@ plugin = Plugin(
     title=_l("Fixed assets"),
     version="1.0",
     package_dir=os.path.dirname(os.path.abspath(__file__)),
-    models=("plugins.assets.models", "plugins.assets.lifecycle_models"),
-    menus=[Menu(MENU, _l("Assets"), "fa-boxes", order=30)],
+    models=("plugins.assets.models", "plugins.assets.lifecycle_models", "plugins.assets.repair_models"),
+    menus=[Menu(MENU, _l("Assets"), "fa-boxes", order=30), Menu("Repairs", _l("Repairs"), "fa-tools", order=31)],
     views=[
         View("plugins.assets.views:AssetView", "Asset ledger", _l("Asset ledger"), "fa-list", MENU),
         View("plugins.assets.views:CategoryView", "Asset classes", _l("Asset classes"), "fa-sitemap", MENU),
@@ -176,6 +214,12 @@ plugin = Plugin(
         View("plugins.assets.lifecycle_views:DisposalView", "Disposals", _l("Disposals"), "fa-trash", MENU),
         View("plugins.assets.lifecycle_reports:LifecycleReportsView", "Term-end recall", _l("Term-end recall of loans"),
              "fa-undo", MENU, endpoint="LifecycleReportsView.recall"),
+        View("plugins.assets.repair_views:RepairView", "Report a fault", _l("Report a fault"), "fa-bullhorn",
+             "Repairs", endpoint="RepairView.report"),
+        View("plugins.assets.repair_views:RepairDeskView", "Open repairs", _l("Open repairs"), "fa-tools", "Repairs",
+             endpoint="RepairDeskView.open"),
+        View("plugins.assets.repair_reports:RepairReportsView", "Repair log", _l("Repair log (维修记录单)"), "fa-print",
+             "Repairs", endpoint="RepairReportsView.log"),
     ],
     links=[
         Link("Summary by class", _l("Summary by class"), "AssetReportsView.summary", "fa-chart-bar", MENU),
@@ -186,16 +230,23 @@ plugin = Plugin(
         Link("Transfer report", _l("Transfer report"), "LifecycleReportsView.transfers", "fa-file-alt", MENU),
         Link("Damage report", _l("Damage report"), "LifecycleReportsView.damage", "fa-file-alt", MENU),
         Link("Disposal report", _l("Disposal report"), "LifecycleReportsView.disposals", "fa-file-alt", MENU),
+        Link("Repair requests", _l("Repair requests"), "RepairView.list", "fa-list", "Repairs"),
+        Link("My repair queue", _l("My repair queue"), "RepairDeskView.queue", "fa-wrench", "Repairs"),
+        Link("Repair statistics", _l("Repair statistics"), "RepairReportsView.stats", "fa-chart-bar", "Repairs"),
     ],
     apis=["plugins.assets.api:CategoryApi", "plugins.assets.api:AssetApi", "plugins.assets.api:DepreciationRowApi",
           "plugins.assets.reconcile:ReconciliationApi", "plugins.assets.lifecycle_api:PurchaseApi",
           "plugins.assets.lifecycle_api:ReceiptApi", "plugins.assets.lifecycle_api:LoanApi",
           "plugins.assets.lifecycle_api:TransferApi", "plugins.assets.lifecycle_api:DamageApi",
-          "plugins.assets.lifecycle_api:DisposalApi"],
-    todos=TODOS + LIFECYCLE_TODOS,
+          "plugins.assets.lifecycle_api:DisposalApi", "plugins.assets.repair_api:RepairApi"],
+    todos=TODOS + LIFECYCLE_TODOS + REPAIR_TODOS,
+    widgets=REPAIR_WIDGETS,
     panels=PANELS,
     catalogue_roles=[CatalogueRole("Accountant", "会计", "Accountant",
-                                   _l("Confirms the monthly reconciliation of the asset register with the books."))],
+                                   _l("Confirms the monthly reconciliation of the asset register with the books.")),
+                     CatalogueRole("Repairer", "维修工", "Repairer",
+                                   _l("Works the repair requests dispatched to them, on a phone: records the work, "
+                                      "materials and cost and marks them fixed."))],
     roles=ROLES,
     settings=SETTINGS,
     attachment_owners=[AttachmentOwner("assets.card", "plugins.assets.models:Asset", view="AssetView",
@@ -207,12 +258,15 @@ plugin = Plugin(
                        AttachmentOwner("assets.damage", "plugins.assets.lifecycle_models:Damage", view="DamageView",
                                        label=_l("Damage and compensation")),
                        AttachmentOwner("assets.disposal", "plugins.assets.lifecycle_models:Disposal",
-                                       view="DisposalView", label=_l("Disposals"))],
+                                       view="DisposalView", label=_l("Disposals")),
+                       AttachmentOwner("assets.repair", "plugins.assets.repair_models:RepairRequest",
+                                       view="RepairView", access=_repair_files, label=_l("Repair requests"))],
     sequences=[Sequence("assets.card", "{scope}-{period}-{n:04d}", period="year", label=_l("Asset codes")),
                Sequence("assets.purchase", "CG{period}-{n:04d}", gaps=False, period="year",
                         label=_l("Purchase request numbers")),
                Sequence("assets.disposal", "BF{period}-{n:04d}", gaps=False, period="year",
                         label=_l("Disposal numbers")),
+               Sequence("assets.repair", "WX{period}-{n:05d}", period="year", label=_l("Repair request numbers")),
                Sequence("assets.demo_card", "DEMO-{scope}-{period}-{n:04d}", period="year",
                         label=_l("Demo asset codes"))],
     jobs=[Job("assets.depreciation", "plugins.assets.depreciation:month_end_job", _l("Month-end depreciation"),

@@ -75,3 +75,18 @@ def transfer_access_clause(user=None):
     if ids is None:
         return None
     return or_(Transfer.from_campus_id.in_(ids), Transfer.to_campus_id.in_(ids)) if ids else false()
+
+
+def repair_access_clause(user=None):
+    """Repairs: the office and the keepers (who dispatch) every one of their campuses; anyone else
+    the requests they reported and those dispatched to them (a 维修工's queue)."""
+    from sqlalchemy import or_
+
+    from .repair_models import RepairRequest
+
+    user = user if user is not None else current_user()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    if is_unscoped(user) or current_app.appbuilder.sm.has_access("can_dispatch", "RepairView"):
+        return None
+    return or_(RepairRequest.reported_by_id == user.id, RepairRequest.repairer_id == user.id)

@@ -29,7 +29,11 @@ def _date_field(label, today=True):
                        default=(lambda: local_today().isoformat()) if today else None)
 
 
+BATCH_HELP = _l("Part of a batch is split off onto a card of its own")
+
+
 class LendForm(FlaskForm):
+    quantity = StringField(_l("Quantity"), validators=[Opt()], description=BATCH_HELP)
     borrower = SelectField(_l("Staff member"), coerce=str, validate_choice=False)
     pupil_name = StringField(_l("Or a pupil"), validators=[Opt()], render_kw={"maxlength": 60})
     class_name = StringField(_l("Or a class"), validators=[Opt()], render_kw={"maxlength": 60})
@@ -51,6 +55,7 @@ class AssignForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
+    quantity = StringField(_l("Quantity"), validators=[Opt()], description=BATCH_HELP)
     to_campus = SelectField(_l("To campus"), coerce=str, validate_choice=False)
     to_room = SelectField(_l("To location"), coerce=str, validate_choice=False)
     to_department = SelectField(_l("To department"), coerce=str, validate_choice=False)

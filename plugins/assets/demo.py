@@ -94,6 +94,9 @@ def load(session, seed: int = 2026, today: date | None = None) -> None:
     from . import demo_lifecycle
 
     demo_lifecycle.load(session, made, today)  # issue 15: purchases, loans, a transfer, damage, a disposal
+    from . import demo_repairs
+
+    demo_repairs.load(session, today)  # issue 16: a month of repair requests
     _mark_counters(session)
 
 

@@ -124,6 +124,10 @@ def _run_one(session, month: date, *, user_id, trigger, commit_chunks) -> Deprec
             .scalar_subquery()
         session.execute(update(a).where(a.c.id.in_(select(table.c.asset_id).where(table.c.month == month)))
                         .values(accumulated_depreciation=stored, depreciated_through=month))
+        # a statement on the table leaves the session's cards as they were loaded: a later step in
+        # the same transaction (the demo's disposal, a split) would read, and write back, the
+        # figures from before the run
+        _expire_cards(session)
         if caught:
             # by key lists, not an executemany: the cards' lock check (disposed cards) reads its WHERE
             for i in range(0, len(caught), 500):
@@ -136,6 +140,12 @@ def _run_one(session, month: date, *, user_id, trigger, commit_chunks) -> Deprec
     run.seconds = Decimal(f"{time.perf_counter() - started:.3f}")
     session.flush()
     return run
+
+
+def _expire_cards(session) -> None:
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Asset):
+            session.expire(obj, ["accumulated_depreciation", "depreciated_through", "caught_up_in"])
 
 
 def close_month(session, month, *, user_id=None) -> ClosedMonth:

@@ -23,7 +23,7 @@ from .models import Asset
 
 ERR_NOT_RECEIVING_CAMPUS = N_("Only someone of the receiving campus confirms this transfer")
 ERR_LENT = N_("This asset is lent out: it comes back before it moves")
-ERR_BATCH_QUANTITY = N_("Take between 1 and %(most)s of the %(quantity)s items")
+ERR_BATCH_QUANTITY = lr.ERR_BATCH_QUANTITY
 ERR_RUN_FIRST = N_("Run the month-end depreciation up to %(month)s first: the card depreciates until its disposal month")
 ERR_ALREADY_BOOKED = N_("Depreciation is already booked for %(month)s: date the disposal in a later month")
 
@@ -64,17 +64,25 @@ def assign(session, asset: Asset, *, custodian_id=None, room_id=None, department
 
 # -- lend and return (借用/归还) -----------------------------------------------------------------------
 
-def lend(session, loan: Loan, *, user=CURRENT) -> Loan:
+def lend(session, loan: Loan, *, quantity=None, user=CURRENT) -> Loan:
     """借用: the card moves to lent (refused for a disposed, already lent or awaiting-disposal
-    card), and the loan is kept; one open loan per card (a partial unique index as well)."""
+    card), and the loan is kept; one open loan per card (a partial unique index as well). Part
+    of a batch (`quantity` below the card's) is split off onto a card of its own, which is lent."""
     asset = session.get(Asset, loan.asset_id)
+    services.refuse_if_disposed(asset)
+    take = {}
     _checked(lambda: lr.check_loan(loan.lent_on, loan.due_on, local_today(), loan.borrower_id,
-                                   loan.pupil_name, loan.class_name))
+                                   loan.pupil_name, loan.class_name),
+             lambda: take.setdefault("n", lr.part_taken(asset.quantity, quantity)))
+    if take.get("n"):
+        asset = split(session, asset, take["n"], user=user)
+        loan.asset_id = asset.id
     transition(session, Asset, asset.id, "lend", user=user)
     loan.campus_id, loan.lent_by_id, loan.status = asset.campus_id, _uid(user), "open"
     session.add(loan)
     session.flush()
     services.record(session, asset, "lent", user_id=_uid(user), on=loan.lent_on, due=loan.due_on,
+                    quantity=asset.quantity,
                     borrower=loan.borrower.name if loan.borrower else (loan.pupil_name or loan.class_name))
     return loan
 
@@ -95,18 +103,24 @@ def give_back(session, loan_id: int, *, returned_on: Optional[date] = None, cond
 
 # -- transfer (调拨) ------------------------------------------------------------------------------------
 
-def request_transfer(session, t: Transfer, *, user=CURRENT) -> Transfer:
-    """Within a campus it is done at once; to another campus it waits for the receiving campus."""
+def request_transfer(session, t: Transfer, *, quantity=None, user=CURRENT) -> Transfer:
+    """Within a campus it is done at once; to another campus it waits for the receiving campus
+    (the card stays where it is until then). Part of a batch is split off first and transferred."""
     asset = session.get(Asset, t.asset_id)
     services.refuse_if_disposed(asset)
+    take = {}
     t.from_campus_id, t.from_room_id, t.from_department_id = asset.campus_id, asset.room_id, asset.department_id
     t.to_campus_id = t.to_campus_id or asset.campus_id
     checks = [lambda: lr.check_transfer((asset.campus_id, asset.room_id, asset.department_id),
                                         (t.to_campus_id, t.to_room_id, t.to_department_id)),
-              lambda: lr.check_event_date(t.transfer_on, asset.acquired_on, local_today(), "transfer_on")]
+              lambda: lr.check_event_date(t.transfer_on, asset.acquired_on, local_today(), "transfer_on"),
+              lambda: take.setdefault("n", lr.part_taken(asset.quantity, quantity))]
     if asset.status == "lent":
         checks.append(lambda: (_ for _ in ()).throw(RuleError(ERR_LENT, field="to_room")))
     _checked(*checks)
+    if take.get("n"):
+        asset = split(session, asset, take["n"], user=user)
+        t.asset_id = asset.id
     t.requested_by_id = _uid(user)
     inside = t.to_campus_id == asset.campus_id
     t.status = T_DONE if inside else T_WAITING  # inside the campus nobody else need confirm
@@ -179,12 +193,12 @@ def request_disposal(session, d: Disposal, *, user=CURRENT, number: Optional[str
     awaits disposal. Part of a batch is split off first, values and depreciation to the fen."""
     asset = session.get(Asset, d.asset_id)
     services.refuse_if_disposed(asset)
-    quantity = d.quantity or asset.quantity
+    take = {}
     _checked(lambda: lr.check_disposal(asset.acquired_on, asset.life_months, d.disposed_on, local_today(),
                                        d.justification or ""),
-             lambda: _check_take(asset, quantity))
-    if quantity < asset.quantity:
-        asset = split(session, asset, quantity, user=user)
+             lambda: take.setdefault("n", lr.part_taken(asset.quantity, d.quantity)))
+    if take.get("n"):
+        asset = split(session, asset, take["n"], user=user)
         d.asset_id = asset.id
     transition(session, Asset, asset.id, "mark_to_scrap", user=user)
     session.refresh(asset)
@@ -217,11 +231,6 @@ def check_booked_before_disposal(session, asset: Asset, disposed_on: date) -> No
     plan = services.card_plan(asset)
     if plan.accumulated(before) > plan.accumulated(last_run):
         raise InputErrors([RuleError(ERR_RUN_FIRST, field="disposed_on", month=before.strftime("%Y-%m"))])
-
-
-def _check_take(asset: Asset, quantity: int) -> None:
-    if not 1 <= int(quantity) <= asset.quantity:
-        raise RuleError(ERR_BATCH_QUANTITY, field="quantity", most=asset.quantity, quantity=asset.quantity)
 
 
 def approve_disposal(session, pk: int, *, external: Optional[dict] = None, user=CURRENT) -> Disposal:

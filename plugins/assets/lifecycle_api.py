@@ -151,7 +151,9 @@ class PurchaseApi(ActionApi):
                                   unit=b.text("unit", limit=10) or "台",
                                   estimated_unit_price=b.data.get("estimated_unit_price"),
                                   reason=b.text("reason", True), budget_line=b.text("budget_line", limit=100),
-                                  department_id=b.id("department_id"), campus_id=campus)
+                                  department_id=purchases.requester_department(
+                                      db.session, g.user, b.id("department_id"), field="department_id"),
+                                  campus_id=campus)
             return purchases.new_request(db.session, req, user_id=g.user.id)
         return self.act(build)
 
@@ -237,14 +239,15 @@ class LoanApi(ActionApi):
     @protect()
     @safe
     @permission_name("post")
-    @_doc("Lend an asset (asset_id, borrower_id or pupil_name or class_name, lent_on, due_on, purpose).")
+    @_doc("Lend an asset (asset_id, quantity: part of a batch is split off, borrower_id or pupil_name or class_name, "
+          "lent_on, due_on, purpose).")
     def lend(self):
         def build(b):
             asset = _asset(b)
             loan = Loan(asset_id=asset.id, borrower_id=b.id("borrower_id"), pupil_name=b.text("pupil_name", limit=60),
                         class_name=b.text("class_name", limit=60), lent_on=b.date("lent_on"), due_on=b.date("due_on"),
                         purpose=b.text("purpose", limit=200))
-            return lifecycle.lend(db.session, loan)
+            return lifecycle.lend(db.session, loan, quantity=b.data.get("quantity"))
         return self.act(build)
 
     def perform_transition(self, name, item, *, reason, external):
@@ -264,7 +267,8 @@ class TransferApi(ActionApi):
     @protect()
     @safe
     @permission_name("post")
-    @_doc("Transfer an asset (asset_id, to_campus_id, to_room_id, to_department_id, to_custodian_id, transfer_on, reason).")
+    @_doc("Transfer an asset (asset_id, quantity: part of a batch is split off, to_campus_id, to_room_id, "
+          "to_department_id, to_custodian_id, transfer_on, reason).")
     def start(self):
         def build(b):
             asset = _asset(b)
@@ -272,7 +276,7 @@ class TransferApi(ActionApi):
                          to_room_id=b.id("to_room_id"), to_department_id=b.id("to_department_id"),
                          to_custodian_id=b.id("to_custodian_id"), transfer_on=b.date("transfer_on"),
                          reason=b.text("reason", limit=300))
-            return lifecycle.request_transfer(db.session, t)
+            return lifecycle.request_transfer(db.session, t, quantity=b.data.get("quantity"))
         return self.act(build)
 
     def perform_transition(self, name, item, *, reason, external):

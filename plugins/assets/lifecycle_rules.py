@@ -18,7 +18,8 @@ from typing import Any, Optional
 
 from app.rules import N_, RuleError
 
-from .rules import ERR_QUANTITY_NOT_POSITIVE as ERR_QUANTITY, add_months, as_date, as_month, check_disposed_on, parse_money
+from .rules import (ERR_QUANTITY_NOT_POSITIVE as ERR_QUANTITY, add_months, as_date, as_month, check_disposed_on,
+                    check_quantity, parse_money)
 
 ERR_ESTIMATE = N_("The estimated unit price must be more than zero")
 ERR_COMMITTEE_DATE = N_("Give the date of the 园委会 meeting that decided it")
@@ -32,6 +33,8 @@ ERR_SAME_PLACE = N_("The transfer must go to another campus, location or departm
 ERR_JUSTIFY = N_("The asset is still inside its useful life (until %(month)s): give a written justification")
 ERR_DATE_FUTURE = N_("The date cannot be in the future")
 ERR_DATE_BEFORE_ACQUIRED = N_("The date cannot be before the acquisition date")
+ERR_OWN_DEPARTMENT = N_("You request purchases for your own department only (%(department)s)")
+ERR_BATCH_QUANTITY = N_("Take between 1 and %(most)s of the %(quantity)s items")
 
 COMMITTEE, EXTERNAL = "committee", "external"
 
@@ -149,3 +152,27 @@ def check_disposal(acquired_on: date, life_months: int, disposed_on: Any, today:
     if as_month(on) < ends and len((justification or "").strip()) < 10:
         raise RuleError(ERR_JUSTIFY, field="justification", month=add_months(ends, -1).strftime("%Y-%m"))
     return on
+
+
+def part_taken(quantity: int, take: Any, field: str = "quantity") -> Optional[int]:
+    """A lend, transfer or disposal of part of a batch card (40 套 课桌椅): how many items are
+    split off onto a card of their own, or None when the step takes the whole card (no split).
+    An empty quantity means the whole card."""
+    if take is None or (isinstance(take, str) and not take.strip()):
+        return None
+    n = check_quantity(take, field)
+    if n > int(quantity):
+        raise RuleError(ERR_BATCH_QUANTITY, field=field, most=quantity, quantity=quantity)
+    return None if n == int(quantity) else n
+
+
+def request_department(chosen: Optional[int], own: Optional[int], own_name: str, any_department: bool,
+                       field: str = "department") -> Optional[int]:
+    """申购 by a department or a staff member: the office (the keeper, the Director) requests for
+    any department; a staff member for their own (their staff record's), which an empty choice
+    means (none when their record names none: a request of their own)."""
+    if any_department:
+        return chosen
+    if chosen is not None and chosen != own:
+        raise RuleError(ERR_OWN_DEPARTMENT, field=field, department=own_name)
+    return own

@@ -82,6 +82,8 @@ class LoanView(TransitionsMixin, HouqinModelView):
         asset = visible_asset(asset_id)
         form = actions.LendForm()
         form.borrower.choices = actions.staff_choices(asset.campus_id)
+        if request.method == "GET":
+            form.quantity.data = str(asset.quantity)
 
         def apply(f):
             loan = Loan(asset_id=asset.id, borrower_id=actions.as_id(f.borrower.data),
@@ -89,7 +91,7 @@ class LoanView(TransitionsMixin, HouqinModelView):
                         class_name=(f.class_name.data or "").strip() or None,
                         lent_on=actions.date_of(f, "lent_on"), due_on=actions.date_of(f, "due_on"),
                         purpose=(f.purpose.data or "").strip() or None)
-            return lifecycle.lend(db.session, loan)
+            return lifecycle.lend(db.session, loan, quantity=f.quantity.data)
         return actions.run_step(self, form, apply, success=lambda loan: _done(gettext("Lent."), asset),
                                 template_args=dict(asset=asset, title=gettext("Lend"), submit_label=gettext("Lend"),
                                                    back=url_for("AssetView.show", pk=asset.id)))
@@ -150,7 +152,7 @@ class TransferView(TransitionsMixin, HouqinModelView):
         wanted = actions.as_id(form.to_campus.data) or asset.campus_id
         form.to_campus.choices = actions.campus_choices()
         if request.method == "GET":
-            form.to_campus.data = str(asset.campus_id)
+            form.to_campus.data, form.quantity.data = str(asset.campus_id), str(asset.quantity)
         form.to_room.choices = actions.room_choices(wanted)
         form.to_department.choices = actions.department_choices()
         form.to_custodian.choices = actions.staff_choices(wanted)
@@ -160,7 +162,7 @@ class TransferView(TransitionsMixin, HouqinModelView):
                          to_room_id=actions.as_id(f.to_room.data), to_department_id=actions.as_id(f.to_department.data),
                          to_custodian_id=actions.as_id(f.to_custodian.data),
                          transfer_on=actions.date_of(f, "transfer_on"), reason=(f.reason.data or "").strip() or None)
-            return lifecycle.request_transfer(db.session, t)
+            return lifecycle.request_transfer(db.session, t, quantity=f.quantity.data)
         return actions.run_step(self, form, apply,
                                 success=lambda t: _done(gettext("Transferred.") if t.status == "done" else gettext(
                                     "Transfer requested: it waits for the receiving campus."), asset),

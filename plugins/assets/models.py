@@ -53,7 +53,11 @@ EVENT_LABELS = {"registered": _l("Registered"), "imported": _l("Imported"), "edi
                 "transferred": _l("Transferred"), "transfer_refused": _l("Transfer refused"),
                 "damaged": _l("Damaged"), "compensated": _l("Compensation paid"),
                 "disposal_requested": _l("Disposal requested"), "disposal_rejected": _l("Disposal rejected"),
-                "disposed": _l("Disposed"), "split": _l("Split"), "status_changed": _l("Status changed")}
+                "disposed": _l("Disposed"), "split": _l("Split"), "status_changed": _l("Status changed"),
+                # repairs (issue 16)
+                "repair_reported": _l("Repair reported"), "repair_fixed": _l("Repaired"),
+                "repair_sent_back": _l("Repair sent back"), "repair_confirmed": _l("Repair confirmed"),
+                "repair_cancelled": _l("Repair cancelled")}
 
 # The card's status moves only through these (core workflow); a disposed card is locked.
 
@@ -66,6 +70,9 @@ LENDERS = [("can_add", "LoanView"), ("can_post", "LoanApi")]
 RETURNERS = [("can_give_back", "LoanView"), ("can_give_back", "LoanApi")]
 DISPOSAL_REQUESTERS = [("can_add", "DisposalView"), ("can_post", "DisposalApi")]
 DISPOSAL_DECIDERS = [("can_approve", "DisposalView"), ("can_approve", "DisposalApi")]
+REPAIR_REPORTERS = [("can_add", "RepairView"), ("can_post", "RepairApi")]
+REPAIR_CLOSERS = [("can_confirm", "RepairView"), ("can_confirm", "RepairApi"), ("can_cancel", "RepairView"),
+                  ("can_cancel", "RepairApi")]
 ASSET_FLOW = Workflow("status", states=STATUS_LABELS, locked=(DISPOSED,), transitions=[
     Transition("set_idle", IN_USE, IDLE, permission=_keeper("set_idle"), label=_l("Mark idle")),
     Transition("set_repair", (IN_USE, IDLE), REPAIR, permission=_keeper("set_repair"), label=_l("Mark under repair")),
@@ -80,6 +87,9 @@ ASSET_FLOW = Workflow("status", states=STATUS_LABELS, locked=(DISPOSED,), transi
     Transition("keep", TO_SCRAP, IN_USE, permission=DISPOSAL_DECIDERS, label=_l("Keep in use")),
     Transition("dispose", TO_SCRAP, DISPOSED, permission=DISPOSAL_DECIDERS, label=_l("Dispose"),
                moved=N_("Not disposed: this asset is %(state)s.")),
+    # a repair request on the card (issue 16): 维修中 while it is open
+    Transition("repair_open", (IN_USE, IDLE), REPAIR, permission=REPAIR_REPORTERS, label=_l("Mark under repair")),
+    Transition("repair_close", REPAIR, IN_USE, permission=REPAIR_CLOSERS, label=_l("Back in use")),
 ])
 
 # Reconciliation.status

@@ -53,6 +53,20 @@ def _price(value):
     return lr.check_request(1, value)[1]
 
 
+class OwnDepartment:
+    """The department field: a staff member requests for their own department only (the message
+    on the field; an empty choice is their own, filled in when saved)."""
+
+    def __call__(self, form, field):
+        from wtforms.validators import ValidationError
+
+        chosen = getattr(field.data, "id", None)
+        try:
+            purchases.requester_department(db.session, g.user, chosen)
+        except RuleError as err:
+            raise ValidationError(rule_message(err)) from None
+
+
 class PurchaseView(TransitionsMixin, HouqinModelView):
     datamodel = SQLAInterface(PurchaseRequest)
     campus_column = "campus_id"
@@ -78,14 +92,25 @@ class PurchaseView(TransitionsMixin, HouqinModelView):
     search_columns = ["number", "description", "status", "department"]
     order_columns = ["number", "estimated_total"]
     base_order = ("id", "desc")
-    base_permissions = ["can_list", "can_show", "can_export", "can_add", "can_approve", "can_reject", "can_submit"]
+    # can_for_any_department: the office requests for any department, a staff member for their own
+    base_permissions = ["can_list", "can_show", "can_export", "can_add", "can_approve", "can_reject", "can_submit",
+                        "can_for_any_department"]
     label_columns = LABELS
     formatters_columns = {"status": choice_label(PURCHASE_STATES), "estimated_unit_price": _money,
                           "estimated_total": _money, "approval_amount": _money}
-    validators_columns = {"quantity": [Rule(_quantity)], "estimated_unit_price": [Rule(_price)]}
+    validators_columns = {"quantity": [Rule(_quantity)], "estimated_unit_price": [Rule(_price)],
+                          "department": [OwnDepartment()]}
     row_access = staticmethod(purchase_access_clause)
 
     def pre_add(self, item):
+        from app.models import Department
+
+        try:
+            wanted = purchases.requester_department(db.session, g.user, getattr(item.department, "id", None)
+                                                    or item.department_id)
+        except RuleError as err:
+            raise ValueError(rule_message(err)) from None
+        item.department = db.session.get(Department, wanted) if wanted else None
         if item.campus_id is None:
             item.campus_id = requester_campus(g.user)
         if item.campus_id is None:

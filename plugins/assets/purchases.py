@@ -26,6 +26,25 @@ def external_from() -> Decimal:
     return Decimal(services.setting("assets_purchase_external_from", Decimal("1000.00")))
 
 
+ANY_DEPARTMENT = ("can_for_any_department", "PurchaseView")
+
+
+def requester_department(session, user, chosen_id: Optional[int], field: str = "department") -> Optional[int]:
+    """The department a request is for: any for whoever holds ANY_DEPARTMENT (the office), else
+    the requester's own (lifecycle_rules.request_department)."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from app.models import Department, Staff
+
+    if current_app.appbuilder.sm.has_access(*ANY_DEPARTMENT):
+        return chosen_id
+    own = session.execute(select(Staff.department_id, Department.name).outerjoin(
+        Department, Department.id == Staff.department_id).where(Staff.user_id == user.id)).first()
+    own_id, own_name = (own[0], own[1] or "") if own else (None, "")
+    return lr.request_department(chosen_id, own_id, own_name, False, field=field)
+
+
 def new_request(session, req: PurchaseRequest, *, user_id: int, submit: bool = True,
                 number: Optional[str] = None) -> PurchaseRequest:
     """A checked request, numbered in the transaction that saves it (no gaps), submitted. Demo

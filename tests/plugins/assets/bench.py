@@ -1,8 +1,10 @@
 """Asset register benchmark (issue 14, point 13): 100,000 cards over 5 campuses and 2,000 rooms,
 2.4 million stored monthly rows (two years), as a campus-bound AssetKeeper and as Director,
 server side, median and p90 of `repeat` requests, beside a stock Flask-AppBuilder list view on
-the same table. `python -m bench.run assets [--db postgresql]`; BENCH_ASSETS_SCALE=0.1 seeds a
-tenth (a quick run; the results file says which)."""
+the same table; then the lifecycle (bench_lifecycle.py, issue 15) and repairs (bench_repairs.py,
+issue 16: 200,000 requests). `python -m bench.run assets [--db postgresql]`; BENCH_ASSETS_SCALE=0.1
+seeds a tenth (a quick run; the results file says which). Bulk rows go in by COPY on PostgreSQL
+(bench_copy.py)."""
 from __future__ import annotations
 
 import io
@@ -66,9 +68,11 @@ def _grant_stock(ctx: Context) -> None:
 
 
 def _seed(ctx: Context) -> dict:
-    """Rooms, cards and two years of stored rows, by bulk inserts (the rows as the month-end run
-    would have stored them: rules.Plan per card)."""
-    from sqlalchemy import insert, select
+    """Rooms, cards and two years of stored rows, by bulk inserts — COPY on PostgreSQL
+    (bench_copy) — the rows as the month-end run would have stored them: rules.Plan per card."""
+    from sqlalchemy import select
+
+    from tests.plugins.assets.bench_copy import bulk_insert
 
     from app.models import Building, Room, Staff
     from plugins.assets import rules
@@ -84,9 +88,9 @@ def _seed(ctx: Context) -> dict:
             buildings = [Building(campus_id=campus_id, name=f"{n}号楼", active=True) for n in range(1, 9)]
             s.add_all(buildings)
             s.flush()
-            s.execute(insert(Room.__table__), [dict(building_id=buildings[i % 8].id, campus_id=campus_id,
-                                                    name=f"{100 + i}", kind="classroom", active=True)
-                                               for i in range(N_ROOMS)])
+            bulk_insert(s, Room.__table__, [dict(building_id=buildings[i % 8].id, campus_id=campus_id,
+                                                 name=f"{100 + i}", kind="classroom", active=True)
+                                            for i in range(N_ROOMS)])
             rooms[campus_id] = s.execute(select(Room.id).where(Room.campus_id == campus_id)).scalars().all()
         staff = {}
         for sid, campus_id in s.execute(select(Staff.id, Staff.campus_id)):
@@ -113,12 +117,10 @@ def _seed(ctx: Context) -> dict:
                               opening_accumulated=Decimal("0.00"),
                               accumulated_depreciation=plan.accumulated(rules.add_months(FIRST_MONTH, MONTHS - 1)),
                               depreciated_through=rules.add_months(FIRST_MONTH, MONTHS - 1), campus_id=campus_id))
-            if len(batch) == 10_000:
-                s.execute(insert(table), batch)
-                made += len(batch)
+            if len(batch) == 50_000:
+                made += bulk_insert(s, table, batch)
                 batch = []
-        if batch:
-            s.execute(insert(table), batch)
+        made += bulk_insert(s, table, batch)
         s.commit()
         runs = {}
         for m in range(MONTHS):
@@ -137,13 +139,10 @@ def _seed(ctx: Context) -> dict:
             for r in plan.rows(rules.add_months(FIRST_MONTH, MONTHS - 1), since=FIRST_MONTH):
                 chunk.append(dict(asset_id=aid, month=r.month, amount=r.amount, accumulated=r.accumulated,
                                   net=r.net, campus_id=campus_id, category_id=category_id, run_id=runs[r.month]))
-            if len(chunk) >= 50_000:
-                s.execute(insert(rows), chunk)
-                stored += len(chunk)
+            if len(chunk) >= 200_000:
+                stored += bulk_insert(s, rows, chunk)
                 chunk = []
-        if chunk:
-            s.execute(insert(rows), chunk)
-            stored += len(chunk)
+        stored += bulk_insert(s, rows, chunk)
         s.commit()
     ctx.volumes.update({"assets_asset": N_ASSETS, "room": N_ROOMS * len(ctx.campus_ids), "assets_depreciation": stored})
     ctx.notes.append(f"seeded {N_ASSETS:,} cards and {stored:,} stored rows in {time.perf_counter() - t0:.0f} s"
@@ -245,4 +244,7 @@ def run(ctx: Context) -> list[Result]:
     from tests.plugins.assets import bench_lifecycle
 
     bench_lifecycle.run(ctx, bench, k, d, SCALE)  # issue 15, point 12
+    from tests.plugins.assets import bench_repairs
+
+    bench_repairs.run(ctx, bench, k, d, SCALE)  # issue 16, point 10
     return bench.results

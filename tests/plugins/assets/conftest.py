@@ -52,7 +52,8 @@ class Register:
             s.commit()
             return room.id
 
-    def staff(self, campus: str = "TA", username: str | None = None, name: str | None = None) -> int:
+    def staff(self, campus: str = "TA", username: str | None = None, name: str | None = None,
+              department: str | None = None) -> int:
         from sqlalchemy import select
 
         from app.audit import acting_as
@@ -66,11 +67,36 @@ class Register:
                 if found is not None:
                     return found.id
             n = next(_seq)
+            dept = None
+            if department:
+                from app.models import Department
+
+                dept = s.execute(select(Department.id).where(Department.name == department,
+                                                             Department.campus_id == self.campuses[campus])).scalar()
             row = Staff(name=name or f"保管员{n}", staff_no=f"AS{n:05d}", campus_id=self.campuses[campus],
-                        user_id=user_id, active=True, employment_type="established")
+                        user_id=user_id, active=True, employment_type="established", department_id=dept)
             s.add(row)
             s.commit()
             return row.id
+
+    def user(self, username: str, role: str = "AssetKeeper", campus: str | None = "TA") -> int:
+        """A login of `role` on `campus` (None: no campus), made once per test session."""
+        from app.extensions import db
+        from tests.seed import PASSWORD
+
+        with self.app.app_context():
+            sm = self.app.appbuilder.sm
+            user = sm.find_user(username=username)
+            if user is None:
+                from app.models import Campus
+
+                user = sm.add_user(username, role, username, f"{username}@test.houqin", sm.find_role(role),
+                                   password=PASSWORD)
+                assert user, f"could not create {username}"
+                if campus:
+                    user.campuses = [db.session.get(Campus, self.campuses[campus])]
+                db.session.commit()
+            return user.id
 
     def card(self, *, campus: str = "TA", code: str = "A02010105", name: str = "台式计算机", price="5999.00",
              quantity: int = 1, acquired=date(2024, 3, 15), life: int = 72, room_id=None, custodian_id=None,

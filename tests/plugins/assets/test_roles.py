@@ -1,13 +1,17 @@
-"""Route by route, which catalogue role may use the register; campus scoping; Staff see only the
-cards in their own custody (on the list, the card, the API and their staff record)."""
+"""Route by route, which catalogue role may use the register, the lifecycle and repairs; campus
+scoping; Staff see only the cards in their own custody (on the list, the card, the API and their
+staff record)."""
 from datetime import date
 
 import pytest
 
 USERS = {"Admin": "admin_a", "Director": "director_a", "Gatekeeper": "gatekeeper_a", "Staff": "staff_a",
          "Auditor": "auditor_a", "AssetKeeper": "assetkeeper_a", "MealCommittee": "mealcommittee_a",
-         "Appraiser": "appraiser_a", "Accountant": "accountant_a"}
+         "Appraiser": "appraiser_a", "Accountant": "accountant_a", "Repairer": "repairer_a"}
 READERS = {"Admin", "Director", "Auditor", "AssetKeeper", "Accountant"}
+# issue 16: every staff member reports (the Auditor changes nothing); the 维修工 works their queue
+REPORTERS = set(USERS) - {"Auditor"}
+REPAIR_OFFICE = {"Admin", "Director", "AssetKeeper", "Auditor"}
 
 MATRIX = [
     ("GET", "/assetview/list/", READERS | {"Staff"}),
@@ -57,6 +61,22 @@ MATRIX = [
     ("POST", "/api/v1/assetdisposal/999999/approve", {"Admin", "Director"}),
     ("POST", "/api/v1/assetpurchase/request", {"Admin", "AssetKeeper", "Staff", "Director"}),
     ("GET", "/api/v1/assetloan/", READERS | {"Staff"}),
+    ("GET", "/repairview/report", REPORTERS),
+    ("GET", "/repairview/list/", set(USERS)),
+    ("GET", "/repairview/dispatch/999999", {"Admin", "AssetKeeper"}),
+    ("GET", "/repairview/fix/999999", {"Admin", "AssetKeeper", "Repairer"}),
+    ("POST", "/repairview/do/confirm/999999", REPORTERS),
+    ("POST", "/repairview/do/send_back/999999", REPORTERS),
+    ("POST", "/repairview/do/cancel/999999", {"Admin", "AssetKeeper"}),
+    ("GET", "/assets/repairs/open", REPAIR_OFFICE),
+    ("GET", "/assets/repairs/queue", {"Admin", "Repairer"}),
+    ("GET", "/assets/repairs/reports/log", REPAIR_OFFICE),
+    ("GET", "/assets/repairs/reports/stats", REPAIR_OFFICE),
+    ("GET", "/api/v1/assetrepair/", set(USERS)),
+    ("POST", "/api/v1/assetrepair/report", REPORTERS),
+    ("POST", "/api/v1/assetrepair/999999/dispatch", {"Admin", "AssetKeeper"}),
+    ("POST", "/api/v1/assetrepair/999999/fix", {"Admin", "AssetKeeper", "Repairer"}),
+    ("POST", "/api/v1/assetrepair/999999/cancel", {"Admin", "AssetKeeper"}),
 ]
 
 

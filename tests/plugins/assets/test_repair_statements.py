@@ -1,0 +1,49 @@
+"""Issue 16, point 10: the keeper's open list, a repairer's queue, the monthly log and the report
+POST run a fixed few SQL statements however many requests there are (no N+1); bench_repairs.py
+times them at 200,000 requests."""
+from tests.plugins.assets.test_lifecycle import ids, page, user_id
+from tests.plugins.assets.test_repairs import report
+from tests.plugins.assets.test_statements import measure
+
+# measured on SQLite: the frame (the user, the to-do count) as on every page, then the page's own
+REPORT_MAX = 15  # measured 14: room, card, number, insert and its audit, the card's transition with its
+#                  audit and history event, the redirect's frame
+OPEN_MAX = 4  # measured 3: the one list query
+QUEUE_MAX = 4  # measured 3
+LOG_MAX = 6  # measured 5: the campuses, the rooms of the filter, the log
+
+
+def _open_one(app, client, register, text, keeper=None):
+    from plugins.assets.repair_models import RepairRequest
+
+    room = register.room()
+    card = register.card(room_id=room, name="饮水机")
+    resp = report(client, room, text, asset=card)
+    assert resp.status_code == 302, page(resp)[-800:]
+    pk = ids(app, RepairRequest, description=text)[-1]
+    if keeper is not None:
+        assert keeper.post(f"/repairview/dispatch/{pk}",
+                           data={"repairer": str(user_id(app, "repairer_a"))}).status_code == 302
+    return pk
+
+
+def test_the_repair_pages_and_the_report_post_run_a_fixed_few_statements(app, client_as, register, uid,
+                                                                        count_statements):
+    teacher, keeper, repairer = client_as("staff_a"), client_as("assetkeeper_a"), client_as("repairer_a")
+    counts = {}
+    for n in (1, 6):
+        for i in range(n):
+            _open_one(app, teacher, register, uid(f"饮水机漏水{i}"), keeper)
+        room = register.room()
+        card = register.card(room_id=room, name="消毒柜")
+        text = uid("消毒柜不加热")
+        resp, counts[("report", n)] = measure(count_statements, lambda: report(teacher, room, text, asset=card))
+        assert resp.status_code == 302
+        for name, client, url in (("open", keeper, "/assets/repairs/open"), ("queue", repairer, "/assets/repairs/queue"),
+                                  ("log", keeper, "/assets/repairs/reports/log")):
+            client.get(url)
+            resp, counts[(name, n)] = measure(count_statements, lambda: client.get(url))
+            assert resp.status_code == 200 and "饮水机漏水" in page(resp), name
+    print("repair statements:", counts)
+    for step, most in (("report", REPORT_MAX), ("open", OPEN_MAX), ("queue", QUEUE_MAX), ("log", LOG_MAX)):
+        assert counts[(step, 1)] == counts[(step, 6)] <= most, (step, counts)
