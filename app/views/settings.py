@@ -62,9 +62,16 @@ class SettingsView(BaseView):
             if spec.scope == "campus":
                 targets += [(f"{spec.key}@{c.id}", c.id) for c in campuses]
             for field, campus_id in targets:
-                raw = request.form.getlist(field) if spec.kind == "multi" else request.form.get(field)
-                if raw is None and spec.kind != "bool":
+                if field not in request.form:
                     continue  # not on the submitted form: leave the stored value alone
+                # Checkboxes: the form's hidden "" marks the field as shown, so unticking all of
+                # them is a choice while a form without the field (a partial post) changes nothing.
+                if spec.kind == "multi":
+                    raw = request.form.getlist(field)
+                elif spec.kind == "bool":
+                    raw = "1" if "1" in request.form.getlist(field) else ""
+                else:
+                    raw = request.form.get(field)
                 submitted[field] = raw
                 if campus_id is not None and spec.kind != "multi" and raw.strip() == "":
                     parsed.append((spec.key, None, campus_id))  # emptied: inherit the global value

@@ -11,6 +11,11 @@ from app.models import AuditLog, Campus, Setting, Staff
 
 
 def test_settings_are_saved_validated_and_audited(app, client_as, ctx):
+    def stored():
+        return ctx.session.execute(select(Setting.value).where(Setting.key == "institution_name",
+                                                               Setting.campus_id.is_(None))).scalar()
+
+    kept = stored()  # none, or what a test before left
     c = client_as("director_a")
     assert "单位名称" in c.get("/settings/").get_data(as_text=True)
     bad = c.post("/settings/", data={"institution_name": "阳光幼儿园", "timezone": "Mars/Base",
@@ -19,7 +24,7 @@ def test_settings_are_saved_validated_and_audited(app, client_as, ctx):
     assert bad.status_code == 400
     assert "未知的时区" in body and "请输入 5 到 480 之间的数字" in body
     assert "阳光幼儿园" in body and "Mars/Base" in body  # the form keeps what was typed
-    assert ctx.session.execute(select(Setting).where(Setting.key == "institution_name")).first() is None
+    assert stored() == kept  # nothing half-saved
     ok = c.post("/settings/", data={"institution_name": "阳光幼儿园", "timezone": "Asia/Shanghai",
                                      "idle_timeout_minutes": "30", "health_cert_warning_days": "30"})
     assert ok.status_code == 302

@@ -152,3 +152,33 @@ def test_a_tile_that_raises_becomes_a_small_error_tile(app, client_as, monkeypat
     assert 'id="fine-tile"' in page and 'id="widget-health-certs"' in page  # the others still show
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "broken_sql" in logged and "broken_python" in logged
+
+
+def test_a_form_without_the_checkboxes_leaves_them_and_unticking_all_of_them_empties_them(app, client_as):
+    """The settings form marks each checkbox field with a hidden "": a post without the field (a
+    form of one section, a script) leaves the stored choice alone; the form with every box
+    unticked stores none. Before, any partial post emptied the allowed attachment kinds."""
+    from app.extensions import db
+
+    settings = app.extensions["houqin_settings"]
+    with app.app_context():
+        before = settings.get("attachment_kinds")
+    assert before, "the seed allows some kinds"
+    c = client_as("director_a")
+    page = c.get("/settings/").get_data(as_text=True)
+    assert '<input type="hidden" name="attachment_kinds" value="">' in page
+    try:
+        assert c.post("/settings/", data={"health_cert_warning_days": "30"}).status_code == 302
+        with app.app_context():
+            assert settings.get("attachment_kinds") == before
+        assert c.post("/settings/", data={"attachment_kinds": ["", "image"]}).status_code == 302
+        with app.app_context():
+            assert settings.get("attachment_kinds") == ["image"]
+        assert c.post("/settings/", data={"attachment_kinds": [""]}).status_code == 302
+        with app.app_context():
+            assert settings.get("attachment_kinds") == []
+    finally:
+        with app.app_context():
+            settings.set(db.session, "attachment_kinds", before)
+            db.session.commit()
+        settings.invalidate()
