@@ -28,12 +28,16 @@ run: init
 	FAB_UPDATE_PERMS=False $(BIN)/gunicorn --config gunicorn.conf.py --workers $${WORKERS:-3} --bind $${HOST:-127.0.0.1}:$${PORT:-8080} \
 		--access-logfile - run:app
 
+# The suite runs in one process per core (at most 4: each holds a built app and a browser);
+# TEST_WORKERS=0 runs it in this process (a debugger, -x on the first failure in order).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: catalogues
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-pg: catalogues
 	HOUQIN_TEST_DATABASE_URL=$${HOUQIN_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 i18n: $(STAMP)
 	$(BIN)/python translations/update.py

@@ -25,6 +25,42 @@ def unique(prefix: str = "T") -> str:
     return f"{prefix}{os.getpid() % 1000:03d}{next(_counter):05d}"
 
 
+def pytest_configure(config):
+    """`make test` runs the suite in parallel (pytest-xdist, one process per worker): on
+    PostgreSQL each worker gets a database of its own beside the one named, so their session
+    databases never meet (SQLite files are per process already)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("HOUQIN_TEST_DATABASE_URL")
+    if not (worker and url):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    config._houqin_worker_db = (url, name)
+    os.environ["HOUQIN_TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_unconfigure(config):
+    made = getattr(config, "_houqin_worker_db", None)
+    if not made:
+        return
+    from sqlalchemy import create_engine, text
+
+    url, name = made
+    os.environ["HOUQIN_TEST_DATABASE_URL"] = url
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _reset_postgres(url: str) -> None:
     from sqlalchemy import create_engine, text
 
