@@ -53,6 +53,16 @@ def end_of_day(day: date, tz: ZoneInfo | None = None) -> datetime:
     return start_of_day(day + timedelta(days=1), tz)
 
 
+def end_of_working_day(moment: datetime, ends: time) -> datetime:
+    """The end of the working day that `moment` (a local time, aware or naive) counts against:
+    `ends` on the same day, or on the next day when `moment` is at or after it. "Fixed the same
+    day" (报修, 当天处理) and any other same-day target in the zone of `moment`."""
+    end = datetime.combine(moment.date(), ends.replace(second=0, microsecond=0), tzinfo=moment.tzinfo)
+    if moment >= end:
+        end = datetime.combine(moment.date() + timedelta(days=1), end.timetz())
+    return end
+
+
 def is_past(day: date, now: datetime | None = None, tz: ZoneInfo | None = None) -> bool:
     """True once the local day `day` is over (an action item due that day is then overdue)."""
     now = now or datetime.now(timezone.utc)

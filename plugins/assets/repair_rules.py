@@ -13,10 +13,11 @@ Every message is an `N_` msgid raised as RuleError on the field the forms and th
 from __future__ import annotations
 
 import math
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
+from app.periods import end_of_working_day
 from app.rules import N_, RuleError
 
 from .rules import parse_money
@@ -66,11 +67,7 @@ def check_asset_room(asset_room_id: Optional[int], room_id: int) -> None:
 def due_at(reported: datetime, day_ends: time) -> datetime:
     """The end of the working day the request counts against, in the zone of `reported` (a local
     time): the same day's end, or the next day's when reported after the end of work."""
-    end = reported.replace(hour=day_ends.hour, minute=day_ends.minute, second=0, microsecond=0)
-    if reported >= end:
-        nxt = (reported + timedelta(days=1))
-        end = nxt.replace(hour=day_ends.hour, minute=day_ends.minute, second=0, microsecond=0)
-    return end
+    return end_of_working_day(reported, day_ends)
 
 
 def is_overnight(due: datetime, fixed: Optional[datetime], now: datetime) -> bool:

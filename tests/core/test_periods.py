@@ -71,3 +71,21 @@ def test_consecutive_months_tile_the_time_line(day):
     assert month.next().start == month.end + timedelta(days=1)
     assert month.utc_range(SH)[1] == month.next().utc_range(SH)[0]
     assert list(month.until(month.shift(2))) == [month, month.next(), month.shift(2)]
+
+
+def test_the_end_of_the_working_day_is_today_or_after_hours_tomorrow():
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from app.periods import end_of_working_day
+
+    sh = ZoneInfo("Asia/Shanghai")
+    ends = time(17, 30)
+    assert end_of_working_day(datetime(2026, 12, 1, 7, 30, tzinfo=sh), ends) == datetime(2026, 12, 1, 17, 30, tzinfo=sh)
+    assert end_of_working_day(datetime(2026, 12, 1, 17, 29, 59, tzinfo=sh), ends) == \
+        datetime(2026, 12, 1, 17, 30, tzinfo=sh)
+    # at the end itself and after it: the next day's end (the month and the year roll over)
+    assert end_of_working_day(datetime(2026, 12, 1, 17, 30, tzinfo=sh), ends) == datetime(2026, 12, 2, 17, 30, tzinfo=sh)
+    assert end_of_working_day(datetime(2026, 12, 31, 22, 0, tzinfo=sh), ends) == datetime(2027, 1, 1, 17, 30, tzinfo=sh)
+    naive = end_of_working_day(datetime(2026, 2, 28, 18, 0), time(23, 59, 30))
+    assert naive == datetime(2026, 2, 28, 23, 59) and naive.tzinfo is None
