@@ -31,7 +31,8 @@ def _bar_colour(i: int) -> str:
 
 
 def nice_ceiling(peak: float) -> tuple[float, float]:
-    """(top of the axis, tick step): 1, 2 or 5 times a power of ten, four or five ticks."""
+    """(top of the axis, tick step): 1, 2 or 5 times a power of ten, four or five ticks. A whole
+    number peak (a count) never gets a tick between whole numbers: 0, 1 rather than 0, 0.5, 1."""
     if peak <= 0:
         return 1, 1
     raw = peak / 4
@@ -39,6 +40,8 @@ def nice_ceiling(peak: float) -> tuple[float, float]:
     # 2.5 only from 25 up: counts keep whole-number ticks
     steps = (1, 2, 2.5, 5, 10) if power >= 10 else (1, 2, 5, 10)
     step = next(m * power for m in steps if m * power >= raw)
+    if isinstance(peak, int) and step < 1:
+        step = 1
     if step >= 1:
         step = int(step)
     return math.ceil(peak / step - 1e-9) * step, step

@@ -13,7 +13,8 @@ DAYS = [f"11/{d}" for d in range(1, 8)]
 
 
 @pytest.mark.parametrize("peak,top,step", [(0, 1, 1), (3, 3, 1), (7, 8, 2), (37, 40, 10), (100, 100, 25),
-                                           (1234, 1500, 500), (9, 10, 5), (0.3, 0.3, 0.1)])
+                                           (1234, 1500, 500), (9, 10, 5), (0.3, 0.3, 0.1),
+                                           (1, 1, 1), (2, 2, 1), (1.0, 1.0, 0.5)])
 def test_axes_end_on_a_round_number(peak, top, step):
     got_top, got_step = nice_ceiling(peak)
     assert got_top == pytest.approx(top) and got_step == pytest.approx(step)
