@@ -90,3 +90,18 @@ def test_screenshots_of_the_main_screens_for_review(page, live_server, browser_l
             assert response is not None and response.status == 200, (path, response and response.status)
             page.wait_for_load_state("networkidle")
             save_screen(page, f"{name}-{lang}.png")
+
+
+def test_every_menu_fits_on_one_line_at_1280_and_1366_px_in_both_languages(new_context, live_server, browser_login):
+    """The Director sees every menu of core and the plugins: on the office PC's screen they stay
+    on one line of the navbar (they wrapped onto a second line once the fourth plugin came)."""
+    for width in (1280, 1366):
+        for locale in ("zh-CN", "en-GB"):
+            page = new_context(locale=locale, viewport={"width": width, "height": 768}).new_page()
+            browser_login(page, live_server, "director")
+            expect(page.locator("#user-menu")).to_be_visible()
+            tops = page.eval_on_selector_all(
+                ".navbar .navbar-nav > li", "items => items.map(li => li.getBoundingClientRect().top)")
+            assert len(tops) >= 8, (page.url, tops)  # the menus, the language switch and the user
+            assert max(tops) - min(tops) < 5, (width, locale, tops)
+            page.context.close()
