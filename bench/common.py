@@ -12,7 +12,7 @@ import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 PASSWORD = "Bench-Pass-2026!!"
@@ -547,3 +547,42 @@ def seed_plain_rows(ctx: "Context", n: int) -> None:
                     for i in range(lo, min(n, lo + 20_000))])
     grant_stock(ctx, "Director", {"SimpleStockView": ("can_list", "can_show")})
     ctx.volumes[PLAIN_TABLE] = n
+
+
+# -- bulk seeding on PostgreSQL ----------------------------------------------------------
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(v) -> str:
+    """A Python value in COPY's text format (naive datetimes as stored: UTC, microseconds)."""
+    if v is None:
+        return "\\N"
+    if v is True:
+        return "t"
+    if v is False:
+        return "f"
+    if isinstance(v, str):
+        return v.translate(_COPY_ESCAPES) if ("\\" in v or "\t" in v or "\n" in v or "\r" in v) else v
+    if isinstance(v, datetime):
+        return v.isoformat(" ", "microseconds")
+    return str(v)
+
+
+def copy_rows(dbapi_connection, table: str, columns: list[str], rows) -> None:
+    """COPY `rows` (tuples in `columns` order) into `table` on a psycopg 2 or 3 connection, in
+    its transaction: the seeding path of every bench on PostgreSQL (executemany of millions of
+    rows never finished there)."""
+    import io
+
+    text = "".join("\t".join(map(copy_value, row)) + "\n" for row in rows)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    cursor = dbapi_connection.cursor()
+    try:
+        if hasattr(cursor, "copy_expert"):  # psycopg2, the driver of postgresql://
+            cursor.copy_expert(sql, io.StringIO(text))
+        else:  # psycopg 3
+            with cursor.copy(sql) as copy:
+                copy.write(text)
+    finally:
+        cursor.close()

@@ -176,7 +176,17 @@ def date_of(form, name, required=True):
     return rules.as_date(raw, name)
 
 
-def run_step(view, form, apply, *, template_args: dict, success):
+def put_errors(form, err, general: list) -> None:
+    """Each message of a RuleError (or several) on its form field, or above the form."""
+    for e in field_errors(err):
+        target = getattr(form, e.field, None) if e.field else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors or []) + [rule_message(e)]
+        else:
+            general.append(rule_message(e))
+
+
+def run_step(view, form, apply, *, template_args: dict, success, template: str = "assets/action.html"):
     """POST: apply(form) -> the service's result, commit, `success(result)`; a RuleError rolls
     back and puts each message on its field (or above the form). GET: the empty form."""
     general = []
@@ -190,16 +200,9 @@ def run_step(view, form, apply, *, template_args: dict, success):
                 return success(result)
             except RuleError as err:
                 db.session.rollback()
-                for e in field_errors(err):
-                    target = getattr(form, e.field, None) if e.field else None
-                    if target is not None and hasattr(target, "errors"):
-                        target.errors = list(target.errors or []) + [rule_message(e)]
-                    else:
-                        general.append(rule_message(e))
-                status = 422
-                return view.render_template("assets/action.html", form=form, general=general,
-                                            **_common(template_args)), status
-    return view.render_template("assets/action.html", form=form, general=general, **_common(template_args))
+                put_errors(form, err, general)
+        return view.render_template(template, form=form, general=general, **_common(template_args)), 422
+    return view.render_template(template, form=form, general=general, **_common(template_args))
 
 
 def _common(args: dict) -> dict:

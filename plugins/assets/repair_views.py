@@ -20,7 +20,6 @@ from app.views.base import HouqinModelView, choice_label
 from app.views.filters import COUNT_CAP
 from app.views.validators import rule_message
 from app.views.workflow import TransitionsMixin
-from app.workflow import field_errors
 
 from . import actions, repair_forms as rf, repairs
 from .access import repair_access_clause
@@ -45,15 +44,6 @@ def visible_repair(pk):
 
     q = select(RepairRequest).where(RepairRequest.id == pk)
     return db.session.execute(scoped_to(q, RepairRequest.campus_id, repair_access_clause())).scalar_one_or_none()
-
-
-def _show_errors(form, err, general):
-    for e in field_errors(err):
-        target = getattr(form, e.field, None) if e.field else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = list(target.errors or []) + [rule_message(e)]
-        else:
-            general.append(rule_message(e))
 
 
 class RepairView(TransitionsMixin, HouqinModelView):
@@ -96,6 +86,7 @@ class RepairView(TransitionsMixin, HouqinModelView):
             sm = self.appbuilder.sm
             kwargs["may_dispatch"] = item is not None and item.status in (REPORTED, DISPATCHED) \
                 and sm.has_access("can_dispatch", "RepairView")
+            kwargs["reassign"] = item is not None and item.status == DISPATCHED
             kwargs["may_fix"] = item is not None and item.status == DISPATCHED and sm.has_access("can_fix", "RepairView") \
                 and (item.repairer_id == g.user.id or sm.has_access("can_dispatch", "RepairView"))
         return super().render_template(template, **kwargs)
@@ -139,7 +130,7 @@ class RepairView(TransitionsMixin, HouqinModelView):
                     if isinstance(err, AttachmentError):
                         form.photos.errors = list(form.photos.errors or []) + [rule_message(err)]
                     else:
-                        _show_errors(form, err, general)
+                        actions.put_errors(form, err, general)
             return self.render_template("assets/repair_form.html", form=form, general=general,
                                         title=gettext("Report a fault"), submit_label=gettext("Report"),
                                         multipart=True, back=url_for(".list")), 422
@@ -164,23 +155,13 @@ class RepairView(TransitionsMixin, HouqinModelView):
         item = visible_repair(pk)
         if item is None:
             abort(404)
-        general = []
-        if request.method == "POST":
-            if not form.validate():
-                general.append(gettext("The form has expired: send it again."))
-            else:
-                try:
-                    apply(item, form)
-                    db.session.commit()
-                    flash(gettext("Saved."), "success")
-                    return redirect(url_for(".show", pk=pk))
-                except RuleError as err:
-                    db.session.rollback()
-                    _show_errors(form, err, general)
-            return self.render_template("assets/repair_form.html", form=form, general=general, item=item,
-                                        title=title, submit_label=submit_label, back=url_for(".show", pk=pk)), 422
-        return self.render_template("assets/repair_form.html", form=form, general=general, item=item, title=title,
-                                    submit_label=submit_label, back=url_for(".show", pk=pk))
+
+        def saved(_result):
+            flash(gettext("Saved."), "success")
+            return redirect(url_for(".show", pk=pk))
+        return actions.run_step(self, form, lambda f: apply(item, f), success=saved, template="assets/repair_form.html",
+                                template_args=dict(item=item, title=title, submit_label=submit_label,
+                                                   back=url_for(".show", pk=pk)))
 
     @expose("/dispatch/<int:pk>", methods=["GET", "POST"])
     @has_access

@@ -1,29 +1,13 @@
 """Bulk seeding for the asset benches: PostgreSQL's COPY (text format) on the session's own
 connection, inside its transaction; elsewhere SQLAlchemy's executemany insert. No ORM objects,
 no flush hooks: 2.4 million depreciation rows through insert() never finished on PostgreSQL;
-COPY takes them in a few minutes. (tests/plugins/visitors/bench.py has the same writer for its
-raw connection: one in bench/common.py would serve both.)"""
+COPY takes them in a few minutes. The COPY itself is bench.common.copy_rows, which the
+visitors' bench writes with too."""
 from __future__ import annotations
-
-import io
-from datetime import datetime
 
 from sqlalchemy import Table, insert
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _pg(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime):
-        return value.isoformat(" ", "microseconds")
-    text = str(value)
-    return text.translate(_ESCAPES) if any(c in text for c in "\\\t\n\r") else text
+from bench.common import copy_rows
 
 
 def columns_of(table: Table, row: dict) -> list[str]:
@@ -46,16 +30,8 @@ def bulk_insert(session, table: Table, rows: list[dict], chunk: int = 100_000) -
     names = columns_of(table, rows[0])
     defaults = {c.name: c.default.arg for c in table.columns if c.name in names and c.default is not None
                 and c.default.is_scalar}
-    cursor = session.connection().connection.driver_connection.cursor()
-    sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-    try:
-        for i in range(0, len(rows), chunk):
-            text = "".join("\t".join(_pg(r.get(n, defaults.get(n))) for n in names) + "\n" for r in rows[i:i + chunk])
-            if hasattr(cursor, "copy_expert"):  # psycopg2, the driver of postgresql://
-                cursor.copy_expert(sql, io.StringIO(text))
-            else:  # psycopg 3
-                with cursor.copy(sql) as copy:
-                    copy.write(text)
-    finally:
-        cursor.close()
+    dbapi = session.connection().connection.driver_connection
+    for i in range(0, len(rows), chunk):
+        copy_rows(dbapi, table.name, names, [tuple(r.get(n, defaults.get(n)) for n in names)
+                                             for r in rows[i:i + chunk]])
     return len(rows)

@@ -26,7 +26,6 @@ trial run (the figures then are not comparable).
 from __future__ import annotations
 
 import gc
-import io
 import os
 import random
 import re
@@ -41,7 +40,8 @@ from itertools import accumulate
 from typing import Any, Callable
 from urllib.parse import quote
 
-from bench.common import Bench, Context, Measure, Page, Result, add_plain_stock_view, grant_stock, seed_plain_rows
+from bench.common import (Bench, Context, Measure, Page, Result, add_plain_stock_view, copy_rows, grant_stock,
+                          seed_plain_rows)
 
 SECTION = "visitors"
 PLUGINS = "visitors"
@@ -119,20 +119,6 @@ class Writer:
         self.raw.close()
 
     @staticmethod
-    def _pg(v) -> str:
-        if v is None:
-            return "\\N"
-        if v is True:
-            return "t"
-        if v is False:
-            return "f"
-        if isinstance(v, str):
-            return v.translate(_COPY_ESCAPES) if ("\\" in v or "\t" in v or "\n" in v or "\r" in v) else v
-        if isinstance(v, datetime):
-            return v.isoformat(" ", "microseconds")
-        return str(v)
-
-    @staticmethod
     def _lite(v):
         if isinstance(v, datetime):
             return v.isoformat(" ", "microseconds")
@@ -148,16 +134,7 @@ class Writer:
         self.tables.add(table)
         cols = ", ".join(columns)
         if self.pg:
-            enc = self._pg
-            text = "".join("\t".join(map(enc, row)) + "\n" for row in rows)
-            cur = self.dbapi.cursor()
-            sql = f"COPY {table} ({cols}) FROM STDIN"
-            if hasattr(cur, "copy_expert"):  # psycopg2 (the default driver of postgresql://)
-                cur.copy_expert(sql, io.StringIO(text))
-            else:  # psycopg 3
-                with cur.copy(sql) as copy:
-                    copy.write(text)
-            cur.close()
+            copy_rows(self.dbapi, table, columns, rows)
         else:
             enc = self._lite
             marks = ", ".join("?" * len(columns))
@@ -178,8 +155,6 @@ class Writer:
         cur.close()
         self.dbapi.commit()
 
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def resident_id(rng: random.Random, taken: set[str], area: str | None = None) -> str:
