@@ -219,6 +219,12 @@ def attachment_access(record):
     return Access.READ
 
 
+def _links() -> dict:
+    """The list's links up to the request's id, built once: url_for per card and link was a
+    third of the page's time at 200 cards."""
+    return {name: url_for(f"RepairView.{name}", pk=0)[:-1] for name in ("show", "dispatch", "fix")}
+
+
 def overnight(item, now=None) -> bool:
     from . import repair_rules as rr
 
@@ -242,7 +248,7 @@ class RepairDeskView(BaseView):
         from .repair_queries import open_requests
 
         rows = open_requests(db.session, limit=200)
-        return self.render_template("assets/repair_list.html", rows=rows, title=gettext("Open repairs"),
+        return self.render_template("assets/repair_list.html", rows=rows, title=gettext("Open repairs"), links=_links(),
                                     states={k: str(v) for k, v in REPAIR_STATES.items()}, overnight=overnight,
                                     urgencies={k: str(v) for k, v in URGENCIES.items()}, queue=False,
                                     may_dispatch=self.appbuilder.sm.has_access("can_dispatch", "RepairView"))
@@ -254,7 +260,7 @@ class RepairDeskView(BaseView):
         from .repair_queries import queue_of
 
         rows = queue_of(db.session, g.user.id, limit=100)
-        return self.render_template("assets/repair_list.html", rows=rows, title=gettext("My repair queue"),
+        return self.render_template("assets/repair_list.html", rows=rows, title=gettext("My repair queue"), links=_links(),
                                     states={k: str(v) for k, v in REPAIR_STATES.items()}, overnight=overnight,
                                     urgencies={k: str(v) for k, v in URGENCIES.items()}, queue=True,
                                     may_dispatch=False)
