@@ -40,6 +40,8 @@ class RepairRequest(Audited, CampusScoped, Model):
         Index("ix_assets_repair_open", "campus_id", "reported_at", sqlite_where=text(OPEN_SQL),
               postgresql_where=text(OPEN_SQL)),
         Index("ix_assets_repair_open_due", "due_at", sqlite_where=text(OPEN_SQL), postgresql_where=text(OPEN_SQL)),
+        # the keeper's "to dispatch" count and items: the reported ones, of a campus or of all
+        Index("ix_assets_repair_status_campus", "status", "campus_id"),
         # a repairer's queue; a reporter's own requests
         Index("ix_assets_repair_repairer", "repairer_id", "status", "id"),
         Index("ix_assets_repair_reporter", "reported_by_id", "status", "id"),

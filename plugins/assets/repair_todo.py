@@ -27,6 +27,8 @@ def _pair(*where):
     return [select(func.count(R.id)).where(*where, *scoped) for scoped in ((), (_campus_in(R.campus_id),))]
 
 
+# by ix_assets_repair_status_campus (status alone scanned a campus's five years of requests: 16 ms
+# of every page of the keeper at 200,000 requests)
 DISPATCH_COUNT = _pair(R.status == _REPORTED)
 OVERNIGHT_COUNT = _pair(OPEN, R.due_at < bindparam("todo_now"))
 QUEUE_COUNT = select(func.count(R.id)).where(R.repairer_id == bindparam("todo_user"), R.status == _DISPATCHED)
