@@ -118,12 +118,20 @@ def _run_one(session, month: date, *, user_id, trigger, commit_chunks) -> Deprec
         table = DepreciationRow.__table__
         for i in range(0, len(rows), CHUNK):
             session.execute(table.insert(), rows[i:i + CHUNK])
-        # the cards follow their stored rows in one statement (no per-card round trip)
+        # the cards follow their stored rows in one statement (no per-card round trip): an UPDATE
+        # ... FROM join. As `id IN (SELECT ...)` with a correlated subquery, PostgreSQL planned the
+        # IN as a subplan run again for every card when its statistics predated the run's rows
+        # (a bench run killed after 8 minutes; 6.6 s when they were fresh).
+        # SQLite keeps the subquery form (UPDATE ... FROM needs SQLite 3.33, and its plan is stable).
         a = Asset.__table__
-        stored = select(table.c.accumulated).where(table.c.asset_id == a.c.id, table.c.month == month) \
-            .scalar_subquery()
-        session.execute(update(a).where(a.c.id.in_(select(table.c.asset_id).where(table.c.month == month)))
-                        .values(accumulated_depreciation=stored, depreciated_through=month))
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(update(a).where(a.c.id == table.c.asset_id, table.c.month == month)
+                            .values(accumulated_depreciation=table.c.accumulated, depreciated_through=month))
+        else:
+            stored = select(table.c.accumulated).where(table.c.asset_id == a.c.id, table.c.month == month) \
+                .scalar_subquery()
+            session.execute(update(a).where(a.c.id.in_(select(table.c.asset_id).where(table.c.month == month)))
+                            .values(accumulated_depreciation=stored, depreciated_through=month))
         # a statement on the table leaves the session's cards as they were loaded: a later step in
         # the same transaction (the demo's disposal, a split) would read, and write back, the
         # figures from before the run

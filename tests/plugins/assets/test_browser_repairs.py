@@ -47,6 +47,9 @@ def _logout(page, browser_logout):
     toggle = page.locator(".navbar-toggle").first
     if toggle.is_visible():
         toggle.click()
+        # Bootstrap's collapse animates ("collapsing") before it is open ("in"): a click on the
+        # user menu during the animation can be lost on a busy machine
+        expect(page.locator(".navbar-collapse.collapse.in")).to_be_visible()
         expect(page.locator("#user-menu")).to_be_visible()
     browser_logout(page)
 
