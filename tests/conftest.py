@@ -25,6 +25,22 @@ def unique(prefix: str = "T") -> str:
     return f"{prefix}{os.getpid() % 1000:03d}{next(_counter):05d}"
 
 
+def _postgres_database(url: str, name: str, *, drop: bool = False) -> str:
+    """Make (or with drop=True remove) the PostgreSQL database `name` on the server of `url`;
+    returns its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not drop:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def pytest_configure(config):
     """`make test` runs the suite in parallel (pytest-xdist, one process per worker): on
     PostgreSQL each worker gets a database of its own beside the one named, so their session
@@ -33,32 +49,19 @@ def pytest_configure(config):
     url = os.environ.get("HOUQIN_TEST_DATABASE_URL")
     if not (worker and url):
         return
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    name = f"{make_url(url).database}_{worker}"
     config._houqin_worker_db = (url, name)
-    os.environ["HOUQIN_TEST_DATABASE_URL"] = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["HOUQIN_TEST_DATABASE_URL"] = _postgres_database(url, name)
 
 
 def pytest_unconfigure(config):
     made = getattr(config, "_houqin_worker_db", None)
-    if not made:
-        return
-    from sqlalchemy import create_engine, text
-
-    url, name = made
-    os.environ["HOUQIN_TEST_DATABASE_URL"] = url
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    if made:
+        url, name = made
+        os.environ["HOUQIN_TEST_DATABASE_URL"] = url
+        _postgres_database(url, name, drop=True)
 
 
 def _reset_postgres(url: str) -> None:
@@ -252,21 +255,13 @@ def _scratch_database(tmpdir: str):
     if not url:
         yield "sqlite:///" + os.path.join(tmpdir, f"scratch{next(_counter)}.db")
         return
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    base = make_url(url)
-    name = f"{base.database}_scratch_{os.getpid()}_{next(_counter)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    name = f"{make_url(url).database}_scratch_{os.getpid()}_{next(_counter)}"
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield _postgres_database(url, name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _postgres_database(url, name, drop=True)
 
 
 @pytest.fixture()
