@@ -121,6 +121,7 @@ def create_app(overrides: dict | None = None):
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
         appbuilder.init_app(app, db.session)
         i18n.tolerate_percent(app)  # Babel's callables exist now
+        frame.install_link_filters(app)  # FAB's filters exist now
         # What Flask-AppBuilder registered itself (security, login, language, index): core's.
         registry.host_views = {type(v).__name__ for v in appbuilder.baseviews}
         registry.ensure_loaded(appbuilder)

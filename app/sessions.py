@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from flask import current_app, g, has_request_context, session
 from flask_login import user_logged_in, user_logged_out
-from sqlalchemy import and_, delete, event, inspect, insert, select, update
+from sqlalchemy import and_, bindparam, delete, event, inspect, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from .models.base import utcnow
@@ -31,16 +31,31 @@ STAMP_CLAIM = "stamp"
 TOUCH_SECONDS = 300
 
 
-def _user_query(pk: int):
+# The two statements that load a user, built once per set of counters (the construct costs more to
+# build than SQLAlchemy's compiled cache then costs to find): the user's id and the session's id are
+# bound parameters.
+_statements: dict = {}
+
+
+def _user_query(with_session: bool):
     """The user with roles, groups and campuses, and the change counters riding along
     (app/freshness.py: a change of settings, roles or reference data reaches this worker on its
-    next request without a statement of its own). Returns the statement and the counters' keys."""
+    next request without a statement of its own); with_session: and the browser session's row
+    (its last_seen). Returns the statement (parameters `hq_pk`, `hq_sid`) and the counters' keys."""
     from .extensions import FRAME
 
     keys = freshness.counter_keys()
-    return (select(HouqinUser, *freshness.version_columns(keys)).where(HouqinUser.id == pk)
-            .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups), joinedload(HouqinUser.campuses))
-            .execution_options(**{FRAME: "user"})), keys
+    found = _statements.get((keys, with_session))
+    if found is None:
+        query = (select(HouqinUser, *freshness.version_columns(keys)).where(HouqinUser.id == bindparam("hq_pk"))
+                 .options(joinedload(HouqinUser.roles), joinedload(HouqinUser.groups),
+                          joinedload(HouqinUser.campuses))
+                 .execution_options(**{FRAME: "user"}))
+        if with_session:
+            query = query.add_columns(UserSession.last_seen).join(
+                UserSession, and_(UserSession.user_id == HouqinUser.id, UserSession.id == bindparam("hq_sid")))
+        found = _statements[(keys, with_session)] = query
+    return found, keys
 
 
 def load_session_user(db_session, pk: int, sid: str | None):
@@ -48,11 +63,8 @@ def load_session_user(db_session, pk: int, sid: str | None):
     last_seen, in one statement; None when the row is gone (logged out, password changed)."""
     if not sid:
         return None
-    query, keys = _user_query(pk)
-    row = db_session.execute(
-        query.add_columns(UserSession.last_seen)
-        .join(UserSession, and_(UserSession.user_id == HouqinUser.id, UserSession.id == sid))
-    ).unique().first()
+    query, keys = _user_query(True)
+    row = db_session.execute(query, {"hq_pk": pk, "hq_sid": sid}).unique().first()
     if row is None:
         return None
     user, *counters, last_seen = row
@@ -64,8 +76,8 @@ def load_session_user(db_session, pk: int, sid: str | None):
 
 def load_token_user(db_session, pk: int, stamp):
     """The user a JWT names, if the token's stamp is still theirs (one statement)."""
-    query, keys = _user_query(pk)
-    row = db_session.execute(query).unique().first()
+    query, keys = _user_query(False)
+    row = db_session.execute(query, {"hq_pk": pk}).unique().first()
     if row is None:
         return None
     user, *counters = row

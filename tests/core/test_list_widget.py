@@ -32,3 +32,24 @@ def test_the_house_list_is_fabs_list_html(app, client_as, monkeypatch, ctx, camp
         monkeypatch.undo()
         assert _normalised(house.data) == _normalised(stock.data), url
         assert "/staffview/" not in url or "/staffview/show/" in house.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", [
+    "", "?page_StaffView=3", "?_oc_StaffView=name&_od_StaffView=asc", "?_oc_StaffView=name&_od_StaffView=desc",
+    "?_flt_0_name=%E7%8E%8B%E4%BC%9F&psize_StaffView=100&page_StaffView=2",
+    "?_flt_0_name=a+b%26c%3Dd&_flt_0_name=second&next=/x?y=1#z", "?_anchor=top&page_StaffView=1",
+    "?empty=&_od_StaffView=asc",
+])
+def test_the_list_links_are_fabs(app, query):
+    """The house link_order / link_page / link_page_size filters (one url_for per page, not per
+    link) write exactly the addresses of Flask-AppBuilder's own."""
+    from flask_appbuilder.filters import TemplateFilters
+
+    filters = app.jinja_env.filters
+    assert filters["link_page"].__module__ == "app.views.frame"
+    with app.test_request_context("/staffview/list/" + query):
+        for value in ("name", "staff_no", 1, 7, "10"):
+            assert filters["link_order"](value, "StaffView") == TemplateFilters.link_order_filter(None, value, "StaffView")
+            assert filters["link_page"](value, "StaffView") == TemplateFilters.link_page_filter(None, value, "StaffView")
+            assert filters["link_page_size"](value, "StaffView") == \
+                TemplateFilters.link_page_size_filter(None, value, "StaffView")
