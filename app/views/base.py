@@ -3,6 +3,8 @@ formats, the big-list features (app/views/filters.py) and "Export to Excel" of t
 filter and search (app/views/exporting.py). Plugins subclass it and declare attributes."""
 from __future__ import annotations
 
+import logging
+
 from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
@@ -15,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired
 from wtforms.fields.core import UnboundField
 
 from .. import freshness
-from ..i18n import date_formatter, datetime_formatter, format_date, format_datetime
+from ..i18n import current_language, date_formatter, datetime_formatter, format_date, format_datetime
 from ..locks import is_lockable, refuse_if_locked
 from ..privacy import MASKERS, is_masked
 from ..scoping import FilterCampusScope, FilterCampusScopeOrOwn, FilterOwnCampuses, can_use_campus
@@ -24,8 +26,10 @@ from ..workflow import RecordLocked
 from .exporting import ExportMixin, export_labels, plain_text, xlsx_download  # noqa: F401 (offered to plugins)
 from .filters import FilterClause, HouqinInterface
 from .frame import KeptSearchWidget
+from .plain import PlainMiss, plan_for
 from .relations import lighten_relation_fields
 
+log = logging.getLogger(__name__)
 WRONG_CAMPUS = _l("You can only use your own campuses.")
 
 
@@ -100,6 +104,11 @@ def choice_label(choices) -> PerRequest:
 def _bool_cells():
     labels = yes_no()
     return lambda v: "" if v is None else labels[bool(v)]
+
+
+def _joined_cells():
+    sep = "、" if current_language() == "zh" else ", "
+    return lambda rows: sep.join(str(r) for r in rows) if rows else ""
 
 
 def cell_masker(kind: str):
@@ -234,6 +243,35 @@ class HouqinModelView(ExportMixin, ModelView):
             self.extra_args = {**(self.extra_args or {}), "attachment_owner": self.attachment_owner}
         super().__init__(**kwargs)
 
+    # Lists read their rows as plain values (app/views/plain.py) unless this is False.
+    plain_rows = True
+
+    def _plain_plan(self, columns):
+        plans = self.__dict__.setdefault("_hq_plain_plans", {})
+        key = tuple(columns or ())
+        if key not in plans:
+            plans[key] = plan_for(self.datamodel.obj, key, self.list_joins) if self.plain_rows else None
+        return plans[key]
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        """FAB's list widget, its rows read as plain values when the plan allows; should one of
+        them be asked for what it was not loaded with, this view lists with ORM objects from then
+        on (logged: a model property reading a relation the list does not join)."""
+        plan = self._plain_plan(self.list_columns)
+        if plan is not None:
+            g._hq_plain_plan = (self.datamodel, plan)
+            try:
+                return super()._get_list_widget(filters, actions, order_column, order_direction, page,
+                                                page_size, widgets, **kwargs)
+            except PlainMiss as miss:
+                self._hq_plain_plans[tuple(self.list_columns or ())] = None
+                log.warning("%s lists with ORM rows from now on: %s", type(self).__name__, miss)
+            finally:
+                g._hq_plain_plan = None
+        return super()._get_list_widget(filters, actions, order_column, order_direction, page, page_size,
+                                        widgets, **kwargs)
+
     def _init_forms(self):
         super()._init_forms()
         # A search field starts empty: FAB copies the column's default into it (the visit list's
@@ -261,6 +299,9 @@ class HouqinModelView(ExportMixin, ModelView):
             return format_date
         if col in dm.list_columns and dm.is_boolean(col):
             return PerRequest(_bool_cells)
+        if "." not in col and (dm.is_relation_many_to_many(col) or dm.is_relation_one_to_many(col)):
+            # the related rows by name, 总园、东园 / HQ, East (FAB printed the Python list's repr)
+            return PerRequest(_joined_cells)
         return lambda v: "" if v is None else v
 
     def _get_search_widget(self, form=None, exclude_cols=None, widgets=None):

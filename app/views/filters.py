@@ -23,6 +23,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .plain import PlainRow
+
 COUNT_CAP = 10_000
 _identity = id  # HouqinInterface.get's argument is called `id`, as FAB's
 
@@ -163,6 +165,11 @@ class HouqinInterface(SQLAInterface):
         filtered = self._apply_inner_all(self.session.query(self.obj), filters, aliases_mapping={})
         count = self._count_of(filtered)
         keys = self.page_keys(filters, order_column, order_direction, page, page_size, filtered=filtered)
+        plan = g.get("_hq_plain_plan") if has_request_context() else None
+        if plan is not None and plan[0] is self:
+            # a house list view's page (HouqinModelView._get_list_widget): plain values
+            (pk,) = self.obj.__mapper__.primary_key
+            return count, plan[1].rows(self.session, pk, keys) if keys else []
         return count, self.rows_for(keys)
 
     def page_keys(self, filters=None, order_column="", order_direction="", page=None, page_size=None, *,
@@ -212,6 +219,8 @@ class HouqinInterface(SQLAInterface):
                         value = value()
                     elif isinstance(value, enum.Enum):
                         value = value.value
+                    elif isinstance(value, PlainRow):
+                        str(value)  # read here (kept in the row): a miss falls back to ORM rows
                 values[col] = value
             yield values
 

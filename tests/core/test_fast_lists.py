@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 import random
 import re
 
@@ -160,3 +161,130 @@ def test_the_per_request_frame_is_the_user_and_the_to_do_count(app, client_as, c
     with count_statements() as counter:
         assert c.get("/").status_code == 200
     assert counter.frame[:1] == ["user"] and set(counter.frame) <= {"user", "todo"}, counter.frame
+
+
+def _normalised_page(body: bytes) -> str:
+    text = re.sub(r'name="csrf_token" value="[^"]*"|nonce="[^"]*"|name="csrf-token" content="[^"]*"', "",
+                  body.decode("utf-8"))
+    assert " object at 0x" not in text  # a list cell showing an object's repr
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_house_list_shows_the_same_page_from_plain_rows_as_from_orm_objects(app, client_as, ctx, campuses,
+                                                                                  uid, monkeypatch, caplog, lang):
+    """Every house list view of core and the plugins reads its page as plain values where its
+    columns allow (app/views/plain.py) and shows exactly what it showed from ORM objects; none
+    falls back (a fallback would be logged)."""
+    from flask import url_for
+
+    from app.views.base import HouqinModelView
+
+    _seed_staff(ctx, campuses, uid, n=30)
+    c = client_as("director_all", lang=lang)
+    views = [v for v in app.appbuilder.baseviews if isinstance(v, HouqinModelView)]
+    planned = 0
+    with app.test_request_context():
+        urls = {type(v).__name__: url_for(f"{type(v).__name__}.list") for v in views}
+    for view in views:
+        name = type(view).__name__
+        plain = c.get(urls[name])
+        if plain.status_code != 200:  # a list the catalogue roles do not open
+            continue
+        plans = view.__dict__.get("_hq_plain_plans", {})
+        planned += any(p is not None for p in plans.values())
+        monkeypatch.setattr(type(view), "plain_rows", False)
+        monkeypatch.setattr(view, "_hq_plain_plans", {})
+        orm = c.get(urls[name])
+        monkeypatch.undo()
+        assert orm.status_code == 200, name
+        assert _normalised_page(plain.data) == _normalised_page(orm.data), name
+    assert planned >= 10
+    assert "lists with ORM rows" not in caplog.text
+
+
+def test_the_demo_lists_show_the_same_page_from_plain_rows_as_from_orm_objects(tmp_path, monkeypatch, caplog):
+    """The same on the demo data (every plugin's lists have rows there), as the demo director."""
+    from flask import url_for
+
+    from app import create_app
+    from app.views.base import HouqinModelView
+    from tests.seed import CHEAP_PASSWORD_HASH
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/plain.db", "TESTING": True,
+                      "SECRET_KEY": "plain-secret-0123456789abcdef0123456789", "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False, "FAB_PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})
+    runner = app.test_cli_runner()
+    env = {"HOUQIN_ADMIN_PASSWORD": "Admin-Pass-2026!!", "HOUQIN_DEMO": "0", "HOUQIN_DEMO_PASSWORD": "Demo-Pass-2026!!"}
+    assert runner.invoke(args=["houqin", "init"], env=env).exit_code == 0
+    monkeypatch.setenv("HOUQIN_DEMO_PASSWORD", "Demo-Pass-2026!!")
+    result = runner.invoke(args=["houqin", "demo"])
+    assert result.exit_code == 0, result.output
+    c = app.test_client()
+    assert c.post("/login/", data={"username": "director", "password": "Demo-Pass-2026!!"}).status_code == 302
+    views = [v for v in app.appbuilder.baseviews if isinstance(v, HouqinModelView)]
+    with app.test_request_context():
+        urls = {type(v).__name__: url_for(f"{type(v).__name__}.list") for v in views}
+    with_rows = 0
+    for view in views:
+        name = type(view).__name__
+        plain = c.get(urls[name])
+        if plain.status_code != 200:
+            continue
+        with_rows += b"action_check" in plain.data or plain.data.count(b"<tr>") > 1
+        monkeypatch.setattr(type(view), "plain_rows", False)
+        monkeypatch.setattr(view, "_hq_plain_plans", {})
+        orm = c.get(urls[name])
+        monkeypatch.undo()
+        monkeypatch.setenv("HOUQIN_DEMO_PASSWORD", "Demo-Pass-2026!!")
+        assert _normalised_page(plain.data) == _normalised_page(orm.data), name
+    assert with_rows >= 15
+    assert "lists with ORM rows" not in caplog.text
+
+
+def test_a_plain_row_refuses_what_it_was_not_loaded_with(app, ctx, campuses, uid, monkeypatch, client_as, caplog):
+    """A plain row answers its columns, the listed relations (by their __str__) and the model's
+    properties; anything else raises PlainMiss (not AttributeError, which FAB's list would show
+    as an empty cell), and the view then lists with ORM objects — the same page."""
+    from app.models import Staff
+    from app.views.plain import PlainMiss, plan_for
+
+    plan = plan_for(Staff, ["name", "campus", "department.name"], ())
+    assert plan is not None and set(plan.relations) == {"campus", "department"}
+    assert plan_for(Staff, ["name", "no_such_column"], ()) is None
+    _seed_staff(ctx, campuses, uid, n=3)
+    with app.app_context():
+        from app.extensions import db
+
+        (pk,) = Staff.__mapper__.primary_key
+        keys = list(db.session.execute(select(Staff.id).order_by(Staff.id).limit(3)).scalars())
+        rows = plan.rows(db.session, pk, keys)
+        orm = {s.id: s for s in db.session.execute(select(Staff).where(Staff.id.in_(keys))).scalars()}
+        assert [r.id for r in rows] == keys
+        for row in rows:
+            assert row.name == orm[row.id].name and str(row.campus) == str(orm[row.id].campus)
+            assert not hasattr(row, "department.name")  # FAB then follows the dotted path itself
+            with pytest.raises(PlainMiss):
+                row.position  # a relation the plan did not load
+    # a formatter that reads a relation of a relation (not loaded): the list falls back to ORM rows
+    view = _staff_view(app)
+    monkeypatch.setattr(view, "formatters_columns", {
+        **view.formatters_columns, "department": lambda d: f"{d.name}@{d.campus.code}" if d else ""})
+    monkeypatch.setitem(view.__dict__, "_hq_plain_plans", {})
+    from app.audit import acting_as
+    from app.models import Department
+
+    name = uid("回退")
+    with acting_as(None, "tests", "cli"):
+        dept = Department(name=uid("部门"), campus_id=campuses["TA"], active=True)
+        ctx.session.add(dept)
+        ctx.session.flush()
+        ctx.session.add(Staff(name=name, staff_no=uid("FB"), employment_type="contract", campus_id=campuses["TA"],
+                              department_id=dept.id, active=True))
+        ctx.session.commit()
+    page = client_as("director_a").get("/staffview/list/?_flt_0_name=" + quote(name))
+    assert page.status_code == 200
+    assert f"{dept.name}@TA" in page.get_data(as_text=True)
+    assert "lists with ORM rows from now on" in caplog.text
+    assert all(p is None for p in view.__dict__["_hq_plain_plans"].values())
+
