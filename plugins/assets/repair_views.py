@@ -14,7 +14,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.i18n import format_money
+from app.i18n import datetime_formatter, format_money
 from app.rules import RuleError
 from app.views.base import HouqinModelView, choice_label
 from app.views.filters import COUNT_CAP
@@ -251,6 +251,7 @@ class RepairDeskView(BaseView):
         return self.render_template("assets/repair_list.html", rows=rows, title=gettext("Open repairs"), links=_links(),
                                     states={k: str(v) for k, v in REPAIR_STATES.items()}, overnight=overnight,
                                     urgencies={k: str(v) for k, v in URGENCIES.items()}, queue=False,
+                                    when=datetime_formatter(),
                                     may_dispatch=self.appbuilder.sm.has_access("can_dispatch", "RepairView"))
 
     @expose("/queue")
@@ -263,6 +264,7 @@ class RepairDeskView(BaseView):
         return self.render_template("assets/repair_list.html", rows=rows, title=gettext("My repair queue"), links=_links(),
                                     states={k: str(v) for k, v in REPAIR_STATES.items()}, overnight=overnight,
                                     urgencies={k: str(v) for k, v in URGENCIES.items()}, queue=True,
+                                    when=datetime_formatter(),
                                     may_dispatch=False)
 
 
