@@ -48,7 +48,13 @@
     td.classList.toggle("has-error", !!bad);
     input.setAttribute("aria-invalid", bad ? "true" : "false");
   }
+  // One save per cell at a time: a cell left, its comment entered and the cell corrected within a
+  // second sent three saves at once; answered out of order, an older answer overwrote the newer
+  // value, and two first saves of one cell raced to create its score. A save asked for while
+  // one is on its way runs when that one is answered, with the cell as it is then, and the
+  // older answer changes nothing on the page.
   function save(input) {
+    if (input.hqBusy) { input.hqAgain = true; return; }
     var value = input.value.trim();
     if (value === "") { return; }
     var box = commentOf(input, false);
@@ -57,6 +63,11 @@
     if (input.getAttribute("data-saved") === key) { return; }
     var head = heads[+input.getAttribute("data-c")];
     message(input, i18n.saving, false);
+    input.hqBusy = true;
+    function done() {
+      input.hqBusy = false;
+      if (input.hqAgain) { input.hqAgain = false; save(input); }
+    }
     fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
@@ -66,6 +77,7 @@
       return resp.json().then(function (data) { return {ok: resp.ok, data: data}; });
     }).then(function (r) {
       var td = input.parentNode;
+      if (input.hqAgain) { return; }  // the cell changed meanwhile: the next save answers
       if (r.ok) {
         input.setAttribute("data-saved", key);
         input.value = r.data.value;
@@ -83,7 +95,10 @@
         if (document.activeElement === null || document.activeElement === document.body ||
             document.activeElement.classList.contains("hq-score")) { note.focus(); }
       }
-    }).catch(function () { input.removeAttribute("data-saved"); message(input, i18n.failed, true); });
+    }).catch(function () {
+      input.removeAttribute("data-saved");
+      if (!input.hqAgain) { message(input, i18n.failed, true); }
+    }).then(done);
   }
   root.addEventListener("change", function (event) {
     var t = event.target;
