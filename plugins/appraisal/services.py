@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Optional
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.rules import N_, RuleError
 from app.workflow import transition
@@ -284,12 +285,19 @@ def save_cell(session, sheet_id: int, user, staff_id: int, item: str, raw, comme
         raise RuleError(ERR_NOT_IN_GRID, field="staff")
     value, text = spec.check_judged_cell(raw, comment, rnd.comment_below_percent)
     # Conditional on the sheet still being a draft: a submit that got in first wins.
-    changed = session.execute(update(AppraisalScore).where(
+    write = (update(AppraisalScore).where(
         AppraisalScore.sheet_id == sheet_id, AppraisalScore.staff_id == staff_id, AppraisalScore.item == item)
-        .values(value=value, comment=text or None).execution_options(synchronize_session=False)).rowcount
-    if not changed:
-        session.add(AppraisalScore(sheet_id=sheet_id, staff_id=staff_id, item=item, value=value, comment=text or None))
-        session.flush()
+        .values(value=value, comment=text or None).execution_options(synchronize_session=False))
+    if not session.execute(write).rowcount:
+        # The cell's first save. Two first saves of one cell (two tabs, a retried request) race to
+        # create its score: the one that finds it created updates it instead of failing.
+        try:
+            with session.begin_nested():
+                session.add(AppraisalScore(sheet_id=sheet_id, staff_id=staff_id, item=item, value=value,
+                                           comment=text or None))
+                session.flush()
+        except IntegrityError:
+            session.execute(write)
     still = session.execute(select(AppraisalSheet.status).where(AppraisalSheet.id == sheet_id)).scalar()
     if still != DRAFT:
         raise RuleError(ERR_SHEET_SUBMITTED, field="value")

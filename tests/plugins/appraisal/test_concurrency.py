@@ -73,6 +73,26 @@ def test_a_cell_saved_while_the_sheet_is_submitted_is_refused(appraisal, api_as)
         assert str(value) == "12.00"
 
 
+def test_two_first_saves_of_one_cell_at_once_both_succeed_and_leave_one_score(appraisal, api_as):
+    """Two tabs (or a retried request) save an empty cell at the same moment: both create its
+    score; the loser of the race updates the winner's row instead of answering 500."""
+    from plugins.appraisal.models import AppraisalScore
+
+    r = appraisal.round(members=3, staff=2)
+    owner, owner_id, _ = r["members"][0]
+    sheet = appraisal.sheet_id(r["round"], owner_id)
+    clients = [api_as(owner) for _ in range(3)]
+    codes = race(clients, lambda c: c[0].put(
+        f"/api/v1/appraisalsheet/{sheet}/cell", headers=c[1],
+        json={"staff_id": r["staff"][0], "item": "attitude", "value": "14"}).status_code)
+    assert codes == [200, 200, 200], codes
+    with appraisal.ctx() as session:
+        values = session.execute(select(AppraisalScore.value).where(
+            AppraisalScore.sheet_id == sheet, AppraisalScore.staff_id == r["staff"][0],
+            AppraisalScore.item == "attitude")).scalars().all()
+    assert [str(v) for v in values] == ["14.00"]
+
+
 def test_close_and_finalise_pressed_at_once_happen_once(appraisal, client_as):
     from plugins.appraisal.models import AppraisalResult
 

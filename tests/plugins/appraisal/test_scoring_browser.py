@@ -41,6 +41,18 @@ def _prepare(live_appraisal):
     return r
 
 
+def _no_cell_in_error(page):
+    """No cell shows an error; when one does, the failure names the cell and what it says."""
+    try:
+        expect(page.locator("td.hq-cell.has-error")).to_have_count(0)
+    except AssertionError:
+        cells = page.eval_on_selector_all(
+            "td.hq-cell.has-error",
+            "tds => tds.map(td => { const i = td.querySelector('input.hq-score');"
+            " return [i.dataset.r, i.dataset.c, i.value, (td.querySelector('.hq-cell-msg') || {}).textContent]; })")
+        raise AssertionError(f"cells in error (row, column, value, message): {cells}") from None
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("lang,locale", [("zh", "zh-CN"), ("en", "en-GB")])
 def test_a_member_scores_by_keyboard_the_secretary_counts_the_director_finalises(
@@ -74,7 +86,7 @@ def test_a_member_scores_by_keyboard_the_secretary_counts_the_director_finalises
     page.keyboard.type("工作失误")
     page.keyboard.press("Enter")
     expect(low).to_be_focused()
-    expect(page.locator("td.hq-cell.has-error")).to_have_count(0)
+    _no_cell_in_error(page)
     page.keyboard.press("Control+a")
     page.keyboard.type("20")
     page.keyboard.press("ArrowUp")
@@ -100,7 +112,7 @@ def test_a_member_scores_by_keyboard_the_secretary_counts_the_director_finalises
     page.keyboard.type("20")
     page.keyboard.press("Tab")
     expect(corrected).to_have_value("20.00")
-    expect(page.locator("td.hq-cell.has-error")).to_have_count(0)
+    _no_cell_in_error(page)
     save_screen(page, f"appraisal-sheet-{lang}")
     # Enter down the last column reaches the submit button; Enter submits
     page.locator('input.hq-score[data-r="4"][data-c="2"]').focus()
