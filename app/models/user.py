@@ -48,3 +48,20 @@ class UserSession(Model):
     created_at = Column(UTCDateTime, nullable=False)
     # Touched at most every few minutes (not on every request); stale rows are purged at login.
     last_seen = Column(UTCDateTime, nullable=False, index=True)
+
+
+def _groups_accept_the_house_user() -> None:
+    """Flask-AppBuilder's Group.users expects its own User class: a HouqinUser put in a group (the
+    user form's groups, the group screen) failed the flush ("Expected an object of type User"),
+    a 500. Its Role.user collection already allows subclasses (enable_typechecks=False); the same
+    for groups. Set before the mappers are configured (the flag is copied then)."""
+    from flask_appbuilder.security.sqla.models import Group
+
+    prop = Group.__mapper__._props["users"]
+    prop.enable_typechecks = False
+    processor = getattr(prop, "_dependency_processor", None)
+    if processor is not None:
+        processor.enable_typechecks = False
+
+
+_groups_accept_the_house_user()

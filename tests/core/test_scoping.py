@@ -54,6 +54,39 @@ def test_director_admin_and_auditor_see_every_campus(app, client_as, two_staff, 
     assert "SCOPE-A" in page and "SCOPE-B" in page
 
 
+@pytest.fixture(scope="module")
+def group_director(app):
+    """A login with no role of its own, Director through a group (Flask-AppBuilder's groups)."""
+    from app.audit import acting_as
+    from app.extensions import db
+
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        sm = app.appbuilder.sm
+        group = sm.group_model(name="SCOPE-DIRECTORS", label="园长组", roles=[sm.find_role("Director")])
+        db.session.add(group)
+        user = sm.find_user("group_director") or sm.add_user("group_director", "G", "D", "g@d", [],
+                                                             password="Test-Pass-2026!!")
+        user.groups = [group]
+        db.session.commit()
+    return "group_director"
+
+
+def test_a_director_through_a_group_sees_every_campus_and_unmasked_numbers(app, client_as, two_staff,
+                                                                           group_director):
+    from flask import g
+
+    from app.security import is_unscoped, role_names, sees_personal_data
+
+    client = client_as(group_director)
+    page = client.get("/staffview/list/?_flt_2_staff_no=SCOPE").get_data(as_text=True)
+    assert "SCOPE-A" in page and "SCOPE-B" in page
+    with app.test_request_context():
+        user = app.appbuilder.sm.find_user(group_director)
+        g.user = user
+        assert "Director" in role_names(user)
+        assert is_unscoped(user) and sees_personal_data(user)
+
+
 def test_a_user_with_no_campus_sees_no_campus_bound_rows(app, client_as, two_staff):
     page = client_as("staff_none").get("/staffview/list/?_flt_2_staff_no=SCOPE").get_data(as_text=True)
     assert "SCOPE-A" not in page and "SCOPE-B" not in page

@@ -165,6 +165,26 @@ def test_groups_are_logged(app, client_as, ctx, uid):
     assert created.changes["roles"] == [None, ["Auditor"]] and created.changes["users"] == [None, ["auditor_a"]]
 
 
+def test_a_user_put_in_a_group_on_the_user_form_is_saved_and_logged(app, client_as, ctx, uid):
+    """The user form's groups field: a house user in a group used to fail the flush (500)."""
+    from flask_appbuilder.security.sqla.models import Group
+
+    admin = client_as("admin_a")
+    name = uid("group")
+    assert admin.post("/groups/add", data={"name": name, "label": "门卫组",
+                                           "roles": [str(_role_id(ctx, "Gatekeeper"))]}).status_code == 302
+    group = ctx.session.execute(select(Group).where(Group.name == name)).scalar_one()
+    resp = admin.post("/users/add", data={
+        "first_name": "分组", "last_name": "用户", "username": name.lower(), "active": "y",
+        "email": f"{name.lower()}@test.houqin", "roles": [str(_role_id(ctx, "Staff"))], "groups": [str(group.id)],
+        "password": PASSWORD, "conf_password": PASSWORD})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-1500:]
+    user = _user(ctx, name.lower())
+    assert [g.name for g in user.groups] == [name]
+    created = [e for e in _entries(ctx, "ab_user", user.id) if e.action == "create"]
+    assert created[0].changes["groups"] == [None, [name]]
+
+
 def test_the_audit_log_screen_shows_security_entries(app, client_as, ctx, uid):
     admin = client_as("admin_a")
     user = _add_user_on_the_screen(admin, ctx, uid("aud").lower())
