@@ -145,7 +145,9 @@ class PurchaseApi(ActionApi):
 
         def build(b):
             campus = b.id("campus_id") or next(iter(user_campus_ids() or []), None)
-            if campus is None or not can_use_campus(campus):
+            if campus is None:  # a user of every campus (the Director) says which
+                raise RuleError(N_("This field is required."), field="campus_id")
+            if not can_use_campus(campus):
                 raise RuleError(N_("Not a valid choice"), field="campus_id")
             req = PurchaseRequest(description=b.text("description", True, 200), quantity=b.data.get("quantity", 1),
                                   unit=b.text("unit", limit=10) or "台",

@@ -48,6 +48,16 @@ def test_lend_return_and_dispose_through_the_api_with_the_same_rules(app, api_as
     assert again.status_code == 409
 
 
+def test_a_director_of_every_campus_says_which_campus_a_purchase_is_for(app, api_as, campuses, uid):
+    director, dh = api_as("director")  # Director, bound to no campus: none to take by default
+    body = {"description": uid("投影仪"), "quantity": 1, "estimated_unit_price": "3990.00", "reason": "多功能厅"}
+    missing = director.post("/api/v1/assetpurchase/request", headers=dh, json=body)
+    assert missing.status_code == 422
+    assert missing.get_json()["message"] == {"campus_id": ["此字段为必填项。"]}
+    made = director.post("/api/v1/assetpurchase/request", headers=dh, json={**body, "campus_id": campuses["TB"]})
+    assert made.status_code == 201, made.get_json()
+
+
 def test_a_purchase_and_its_receipt_through_the_api(app, api_as, register, uid):
     from plugins.assets.lifecycle_models import PurchaseRequest
 
