@@ -30,14 +30,17 @@ run: init
 
 # The suite runs in one process per core (at most 4: each holds a built app and a browser);
 # TEST_WORKERS=0 runs it in this process (a debugger, -x on the first failure in order).
+# Work stealing: a worker that runs out takes tests queued for another, so the few long ones
+# (the API fuzzer per role, the role matrices) do not end the run on one worker alone.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+TEST_DIST = $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 
 test: catalogues
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(TEST_DIST) $(PYTEST_ARGS)
 
 test-pg: catalogues
 	HOUQIN_TEST_DATABASE_URL=$${HOUQIN_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) $(TEST_DIST) $(PYTEST_ARGS)
 
 i18n: $(STAMP)
 	$(BIN)/python translations/update.py
