@@ -20,6 +20,23 @@ def _add_staff(app, uid, campus_id, user=None, **over):
         return staff.id
 
 
+def _own_login(app, uid, role, campus_id) -> str:
+    """A login of its own for the test's "own record": a seeded login (appraiser_a ...) may already
+    have a staff record made by another test in this worker's database (one record per login)."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Campus
+    from tests.seed import PASSWORD
+
+    name = uid("own").lower()
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        sm = app.appbuilder.sm
+        user = sm.add_user(name, "自己", "人", f"{name}@test.houqin", sm.find_role(role), password=PASSWORD)
+        user.campuses = [db.session.get(Campus, campus_id)]
+        db.session.commit()
+    return name
+
+
 @pytest.mark.parametrize("path, data", [
     ("campusview", {"name": "停用园区{}", "code": "{}", "address": ""}),
     ("departmentview", {"name": "停用部门{}", "campus": ""}),
@@ -71,7 +88,8 @@ def test_inactive_departments_and_positions_leave_the_staff_form_but_keep_their_
 
 def test_colleagues_see_work_details_only_the_person_and_the_director_see_all(app, client_as, uid, campuses):
     colleague = _add_staff(app, uid, campuses["TA"], name="林同事")
-    own = _add_staff(app, uid, campuses["TA"], user="appraiser_a", name="自己人")
+    login = _own_login(app, uid, "Appraiser", campuses["TA"])
+    own = _add_staff(app, uid, campuses["TA"], user=login, name="自己人")
     staff = client_as("staff_a", lang="en")
     page = staff.get(f"/staffview/show/{colleague}").get_data(as_text=True)
     assert "林同事" in page and "021-55556666" in page
@@ -80,7 +98,7 @@ def test_colleagues_see_work_details_only_the_person_and_the_director_see_all(ap
         assert private not in page, private
     listing = staff.get("/staffview/list/?_flt_0_name=林同事").get_data(as_text=True)
     assert "林同事" in listing and "Health certificate" not in listing and "Personal phone" not in listing
-    mine = client_as("appraiser_a", lang="en").get(f"/staffview/show/{own}").get_data(as_text=True)
+    mine = client_as(login, lang="en").get(f"/staffview/show/{own}").get_data(as_text=True)
     assert "JK2026-778899" in mine and "Employment type" in mine and "Login user" in mine
     director = client_as("director_a", lang="en").get(f"/staffview/show/{colleague}").get_data(as_text=True)
     assert "JK2026-778899" in director and "ZG-445566" in director and "Employment type" in director
@@ -88,8 +106,9 @@ def test_colleagues_see_work_details_only_the_person_and_the_director_see_all(ap
 
 def test_the_staff_api_answers_a_colleague_with_the_work_details_only(app, api_as, uid, campuses):
     colleague = _add_staff(app, uid, campuses["TA"], name="林同事")
-    own = _add_staff(app, uid, campuses["TA"], user="mealcommittee_a", name="自己人")
-    client, headers = api_as("mealcommittee_a")
+    login = _own_login(app, uid, "MealCommittee", campuses["TA"])
+    own = _add_staff(app, uid, campuses["TA"], user=login, name="自己人")
+    client, headers = api_as(login)
     other = client.get(f"/api/v1/staff/{colleague}", headers=headers).get_json()["result"]
     assert other["name"] == "林同事" and other["work_phone"] == "021-55556666"
     assert not {"health_cert_no", "qualification_cert", "employment_type", "hire_date", "personal_phone"} & set(other)
