@@ -143,6 +143,9 @@
       var source = el.name === "phone" ? "phone" : el.name === "id_number" ? "id" : null;
       if (source && el.value.trim() && !field("name").value.trim()) {
         lookup(source).then(function (found) {
+          // the gatekeeper went on while the answer came (F2 to a badge, a click): leave them there
+          var now = document.activeElement;
+          if (now && now !== el && now !== document.body) { return; }
           if (found === "error") { el.focus(); el.select(); }  // stay on the number to correct it
           else if (!found) { signInOrGoOn(); }  // new visitor: on to the name
         });
