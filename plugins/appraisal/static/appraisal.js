@@ -80,7 +80,9 @@
       if (input.hqAgain) { return; }  // the cell changed meanwhile: the next save answers
       if (r.ok) {
         input.setAttribute("data-saved", key);
-        input.value = r.data.value;
+        // the server's form of the number (5 -> 5.00), but never under the typing cursor: an answer
+        // arriving after Ctrl+A turned the next "20" into "5.0020"
+        if (document.activeElement !== input) { input.value = r.data.value; }
         message(input, i18n.saved, false);
         td.classList.add("hq-done");
         return;
