@@ -54,9 +54,9 @@ def role_names(user) -> set[str]:
         cached = g.get("_houqin_role_names")
         if cached is not None and cached[0] == user.id:
             return cached[1]
-    # with the roles of the user's groups, as Flask-AppBuilder's permissions count them: a group's
-    # Director is unscoped and unmasked like a Director given the role directly
-    names = {r.name for r in user.roles} | {r.name for grp in getattr(user, "groups", None) or () for r in grp.roles}
+    # Flask-AppBuilder's own list (the user's roles and their groups' roles), as its permissions
+    # count them: a group's Director is unscoped and unmasked like one given the role directly
+    names = {r.name for r in current_app.appbuilder.sm.get_user_roles(user)}
     if has_request_context():
         g._houqin_role_names = (user.id, names)
     return names
