@@ -30,6 +30,7 @@ from .plain import PlainMiss, plan_for
 from .relations import lighten_relation_fields
 
 log = logging.getLogger(__name__)
+MAX_WIDENINGS = 10  # a list's plain rows read again with a missed column or relation, per request
 WRONG_CAMPUS = _l("You can only use your own campuses.")
 
 
@@ -250,22 +251,30 @@ class HouqinModelView(ExportMixin, ModelView):
         plans = self.__dict__.setdefault("_hq_plain_plans", {})
         key = tuple(columns or ())
         if key not in plans:
-            plans[key] = plan_for(self.datamodel.obj, key, self.list_joins) if self.plain_rows else None
+            plans[key] = (plan_for(self.datamodel.obj, key, self.list_joins, self.formatters_columns)
+                          if self.plain_rows else None)
         return plans[key]
 
     def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
                          page_size=None, widgets=None, **kwargs):
-        """FAB's list widget, its rows read as plain values when the plan allows; should one of
-        them be asked for what it was not loaded with, this view lists with ORM objects from then
-        on (logged: a model property reading a relation the list does not join)."""
+        """FAB's list widget, its rows read as plain values when the plan allows. Should one of
+        them be asked for a column or a many-to-one relation it was not loaded with, the plan
+        reads it too and the page is read again; for anything else (a one-to-many relation) this
+        view lists with ORM objects from then on. Both are logged."""
         plan = self._plain_plan(self.list_columns)
-        if plan is not None:
+        widenings = 0
+        while plan is not None:
             g._hq_plain_plan = (self.datamodel, plan)
             try:
                 return super()._get_list_widget(filters, actions, order_column, order_direction, page,
                                                 page_size, widgets, **kwargs)
             except PlainMiss as miss:
-                self._hq_plain_plans[tuple(self.list_columns or ())] = None
+                widenings += 1
+                if widenings <= MAX_WIDENINGS and plan.widen(miss.model, miss.name):
+                    # the plan's reading of the code missed it: read the page again with it
+                    log.warning("%s's plain rows widened: %s", type(self).__name__, miss)
+                    continue
+                self._hq_plain_plans[tuple(self.list_columns or ())] = plan = None
                 log.warning("%s lists with ORM rows from now on: %s", type(self).__name__, miss)
             finally:
                 g._hq_plain_plan = None

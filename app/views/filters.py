@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .plain import PlainRow
+from .plain import PlainMiss, PlainRow
 
 COUNT_CAP = 10_000
 _identity = id  # HouqinInterface.get's argument is called `id`, as FAB's
@@ -212,6 +212,8 @@ class HouqinInterface(SQLAInterface):
                     else:
                         try:
                             value = reduce(getattr, path, item)
+                        except PlainMiss:
+                            raise  # the plain row lacks it: widened or ORM rows, never an empty cell
                         except Exception:
                             value = ""
                 else:

@@ -201,6 +201,7 @@ def test_every_house_list_shows_the_same_page_from_plain_rows_as_from_orm_object
         assert _normalised_page(plain.data) == _normalised_page(orm.data), name
     assert planned >= 10
     assert "lists with ORM rows" not in caplog.text
+    assert "plain rows widened" not in caplog.text  # the plans' reading of the code saw it all
 
 
 def test_the_demo_lists_show_the_same_page_from_plain_rows_as_from_orm_objects(tmp_path, monkeypatch, caplog):
@@ -240,12 +241,14 @@ def test_the_demo_lists_show_the_same_page_from_plain_rows_as_from_orm_objects(t
         assert _normalised_page(plain.data) == _normalised_page(orm.data), name
     assert with_rows >= 15
     assert "lists with ORM rows" not in caplog.text
+    assert "plain rows widened" not in caplog.text
 
 
 def test_a_plain_row_refuses_what_it_was_not_loaded_with(app, ctx, campuses, uid, monkeypatch, client_as, caplog):
     """A plain row answers its columns, the listed relations (by their __str__) and the model's
     properties; anything else raises PlainMiss (not AttributeError, which FAB's list would show
-    as an empty cell), and the view then lists with ORM objects — the same page."""
+    as an empty cell). A missed column or many-to-one relation widens the plan and the page is
+    read again; anything else makes the view list with ORM objects — the same page either way."""
     from app.models import Staff
     from app.views.plain import PlainMiss, plan_for
 
@@ -266,7 +269,14 @@ def test_a_plain_row_refuses_what_it_was_not_loaded_with(app, ctx, campuses, uid
             assert not hasattr(row, "department.name")  # FAB then follows the dotted path itself
             with pytest.raises(PlainMiss):
                 row.position  # a relation the plan did not load
-    # a formatter that reads a relation of a relation (not loaded): the list falls back to ORM rows
+        assert plan.widen(Staff, "position") and "position" in plan.relations  # now joined
+        assert not plan.widen(Staff, "no_such_attribute")
+    from app.models import AcademicYear
+
+    year_plan = plan_for(AcademicYear, ["name"], ())
+    assert year_plan is not None and not year_plan.widen(AcademicYear, "terms")  # one-to-many: never plain
+    # a formatter that reads a relation of a relation the code analysis cannot see: the plan reads
+    # it too and the page is read again (logged); the same page as from ORM rows
     view = _staff_view(app)
     monkeypatch.setattr(view, "formatters_columns", {
         **view.formatters_columns, "department": lambda d: f"{d.name}@{d.campus.code}" if d else ""})
@@ -282,7 +292,19 @@ def test_a_plain_row_refuses_what_it_was_not_loaded_with(app, ctx, campuses, uid
         ctx.session.add(Staff(name=name, staff_no=uid("FB"), employment_type="contract", campus_id=campuses["TA"],
                               department_id=dept.id, active=True))
         ctx.session.commit()
-    page = client_as("director_a").get("/staffview/list/?_flt_0_name=" + quote(name))
+    url = "/staffview/list/?_flt_0_name=" + quote(name)
+    page = client_as("director_a").get(url)
+    assert page.status_code == 200
+    assert f"{dept.name}@TA" in page.get_data(as_text=True)
+    assert "StaffView's plain rows widened: Department.campus" in caplog.text
+    assert "lists with ORM rows" not in caplog.text
+    assert any(p is not None for p in view.__dict__["_hq_plain_plans"].values())
+    # when the plan cannot be widened (here: no widening allowed), ORM rows from then on
+    import app.views.base as base
+
+    monkeypatch.setattr(base, "MAX_WIDENINGS", 0)
+    monkeypatch.setitem(view.__dict__, "_hq_plain_plans", {})
+    page = client_as("director_a").get(url)
     assert page.status_code == 200
     assert f"{dept.name}@TA" in page.get_data(as_text=True)
     assert "lists with ORM rows from now on" in caplog.text
