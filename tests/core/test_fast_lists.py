@@ -89,6 +89,30 @@ def test_a_deep_page_joins_relations_for_its_own_rows_only(app, client_as, ctx, 
     assert len(rows) == 1 and "JOIN" in rows[0].upper() and "OFFSET" not in rows[0].upper()
 
 
+
+def test_a_short_page_is_counted_from_its_keys_and_a_full_one_by_count(app, client_as, ctx, campuses, uid,
+                                                                       count_statements):
+    """A page with fewer rows than the page size is the last one: the record count is the rows
+    before it plus its own, without a COUNT statement; a full page still runs the COUNT."""
+    tag = _seed_staff(ctx, campuses, uid, n=12)
+    c = client_as("director_a", lang="en")
+
+    def read(url):
+        c.get(url)
+        with count_statements() as counter:
+            body = c.get(url).get_data(as_text=True)
+        counts = [s for s, frame in zip(counter.statements, counter.frames)
+                  if not frame and re.search(r"\bcount\(", s, re.I) and "FROM staff" in s]  # not the to-do badge
+        return re.search(r"Record Count:</strong>\s*(\d+)", body).group(1), counts
+
+    base = f"/staffview/list/?_flt_0_name={quote(tag)}&psize_StaffView=5"
+    assert read(base + "&page_StaffView=2") == ("12", [])  # rows 11-12 of 12
+    assert read(f"/staffview/list/?_flt_0_name={quote(tag)}") == ("12", [])  # all 12 on page 1 of 25
+    shown, counts = read(base)  # a full page: the total needs the COUNT
+    assert shown == "12" and len(counts) == 1
+    shown, counts = read(base + "&page_StaffView=7")  # past the end: counted, an empty page
+    assert shown == "12" and len(counts) == 1
+
 def test_a_new_campus_reaches_the_kept_search_form_at_once(app, client_as, ctx, uid):
     from app.audit import acting_as
     from app.models import Campus
