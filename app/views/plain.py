@@ -260,23 +260,33 @@ class Plan:
         for alias, target in query_joins:
             query = query.outerjoin(alias, target)
         pk = getattr(base, self.root.pk)
-        query = query.where(pk.in_(bindparam("hq_keys", expanding=True)))
+        keyed = query.where(pk.in_(bindparam("hq_keys", expanding=True)))
         source = "def build(v):\n" + "\n".join(lines) + f"\n    return {top}\n"
         namespace = {"_new": _new, **consts}
         exec(compile(source, f"<plain rows of {base.__name__}>", "exec"), namespace)
-        return query, namespace["build"]
+        return query, keyed, namespace["build"]
 
-    def rows(self, session, pk, page_keys: list) -> list:
+    def _made(self):
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = self._compile()
-        query, build = compiled
+        return compiled
+
+    def rows(self, session, pk, page_keys: list) -> list:
+        """The rows of these keys, in their order."""
+        _query, keyed, build = self._made()
         key = self.root.pk
         found = {}
-        for values in session.execute(query, {"hq_keys": list(page_keys)}):
+        for values in session.execute(keyed, {"hq_keys": list(page_keys)}):
             row = build(values)
             found[row.__dict__[key]] = row
         return [found[k] for k in page_keys if k in found]
+
+    def rows_where(self, session, *criteria) -> list:
+        """The rows meeting these conditions on the base model (a screen's own list, not a list
+        view's page: the desk's visitors on site), in no particular order."""
+        query, _keyed, build = self._made()
+        return [build(values) for values in session.execute(query.where(*criteria))]
 
 
 def _new(klass, values: dict):

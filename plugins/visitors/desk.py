@@ -72,16 +72,16 @@ class GateDeskView(BaseView):
                    confirmations=CONFIRMATION_CHOICES, no_campus=NO_CAMPUS, title=gettext("Gate desk"))
         if campus is not None:
             session = db.session
-            visits = queries.on_site_visits(session, [campus.id])
+            visits = queries.on_site_rows(session, [campus.id])
             closing = closing_time(campus.id)
             ctx.update(
                 visits=visits, head_count=sum(v.party_size for v in visits), closing=closing,
                 overstay=overstays(visits, {campus.id: closing}),
                 appointments=queries.expected_appointments(session, campus.id),
                 purpose_choices=queries.purpose_choices(),
-                host_choices=queries.host_choices(campus.id),
+                host_choices=queries.host_options(campus.id, (values or {}).get("host_id")),
                 search_keys={"purpose_id": queries.purpose_search_keys(queries.purpose_choices()),
-                             "host_id": queries.host_search_keys(campus.id)},
+                             "host_id": queries.host_keys_json(campus.id)},
                 patrol=rules.patrol_status(queries.patrol_rounds_today(session, campus.id)),
                 pending_override=self._pending_override(campus.id),
             )

@@ -113,6 +113,29 @@ def host_search_keys(campus_id: int) -> dict[int, str]:
     return freshness.kept("visitors_host_keys").get(campus_id, freshness.stamp("people"), build)
 
 
+def host_options(campus_id: int, selected=None):
+    """The host drop-down's <option>s: kept as HTML per campus while nothing is chosen (a fresh
+    desk page; hundreds of staff were a few hundred <option>s written per page), else made for
+    this page with its choice marked."""
+    from app.views.relations import options_html
+
+    if selected not in (None, ""):
+        return options_html(host_choices(campus_id), selected)
+    return freshness.kept("visitors_host_options").get(
+        campus_id, freshness.stamp("people"), lambda: options_html(host_choices(campus_id)))
+
+
+def host_keys_json(campus_id: int):
+    """host_search_keys as the page's JSON (what Jinja's `tojson` filter writes), kept like them."""
+    from jinja2.utils import htmlsafe_json_dumps
+
+    def build():
+        policies = current_app.jinja_env.policies
+        return htmlsafe_json_dumps(host_search_keys(campus_id), dumps=policies["json.dumps_function"],
+                                   **(policies["json.dumps_kwargs"] or {}))
+    return freshness.kept("visitors_host_keys_json").get(campus_id, freshness.stamp("people"), build)
+
+
 def purpose_search_keys(choices) -> dict[int, str]:
     """id -> pinyin keys of the purpose's Chinese name (送货 -> "songhuo sh")."""
     from app.pinyin import search_keys
@@ -165,6 +188,25 @@ def on_site_visits(session, campus_ids):
         query = query.where(Visit.campus_id.in_(campus_ids))
     visits = session.execute(query).unique().scalars().all()
     return sorted(visits, key=lambda v: (v.time_in, v.id))
+
+
+# What the desk's on-site table shows of a visit (visitors/_on_site.html, overstays()).
+_ON_SITE_COLUMNS = ["visitor_name", "badge", "party_size", "time_in", "host_response", "campus_id",
+                    "visitor.organisation", "purpose", "host"]
+_on_site_plan = []
+
+
+def on_site_rows(session, campus_ids):
+    """on_site_visits as plain rows (app/views/plain.py): the same values and the same order for
+    the desk's table, read as one column query instead of a few hundred ORM objects."""
+    from app.views.plain import plan_for
+
+    if not _on_site_plan:
+        _on_site_plan.append(plan_for(Visit, _ON_SITE_COLUMNS, ("visitor", "purpose", "host")))
+    criteria = [Visit.status == ON_SITE]
+    if campus_ids is not None:
+        criteria.append(Visit.campus_id.in_(campus_ids))
+    return sorted(_on_site_plan[0].rows_where(session, *criteria), key=lambda v: (v.time_in, v.id))
 
 
 def expected_appointments(session, campus_id: int, day: date | None = None):
