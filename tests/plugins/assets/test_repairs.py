@@ -220,3 +220,35 @@ def test_a_keeper_cancels_a_duplicate_and_the_card_goes_back_into_use(app, clien
     assert keeper.post(f"/repairview/do/cancel/{pk}", data={"reason": "重复报修"}).status_code == 302
     assert get(app, RepairRequest, pk).status == "cancelled" and get(app, Asset, card).status == "in_use"
     assert events(app, card)[-1] == "repair_cancelled"
+
+
+def test_the_log_shows_an_evening_request_on_its_own_day(app, client_as, register, uid):
+    """The log's times are the local wall time: a request reported at 19:30 in Shanghai (11:30
+    UTC) is on that day's line, not the next day's (the date was converted to local time twice
+    and moved on by eight hours)."""
+    import re
+
+    from app.audit import acting_as
+    from app.extensions import db
+    from plugins.assets.repair_models import RepairRequest
+
+    def zone(value):
+        with app.app_context(), acting_as(None, "tests", "cli"):
+            app.extensions["houqin_settings"].set(db.session, "timezone", value)
+            db.session.commit()
+
+    teacher, keeper = client_as("staff_a"), client_as("assetkeeper_a")
+    text = uid("晚上报修")
+    pk, _room, _card = new_request(app, teacher, register, text)
+    with app.app_context():
+        old = app.extensions["houqin_settings"].get("timezone")
+        db.session.execute(update(RepairRequest).where(RepairRequest.id == pk).values(
+            reported_at=datetime(2026, 3, 10, 11, 30, tzinfo=timezone.utc)))
+        db.session.commit()
+    zone("Asia/Shanghai")
+    try:
+        body = page(keeper.get("/assets/repairs/reports/log?month=2026-03"))
+    finally:
+        zone(old)
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(text)}(?:(?!</tr>).)*</tr>", body, re.S).group(0)
+    assert "2026年3月10日 19:30" in row and "3月11日" not in row
