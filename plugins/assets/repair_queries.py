@@ -52,7 +52,12 @@ def _columns():
 def open_requests(session, *, limit: int = 200, campus_id: Optional[int] = None):
     """Every open request the keeper may see, oldest first (the overnight ones come first)."""
     q = scoped_to(_columns().where(OPEN), R.campus_id, repair_access_clause(), campus_id)
-    return session.execute(q.order_by(R.reported_at, R.id).limit(limit)).all()
+    # Ordered by an expression, not the column: by the column SQLite chose the full
+    # (campus_id, reported_at) index, which gives that order for free, and walked all of a
+    # campus's years of requests (35-40 ms at 200,000 in the bench) instead of taking the few
+    # dozen open ones by (status, campus) and sorting them (0.1 ms). Same rows, same order.
+    reported = func.coalesce(R.reported_at, R.reported_at)
+    return session.execute(q.order_by(reported, R.id).limit(limit)).all()
 
 
 def queue_of(session, user_id: int, *, limit: int = 100):

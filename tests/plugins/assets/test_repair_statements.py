@@ -79,3 +79,34 @@ def test_the_keepers_repair_counts_read_only_the_open_requests(app):
             plan = " ".join(r[-1] for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
             assert ("ix_assets_repair_open" in plan or "ix_assets_repair_status_campus" in plan) \
                 and "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), (sql, plan)
+
+
+def test_the_open_list_picks_the_open_requests_not_a_campus_s_years(app, client_as):
+    """The keeper's open list reaches the open requests by the partial index or the state index
+    and sorts those few; it does not walk the full (campus, reported_at) index for its order, as
+    SQLite chose when the ORDER BY named the column (35-40 ms at 200,000 requests in the bench)."""
+    import pytest
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("a query plan of SQLite")
+        engine = db.engine
+    seen = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        assert client_as("assetkeeper_a").get("/assets/repairs/open").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    (sql, params), = [(s, p) for s, p in seen if "FROM assets_repair JOIN room" in s and "LIMIT" in s]
+    with app.app_context():
+        cursor = db.session.connection().connection.driver_connection.cursor()
+        plan = " ".join(r[-1] for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+        db.session.rollback()
+    assert "ix_assets_repair_campus_reported" not in plan and "SCAN assets_repair" not in plan, plan
+    assert "ix_assets_repair_open" in plan or "ix_assets_repair_status_campus" in plan, plan
