@@ -30,11 +30,19 @@ _watched: dict[str, set[str]] = {
 }
 
 
-def watch(table: str, key: str = "reference") -> None:
+# table -> counter -> the only columns whose change (through the ORM) moves it
+_columns_of: dict[str, dict[str, frozenset]] = {}
+
+
+def watch(table: str, key: str = "reference", columns=None) -> None:
     """Changes to `table` move the counter `key` (the house list views watch the tables behind
     their search forms' drop-downs by themselves; a plugin keeping something of its own names
-    its own key, e.g. the desk's host list watches "staff" under "people")."""
+    its own key, e.g. the desk's host list watches "staff" under "people"). `columns`: only a
+    change of these moves it (a login's names, not its last_login written at every sign-in);
+    a new or deleted row, or a bulk statement on the table, always does."""
     _watched.setdefault(table, set()).add(key)
+    if columns is not None:
+        _columns_of.setdefault(table, {})[key] = frozenset(columns)
 
 
 def counter_keys() -> tuple[str, ...]:
@@ -88,21 +96,29 @@ def bump(session, *keys: str) -> None:
         g.pop("_hq_versions", None)
 
 
-def _keys_of(objs) -> set[str]:
+def _keys_of(objs, changed_only: bool = False) -> set[str]:
     keys = set()
     for obj in objs:
         try:
-            table = inspect(obj).mapper.local_table.name
+            state = inspect(obj)
+            table = state.mapper.local_table.name
         except Exception:  # not a mapped object
             continue
-        keys |= _watched.get(table, set())
+        found = _watched.get(table)
+        if not found:
+            continue
+        narrowed = _columns_of.get(table) if changed_only else None
+        for key in found:
+            columns = narrowed.get(key) if narrowed else None
+            if columns is None or any(state.attrs[c].history.has_changes() for c in columns if c in state.attrs):
+                keys.add(key)
     return keys
 
 
 def _after_flush(session: Session, flush_context) -> None:
     if session.info.get("_hq_bumping"):
         return
-    keys = _keys_of(session.new) | _keys_of(session.dirty) | _keys_of(session.deleted)
+    keys = _keys_of(session.new) | _keys_of(session.dirty, changed_only=True) | _keys_of(session.deleted)
     if keys:
         session.info["_hq_bumping"] = True
         try:

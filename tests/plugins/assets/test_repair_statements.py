@@ -103,7 +103,7 @@ def test_the_open_list_picks_the_open_requests_not_a_campus_s_years(app, client_
         assert client_as("assetkeeper_a").get("/assets/repairs/open").status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", grab)
-    (sql, params), = [(s, p) for s, p in seen if "FROM assets_repair JOIN room" in s and "LIMIT" in s]
+    (sql, params), = [(s, p) for s, p in seen if "FROM assets_repair LEFT OUTER JOIN assets_asset" in s and "LIMIT" in s]
     with app.app_context():
         cursor = db.session.connection().connection.driver_connection.cursor()
         plan = " ".join(r[-1] for r in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())

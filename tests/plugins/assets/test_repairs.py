@@ -252,3 +252,46 @@ def test_the_log_shows_an_evening_request_on_its_own_day(app, client_as, registe
         zone(old)
     row = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(text)}(?:(?!</tr>).)*</tr>", body, re.S).group(0)
     assert "2026年3月10日 19:30" in row and "3月11日" not in row
+
+
+def test_the_lists_follow_a_renamed_reporter_at_once_and_a_sign_in_keeps_the_kept_names(app, client_as, register,
+                                                                                        uid, campuses):
+    """The open list's names come from maps kept per worker (plugins/assets/repair_queries.py):
+    a change of the reporter's person shows on the next page; signing in (which writes the
+    login's last_login) does not move the "people" counter that the maps are kept by."""
+    from app.audit import acting_as
+    from app.extensions import db
+    from app.models import Staff
+    from app.models.settings import Version
+
+    def people():
+        with app.app_context():
+            return db.session.execute(select(Version.version).where(Version.key == "people")).scalar() or 0
+
+    teacher, keeper = client_as("staff_a"), client_as("assetkeeper_a")
+    text = uid("名字跟着改")
+    new_request(app, teacher, register, text)
+    assert text in page(keeper.get("/assets/repairs/open"))
+    before = people()
+    client_as("staff_a")  # a sign-in: last_login and the login count change, not the names
+    assert people() == before
+    name, renamed = uid("报修人"), uid("改名后")
+    with app.app_context(), acting_as(None, "tests", "cli"):
+        staff = Staff(name=name, staff_no=uid("BX"), employment_type="contract", active=True,
+                      campus_id=campuses["TA"],
+                      user_id=user_id(app, "staff_a"))
+        db.session.add(staff)
+        db.session.commit()
+        staff_id = staff.id
+    try:
+        assert people() > before
+        assert name in page(keeper.get("/assets/repairs/open"))  # the person's name, not the login
+        with app.app_context(), acting_as(None, "tests", "cli"):
+            db.session.get(Staff, staff_id).name = renamed
+            db.session.commit()
+        body = page(keeper.get("/assets/repairs/open"))
+        assert renamed in body and name not in body and text in body
+    finally:
+        with app.app_context(), acting_as(None, "tests", "cli"):
+            db.session.get(Staff, staff_id).user_id = None
+            db.session.commit()
