@@ -2,6 +2,7 @@
 visits, and the desk's few eager-loaded queries (no N+1)."""
 from __future__ import annotations
 
+import functools
 from datetime import date, time, timedelta
 
 from flask import current_app
@@ -193,20 +194,20 @@ def on_site_visits(session, campus_ids):
 # What the desk's on-site table shows of a visit (visitors/_on_site.html, overstays()).
 _ON_SITE_COLUMNS = ["visitor_name", "badge", "party_size", "time_in", "host_response", "campus_id",
                     "visitor.organisation", "purpose", "host"]
-_on_site_plan = []
+@functools.cache
+def _on_site_plan():
+    from app.views.plain import plan_for
+
+    return plan_for(Visit, _ON_SITE_COLUMNS, ("visitor", "purpose", "host"))
 
 
 def on_site_rows(session, campus_ids):
     """on_site_visits as plain rows (app/views/plain.py): the same values and the same order for
     the desk's table, read as one column query instead of a few hundred ORM objects."""
-    from app.views.plain import plan_for
-
-    if not _on_site_plan:
-        _on_site_plan.append(plan_for(Visit, _ON_SITE_COLUMNS, ("visitor", "purpose", "host")))
     criteria = [Visit.status == ON_SITE]
     if campus_ids is not None:
         criteria.append(Visit.campus_id.in_(campus_ids))
-    return sorted(_on_site_plan[0].rows_where(session, *criteria), key=lambda v: (v.time_in, v.id))
+    return sorted(_on_site_plan().rows_where(session, *criteria), key=lambda v: (v.time_in, v.id))
 
 
 def expected_appointments(session, campus_id: int, day: date | None = None):
