@@ -97,3 +97,20 @@ def test_each_run_is_one_audit_entry(app, register, months):
     assert entries() - before == 1
     run(app, "2025-05")  # April, then May
     assert entries() - before == 3
+
+
+def test_the_card_table_leaves_room_for_the_month_end_update_on_postgresql(app):
+    """The month-end run rewrites every card's accumulated depreciation: on PostgreSQL the card
+    table keeps half of each page free (migration a006), so the new row versions stay on their
+    page and touch no index. SQLite has no such setting: the table is as it was."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            assert "fillfactor" not in db.session.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'assets_asset'")).scalar().lower()
+            return
+        options = db.session.execute(text("SELECT reloptions FROM pg_class WHERE relname = 'assets_asset'")).scalar()
+        assert options == ["fillfactor=50"]
