@@ -191,9 +191,8 @@ class StreamingWorksheet(Worksheet):
             raise RuntimeError("unexpected <row> element from xlsxwriter")
         if plan and plan[-1][0] >= self.xls_colmax:
             raise ValueError("too many columns for a worksheet")
-        cols = [(c, get, kind, fmt, xl_col_to_name(c)) for c, get, kind, fmt in plan]
         styles = {}  # column -> ' s="N"', assigned on first use as xlsxwriter does
-        style_of = self._style
+        typed = _row_cells(plan, styles, self._style, yes, no)
         strmax_half = self.xls_strmax // 2
         write = fh.write
         count, r, last_written, out = 0, first_row - 1, None, []
@@ -205,45 +204,11 @@ class StreamingWorksheet(Worksheet):
             if r >= self.xls_rowmax:
                 raise ValueError(f"row {r} is outside the worksheet")
             n = str(r + 1)
-            parts, texts, careful = [], [], False
-            add = parts.append
-            first = last = None
-            for c, get, kind, fmt, name in cols:
-                v = get(row)
-                if v is None:
-                    if fmt is None:  # xlsxwriter drops an unformatted blank anyway
-                        continue
-                    tail = "/>"
-                elif kind is _TEXT:
-                    if v.__class__ is not str:
-                        v = str(v)
-                    if not v:
-                        continue
-                    texts.append(v)
-                    tail = f' t="inlineStr"><is><t>{v}</t></is></c>'
-                elif kind is _BOOL:
-                    v = yes if v else no
-                    texts.append(v)
-                    tail = f' t="inlineStr"><is><t>{v}</t></is></c>'
-                elif kind is _WHEN and v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:
-                    tail = f"><v>{float(v.toordinal() - _SERIAL_EPOCH):.16G}</v></c>"
-                elif kind is _WHEN and v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:
-                    tail = f"><v>{excel_serial(v):.16G}</v></c>"
-                elif kind is _NUMBER and v.__class__ in _NUMERIC and math.isfinite(f := float(v)):
-                    tail = f"><v>{f:.16G}</v></c>"
-                else:
-                    careful = True
-                    break
-                if fmt is None:
-                    add(f'<c r="{name}{n}"{tail}')
-                else:
-                    style = styles.get(c)
-                    if style is None:  # the style index is given on first use, as xlsxwriter does
-                        style = styles[c] = style_of(fmt)
-                    add(f'<c r="{name}{n}"{style}{tail}')
-                if first is None:
-                    first = c
-                last = c
+            parts, texts = [], []
+            span = typed(row, n, parts.append, texts.append)
+            careful = span is None
+            if not careful:
+                first, last = span
             if not careful and texts:
                 joined = _ROW_SEPARATOR.join(texts)
                 careful = len(joined) > strmax_half or _ROW_NEEDS_ESCAPING.search(joined) is not None
@@ -288,6 +253,64 @@ class StreamingWorksheet(Worksheet):
             else:
                 parts.append(f'<c r="{name}{number}"{style}/>')
         return parts
+
+
+def _row_cells(plan: list, styles: dict, style_of, yes: str, no: str):
+    """A function (row, n, add, add_text) -> (first column, last column) written, (None, None)
+    for an empty row, or None when the row needs the careful path: write_rows' typing of one row
+    with the columns unrolled (one generated function per export, so that each cell costs no loop
+    step, no unpacking and no test of its kind). It adds each cell's XML with `add` and each text
+    with `add_text` (for the row's one escaping search); cells_of is the reference it follows."""
+    env = {"_FIRST_PLAIN_SERIAL": _FIRST_PLAIN_SERIAL, "_FIRST_PLAIN_TIME": _FIRST_PLAIN_TIME,
+           "_SERIAL_EPOCH": _SERIAL_EPOCH, "_NUMERIC": _NUMERIC, "excel_serial": excel_serial, "date": date,
+           "datetime": datetime, "isfinite": math.isfinite, "str": str, "float": float, "styles": styles,
+           "style_of": style_of, "yes": yes, "no": no}
+    lines = ["def cells(row, n, add, add_text):", "    first = last = None"]
+    for c, get, kind, fmt in plan:
+        env[f"g{c}"], env[f"f{c}"] = get, fmt
+        head = repr(f'<c r="{xl_col_to_name(c)}')
+        if fmt is None:
+            style = ""
+        else:  # the style index is given on first use, as xlsxwriter does
+            lines.append(f"    s{c} = styles.get({c})")
+            style = f" + s{c}"
+        lazy = [] if fmt is None else [f"        if s{c} is None:", f"            s{c} = styles[{c}] = style_of(f{c})"]
+        seen = [f"        if first is None:", f"            first = {c}", f"        last = {c}"]
+        lines.append(f"    v = g{c}(row)")
+        if kind is _TEXT:
+            lines += ["    if v is not None:", "        if v.__class__ is not str:", "            v = str(v)",
+                      "        if v:", "            add_text(v)"]
+            lines += ["    " + x for x in lazy]
+            lines += [f"            add({head} + n + '\"'{style} + ' t=\"inlineStr\"><is><t>' + v + '</t></is></c>')"]
+            lines += ["    " + x for x in seen]
+        elif kind is _BOOL:
+            lines += ["    if v is not None:", "        v = yes if v else no", "        add_text(v)"]
+            lines += lazy
+            lines += [f"        add({head} + n + '\"'{style} + ' t=\"inlineStr\"><is><t>' + v + '</t></is></c>')"]
+            lines += seen
+        elif kind is _WHEN:
+            lines += ["    if v is not None:",
+                      "        if v.__class__ is date and v >= _FIRST_PLAIN_SERIAL:",
+                      "            t = f'><v>{float(v.toordinal() - _SERIAL_EPOCH):.16G}</v></c>'",
+                      "        elif v.__class__ is datetime and v.tzinfo is None and v >= _FIRST_PLAIN_TIME:",
+                      "            t = f'><v>{excel_serial(v):.16G}</v></c>'",
+                      "        else:", "            return None"]
+            lines += lazy
+            lines += [f"        add({head} + n + '\"'{style} + t)"]
+            lines += seen
+        else:  # _NUMBER
+            lines += ["    if v is not None:",
+                      "        if v.__class__ in _NUMERIC and isfinite(x := float(v)):",
+                      "            t = f'><v>{x:.16G}</v></c>'",
+                      "        else:", "            return None"]
+            lines += lazy
+            lines += [f"        add({head} + n + '\"'{style} + t)"]
+            lines += seen
+        if fmt is not None:  # a blank keeps its column's format; xlsxwriter drops an unformatted one
+            lines += ["    else:"] + lazy + [f"        add({head} + n + '\"'{style} + '/>')"] + seen
+    lines.append("    return first, last")
+    exec(compile("\n".join(lines), "<xlsx row cells>", "exec"), env)  # noqa: S102 (our own source)
+    return env["cells"]
 
 
 def cells_of(row, plan: list, yes: str, no: str, date_1904: bool) -> list[tuple[int, int, Any, Any]]:
