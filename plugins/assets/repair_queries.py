@@ -47,9 +47,16 @@ def _room_labels() -> dict:
     return freshness.kept("assets_repair_rooms").get("all", freshness.stamp("locations"), build)
 
 
-def _user_labels() -> dict:
-    """login id -> (the name shown as reporter: the person's or the login; as repairer: the login's
-    full name; the login), every login."""
+def building_names() -> dict:
+    """building id -> name, every building (the ledger's and the card's "building room")."""
+    def build():
+        return dict(db.session.execute(select(Building.id, Building.name)).all())
+    return freshness.kept("assets_buildings").get("all", freshness.stamp("locations"), build)
+
+
+def user_labels() -> dict:
+    """login id -> (the name shown as reporter and in a card's history: the person's or the login;
+    as repairer: the login's full name; the login), every login, kept per worker."""
     def build():
         return {pk: (staff_name or username, f"{last or ''}{first or ''}".strip(), username)
                 for pk, username, first, last, staff_name in db.session.execute(
@@ -88,7 +95,7 @@ def _lines(session, query) -> list[RepairLine]:
     rows = session.execute(query).all()
     if not rows:
         return []
-    rooms, users = _room_labels(), _user_labels()
+    rooms, users = _room_labels(), user_labels()
     return [RepairLine(row, rooms, users) for row in rows]
 
 

@@ -53,16 +53,17 @@ def _month(value):
 
 def _room_cells():
     """A room as "building room" without loading each room's building (the list joins rooms
-    alone): the building names are read once per page, on the first room shown."""
+    alone): the building names come from a map kept per worker until a room or building
+    changes (read on the first room shown)."""
     names: dict = {}
 
     def cell(room):
         if room is None:
             return ""
         if not names:
-            from app.models import Building
+            from .repair_queries import building_names
 
-            names.update(db.session.execute(select(Building.id, Building.name)).all())
+            names.update(building_names())
         return f"{names.get(room.building_id, '')} {room.name}".strip()
     return cell
 
@@ -345,11 +346,29 @@ def card_context(item: Asset) -> dict:
                                 .order_by(AssetEvent.id.desc()).limit(200)).scalars().all()
     rows = depreciation.rows_of(db.session, item.id)
     return {"asset": item, "warnings": [rule_message(w) for w in services.warnings(item)], "events": events,
-            "rows": rows, "event_labels": {k: str(v) for k, v in EVENT_LABELS.items()},
+            "rows": rows, "event_labels": {k: str(v) for k, v in EVENT_LABELS.items()}, "who": _who(),
             "headings": {k: str(v) for k, v in HISTORY_HEADINGS.items()}, "details": event_details,
             "may_change_life": g.user is not None and _may("can_change_life", "AssetView"),
             "steps": card_steps(item), "status_buttons": status_buttons(item),
             "not_depreciated": not services.depreciable(item)}
+
+
+def _who():
+    """event -> who did it, as a person reads it: the staff member's name (login beside it when it
+    differs), the login for a login with no staff record, nothing for the system (a job)."""
+    from .repair_queries import user_labels
+
+    users = user_labels()
+
+    def who(event):
+        if event.user_id is None:
+            return ""
+        shown = users.get(event.user_id)
+        if shown is None:  # a login made since the names were read: its own row
+            return event.user.username if event.user is not None else ""
+        name, _full, login = shown
+        return name if name == login else f"{name} ({login})"
+    return who
 
 
 def _may(permission, view):

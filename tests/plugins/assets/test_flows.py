@@ -107,3 +107,23 @@ def test_the_command_and_the_monthly_job_run_the_month(app, register, months):
         assert reports and reports[-1].status == "done", [r.line() for r in reports]
         assert db.session.execute(select(DepreciationRun.month).order_by(DepreciationRun.month.desc())).scalar() \
             == date(2025, 3, 1)
+
+
+def test_the_history_names_the_person_who_did_it(app, client_as, register, months):
+    """A step taken by a login with a staff record shows the person (the login beside it); a login
+    without one shows the login; the system's own events (a month-end run) show no one."""
+    from tests.conftest import login
+
+    register.user("keeper_hist", "AssetKeeper")
+    register.staff(username="keeper_hist", name="历史张老师")
+    register.user("keeper_bare", "AssetKeeper")
+    card = register.card(price="3000.00", acquired=date(2025, 1, 5))
+    run(app, "2025-02")  # caught up: an event of the system
+    assert login(app, "keeper_hist").post(f"/assetview/set_idle/{card}").status_code == 302
+    assert login(app, "keeper_bare").post(f"/assetview/back_in_use/{card}").status_code == 302
+    page = client_as("assetkeeper_a").get(f"/assetview/show/{card}").get_data(as_text=True)
+    history = page[page.index('id="asset-history"'):page.index('id="asset-depreciation"')]
+    assert "历史张老师 (keeper_hist)" in history
+    assert "<td>keeper_bare</td>" in history
+    caught = history[history.index("hq-event-caught_up"):]
+    assert caught.split("</tr>")[0].count("<td></td>") >= 1
