@@ -187,6 +187,11 @@ def run(ctx: Context) -> list[Result]:
     if os.environ.get("BENCH_ASSETS_DEBUG"):
         for sql, _p in bench.measures["k_ledger"].statements:
             print("  SQL", sql[:300].replace("\n", " "))
+    # the card's main query: the card itself by key (its history and rows are two more, as small)
+    card = sql_is("assets_asset", contains="assets_asset.id = ")
+    # the reports' main query: the GROUP BY over the cards (summary) or the stored rows (schedule)
+    summary_main = sql_is("assets_asset", count=True, contains="group by")
+    schedule_main = sql_is("assets_depreciation", count=True, contains="group by")
     code_q = f"/assetview/list/?_flt_{FLT_STARTS_WITH}_code={quote(sample.code)}"
     legacy_q = f"/assetview/list/?_flt_{FLT_STARTS_WITH}_legacy_no={quote(sample.legacy_no)}"
     card_q = f"/assetview/show/{sample.id}"
@@ -196,9 +201,10 @@ def run(ctx: Context) -> list[Result]:
         Page("k_legacy", "search by label number", k, "AssetKeeper@HQ", legacy_q, main=ledger, target_ms=20,
              target_text="≤ 20 ms"),
         Page("d_code", "search by code", d, "Director", code_q, main=ledger, target_ms=20, target_text="≤ 20 ms"),
-        Page("k_card", "card with history and rows", k, "AssetKeeper@HQ", card_q, target_ms=25,
+        Page("k_card", "card with history and rows", k, "AssetKeeper@HQ", card_q, main=card, target_ms=25,
              target_text="≤ 25 ms"),
-        Page("d_card", "card with history and rows", d, "Director", card_q, target_ms=25, target_text="≤ 25 ms"),
+        Page("d_card", "card with history and rows", d, "Director", card_q, main=card, target_ms=25,
+             target_text="≤ 25 ms"),
     ])
     for who, client, label in (("k", k, "AssetKeeper@HQ"), ("d", d, "Director")):
         names = {f"{who}_name{n}": (client, f"/assetview/list/?_flt_{FLT_CONTAINS}_name={quote(t)}")
@@ -208,39 +214,61 @@ def run(ctx: Context) -> list[Result]:
         from bench.common import percentile
         import statistics
 
+        # main SQL: each term's page query replayed (median of 3), the median over the 20 terms
+        sql_ms = [ctx.raw_sql_ms(m.find(ledger), repeat=3) for m in measures.values()]
+        sql_ms = [t for t in sql_ms if t is not None]
         bench.results.append(Result(name="search by any part of the name, 20 terms (空调 finds 格力柜式空调)",
                                     user=label, median_ms=statistics.median(times), p90_ms=percentile(times, 90),
                                     statements=next(iter(measures.values())).count_text, target="≤ 60 ms",
+                                    raw_sql_ms=statistics.median(sql_ms) if sql_ms else None,
                                     passed=statistics.median(times) <= 60, runs=len(times)))
     schedule_q = f"/assets/reports/schedule?campus_id={hq}&from=2025-11&to=2026-10"
     bench.pages([
-        Page("d_summary", "category summary", d, "Director", "/assets/reports/summary", target_ms=300,
-             target_text="≤ 300 ms"),
-        Page("k_summary", "category summary", k, "AssetKeeper@HQ", "/assets/reports/summary", target_ms=300,
-             target_text="≤ 300 ms"),
+        Page("d_summary", "category summary", d, "Director", "/assets/reports/summary", main=summary_main,
+             target_ms=300, target_text="≤ 300 ms"),
+        Page("k_summary", "category summary", k, "AssetKeeper@HQ", "/assets/reports/summary", main=summary_main,
+             target_ms=300, target_text="≤ 300 ms"),
         Page("d_schedule", "depreciation schedule of a campus, 12 months", d, "Director", schedule_q,
-             main=sql_is("assets_depreciation"), target_ms=1000, target_text="≤ 1 s", explain=True),
+             main=schedule_main, target_ms=1000, target_text="≤ 1 s", explain=True),
     ])
     bench.download(f"full ledger export ({N_ASSETS:,} rows)", d, "Director", "/assets/reports/ledger?format=xlsx",
                    main=sql_is("assets_asset"), target_ms=6000, target_mb=100, repeat=3)  # adds its own result
     # a month-end run of a new month over every card
     month = rules.add_months(FIRST_MONTH, MONTHS)
+    from plugins.assets.depreciation import _candidates
+
     with ctx.app.app_context():
+        # its main query, the read of every card due (replayed before the run: after it none is)
+        with ctx.record() as seen:
+            ctx.db.session.execute(_candidates(month)).fetchall()
+        candidates_ms = ctx.raw_sql_ms(seen[0], repeat=3)
+        ctx.db.session.rollback()
         t0 = time.perf_counter()
-        runs = run_month(ctx.db.session, month, trigger="bench", today=date(2027, 1, 1))
-        cards = runs[0].cards
-        ctx.db.session.commit()
+        with ctx.record() as statements:
+            runs = run_month(ctx.db.session, month, trigger="bench", today=date(2027, 1, 1))
+            cards = runs[0].cards
+            ctx.db.session.commit()
         ms = (time.perf_counter() - t0) * 1000
+    copy = ctx.db_kind == "postgresql"
     bench.results.append(Result(name=f"month-end run of a new month ({cards:,} rows stored)", user="system",
-                                median_ms=ms, target="≤ 10 s", passed=ms <= 10_000, runs=1))
+                                median_ms=ms, statements=str(len(statements)), raw_sql_ms=candidates_ms,
+                                target="≤ 10 s", passed=ms <= 10_000, runs=1,
+                                note="main SQL: the read of the cards due; statements: SQLAlchemy's"
+                                     + (", the rows' COPY besides" if copy else ", the rows' inserts in chunks")))
     data = _ledger_csv(5000, "HQ")
     t0 = time.perf_counter()
-    resp = k.post("/assetview/import/", data={"file": (io.BytesIO(data), "ledger.csv")},
-                  content_type="multipart/form-data")
+    with ctx.record() as statements:
+        resp = k.post("/assetview/import/", data={"file": (io.BytesIO(data), "ledger.csv")},
+                      content_type="multipart/form-data")
     ms = (time.perf_counter() - t0) * 1000
+    # main SQL: a lookup of the cards by match key (legacy number), replayed; the writes are not
+    lookup = next((st for st in statements if sql_is("assets_asset", contains="legacy_no in")(st[0])), None)
     bench.results.append(Result(name="import of 5,000 ledger rows (GBK .csv, opening balances)", user="AssetKeeper@HQ",
-                                median_ms=ms, target="≤ 10 s", passed=resp.status_code == 302 and ms <= 10_000,
-                                note="" if resp.status_code == 302 else f"HTTP {resp.status_code}", runs=1))
+                                median_ms=ms, statements=str(len(statements)),
+                                raw_sql_ms=ctx.raw_sql_ms(lookup, repeat=3) if lookup else None,
+                                target="≤ 10 s", passed=resp.status_code == 302 and ms <= 10_000,
+                                note=("" if resp.status_code == 302 else f"HTTP {resp.status_code}; ")
+                                     + "main SQL: the first lookup of the cards by match key (500 keys)", runs=1))
     from tests.plugins.assets import bench_lifecycle
 
     bench_lifecycle.run(ctx, bench, k, d, SCALE)  # issue 15, point 12
