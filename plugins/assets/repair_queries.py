@@ -39,19 +39,13 @@ freshness.watch("ab_user", "people", columns=("username", "first_name", "last_na
 freshness.watch("staff", "people")
 
 
-def _room_labels() -> dict:
-    """room id -> (building name, room name, class name), every room."""
+def room_labels() -> dict:
+    """room id -> (building name, room name, class name), every room (the repair lists, and the
+    ledger's "building room")."""
     def build():
         return {pk: (building, room, class_name) for pk, building, room, class_name in db.session.execute(
             select(Room.id, Building.name, Room.name, Room.class_name).join(Building, Room.building_id == Building.id))}
     return freshness.kept("assets_repair_rooms").get("all", freshness.stamp("locations"), build)
-
-
-def building_names() -> dict:
-    """building id -> name, every building (the ledger's and the card's "building room")."""
-    def build():
-        return dict(db.session.execute(select(Building.id, Building.name)).all())
-    return freshness.kept("assets_buildings").get("all", freshness.stamp("locations"), build)
 
 
 def user_labels() -> dict:
@@ -95,7 +89,7 @@ def _lines(session, query) -> list[RepairLine]:
     rows = session.execute(query).all()
     if not rows:
         return []
-    rooms, users = _room_labels(), user_labels()
+    rooms, users = room_labels(), user_labels()
     return [RepairLine(row, rooms, users) for row in rows]
 
 

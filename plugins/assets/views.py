@@ -53,18 +53,18 @@ def _month(value):
 
 def _room_cells():
     """A room as "building room" without loading each room's building (the list joins rooms
-    alone): the building names come from a map kept per worker until a room or building
-    changes (read on the first room shown)."""
-    names: dict = {}
+    alone): the names come from the rooms map kept per worker until a room or building changes."""
+    from .repair_queries import room_labels
+
+    labels: dict = {}
 
     def cell(room):
         if room is None:
             return ""
-        if not names:
-            from .repair_queries import building_names
-
-            names.update(building_names())
-        return f"{names.get(room.building_id, '')} {room.name}".strip()
+        if not labels:  # once per page, on the first room shown
+            labels.update(room_labels())
+        building, name, _class_name = labels.get(room.id, ("", room.name, None))
+        return f"{building} {name}".strip()
     return cell
 
 
